@@ -1,0 +1,26 @@
+/**
+ * The catalogue of rule ids. Never reuse a retired id; each has a fixture under tests/fixtures/broken/.
+ */
+export const rules = {
+  'series-missing': 'The manuscript folder has no series.yaml.',
+  'series-schema': 'A field of series.yaml is missing or invalid.',
+  'yaml-syntax': 'A YAML document (series.yaml, front matter, author file) does not parse.',
+  'frontmatter-missing': 'brief.md does not start with a `---` front matter block.',
+  'frontmatter-schema': 'A front matter field is missing or invalid.',
+  'author-missing': 'A brief names an author with no file in authors/.',
+  'author-schema': 'A field of an author file is missing or invalid.',
+  'boilerplate-missing': 'The series disclaimer or copyright notice file is missing.',
+  'placeholder-unknown': 'Boilerplate uses a {{placeholder}} that briefpress does not know.',
+  'image-missing': 'An image file does not exist.',
+  'image-outside': 'An image path points outside the manuscript folder or to another host.',
+  'image-type': 'An image is not a PNG, JPEG, GIF, WebP or SVG file, or is empty.',
+  'image-alt': 'An image has no alt text.',
+  'link-scheme': 'A link uses a scheme other than http, https, mailto or a fragment.',
+  'raw-html': 'Raw HTML in a brief of a series that does not allow it.',
+  'heading-level': 'A heading skips a level or uses `#` (the title comes from front matter).',
+  'no-briefs': 'The manuscript folder holds no brief.',
+  'slug-invalid': 'A brief folder name is not a valid slug.',
+  'duplicate-slug': 'Two briefs share a slug or number.',
+} as const;
+
+export type RuleId = keyof typeof rules;

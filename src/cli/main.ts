@@ -1,0 +1,140 @@
+/**
+ * The command line: parses arguments, prints progress, maps failures to exit codes. Calls the API only.
+ *
+ * Exit codes: 0 success; 1 the manuscript has errors; 2 bad usage; 3 the environment is missing
+ * something (no Chromium, unwritable folder ...); 70 a bug in briefpress (with a stack trace).
+ */
+import { parseArgs } from 'node:util';
+import { build, type BuildEvent } from '../api.js';
+import { targetNames } from '../targets/list.js';
+import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
+import { version } from '../util/version.js';
+import { createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets } from './report.js';
+
+export const usage = `briefpress ${version}: policy briefs from Markdown to web page, EPUB and print PDF
+
+Usage:
+  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N]
+  briefpress --help | --version
+
+Commands:
+  build     Build the editions of every brief in the series (or of the one brief given) into --out.
+
+Options:
+  -o, --out DIR        output folder (default: dist)
+  -f, --format LIST    editions to build, comma-separated: ${targetNames.join(', ')} (default: all)
+  -j, --jobs N         pages printing at once in the one browser (default: 2)
+  -q, --quiet          print only problems
+  -h, --help           show this help
+  -v, --version        print the version
+
+Environment:
+  SOURCE_DATE_EPOCH           seconds since 1970 for every date written (default: the brief's date)
+  PUPPETEER_EXECUTABLE_PATH   the Chromium to print PDFs with (default: found on the system)
+
+Exit codes: 0 ok, 1 manuscript errors, 2 bad usage, 3 missing tool or unwritable output, 70 internal error.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const out = createReporter(process.stderr);
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        format: { type: 'string', short: 'f' },
+        jobs: { type: 'string', short: 'j' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    out.line(`briefpress: ${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.version) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(usage);
+    return values.help ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case 'build':
+        return await runBuild(rest, values, out);
+      default:
+        out.line(`briefpress: unknown command \`${command}\`\n\n${usage}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof BriefpressError) {
+      out.diagnostics(e.diagnostics);
+      out.line(`\n${e.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was written.`);
+      return 1;
+    }
+    if (e instanceof EnvironmentError) {
+      out.line(`briefpress: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+      return 3;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'EACCES' || err?.code === 'EROFS' || err?.code === 'ENOSPC') {
+      out.line(`briefpress: cannot write ${err.path ?? 'the output'}: ${err.code}\n  hint: choose another folder with --out.`);
+      return 3;
+    }
+    out.line(`briefpress: internal error (a bug in briefpress ${version}; please report it with this trace)\n${err?.stack ?? String(e)}`);
+    return 70;
+  }
+}
+
+async function runBuild(
+  rest: string[],
+  values: { out?: string; format?: string; jobs?: string; quiet?: boolean },
+  out: ReturnType<typeof createReporter>,
+): Promise<number> {
+  if (rest.length > 1) {
+    out.line(`briefpress build: one manuscript folder at a time (got ${rest.join(', ')})`);
+    return 2;
+  }
+  const formats = values.format ? values.format.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const unknown = formats?.filter((f) => !targetNames.includes(f)) ?? [];
+  if (unknown.length) {
+    out.line(`briefpress build: unknown format ${unknown.join(', ')}; use ${targetNames.join(', ')}`);
+    return 2;
+  }
+  const jobs = values.jobs ? Number(values.jobs) : undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)) {
+    out.line('briefpress build: --jobs takes a whole number from 1 to 16');
+    return 2;
+  }
+  const quiet = Boolean(values.quiet);
+  const onEvent = (e: BuildEvent) => {
+    if (e.type === 'brief-failed') {
+      out.diagnostics(e.diagnostics);
+      out.line(`✗ ${e.slug}: not built`);
+    } else if (quiet) {
+      return;
+    } else if (e.type === 'read') {
+      out.line(`Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})`);
+    } else if (e.type === 'brief-done') {
+      out.line(`✓ ${e.slug} (${formatMs(e.ms)})`);
+      for (const f of mainFiles(e.files)) out.line(`    ${rel(f.path)}  ${formatBytes(f.bytes)}`);
+      const assets = summarizeAssets(e.files);
+      if (assets) out.line(`    + ${assets}`);
+    }
+  };
+  const result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, onEvent });
+  out.diagnostics(result.diagnostics);
+  const warnings = result.briefs.flatMap((b) => (b.ok ? b.diagnostics : [])).filter((d) => d.severity !== 'error');
+  out.diagnostics(warnings);
+  const failed = result.briefs.filter((b) => !b.ok).length;
+  const built = result.briefs.length - failed;
+  out.line(`${failed ? '✗' : '✓'} ${built} built, ${failed} failed in ${formatMs(result.ms)}`);
+  return result.ok ? 0 : 1;
+}

@@ -1,0 +1,127 @@
+/**
+ * Read the series-level files of a manuscript folder: series.yaml, authors/, boilerplate/.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Root as MdastRoot } from 'mdast';
+import { VFile } from 'vfile';
+import { authorSchema, seriesSchema, type AuthorConfig } from '../config/schema.js';
+import { validateYaml } from '../config/validate.js';
+import type { Series } from '../model/brief.js';
+import { parseMarkdown } from '../pipeline/processor.js';
+import type { Diagnostic } from '../util/diagnostics.js';
+import { displayPath } from '../util/paths.js';
+
+export interface AuthorSource {
+  id: string;
+  config: AuthorConfig;
+  /** The bio, parsed (front matter node removed). */
+  bio: MdastRoot;
+  file: VFile;
+}
+
+export interface SeriesSource {
+  series: Series;
+  authors: Map<string, AuthorSource>;
+  /** Raw Markdown of the boilerplate, with placeholders. */
+  disclaimer: { text: string; file: string };
+  copyright: { text: string; file: string };
+  sources: string[];
+}
+
+export type Loaded<T> = { value?: T; diagnostics: Diagnostic[] };
+
+export function readSeries(root: string): Loaded<SeriesSource> {
+  const diagnostics: Diagnostic[] = [];
+  const file = path.join(root, 'series.yaml');
+  if (!existsSync(file)) {
+    return {
+      diagnostics: [
+        {
+          file: displayPath(root),
+          line: 0,
+          column: 0,
+          severity: 'error',
+          message: 'No series.yaml in the manuscript folder',
+          ruleId: 'series-missing',
+          hint: 'Point briefpress at a manuscript folder (one with series.yaml), or create one: see README.md, "Manuscript format".',
+        },
+      ],
+    };
+  }
+  const text = readFileSync(file, 'utf8');
+  const v = validateYaml({ file: displayPath(file), text, offset: 0, yaml: text }, seriesSchema, 'series-schema');
+  if (!v.ok) return { diagnostics: v.diagnostics };
+  const c = v.value;
+  const series: Series = {
+    name: c.name,
+    publisher: c.publisher,
+    publisherShort: c.publisherShort ?? c.publisher,
+    publisherUrl: c.publisherUrl,
+    language: c.language,
+    description: c.description,
+    theme: c.theme,
+    identifier: c.identifier ?? { scheme: 'uuid', namespace: `${c.publisher}/${c.name}` },
+    format: c.format,
+    rawHtml: c.rawHtml,
+    root: path.resolve(root),
+  };
+  const sources = [file];
+  const authors = new Map<string, AuthorSource>();
+  const authorsDir = path.join(root, 'authors');
+  if (existsSync(authorsDir)) {
+    for (const name of readdirSync(authorsDir).sort()) {
+      if (!name.endsWith('.md')) continue;
+      const afile = path.join(authorsDir, name);
+      sources.push(afile);
+      const atext = readFileSync(afile, 'utf8');
+      const vfile = new VFile({ path: afile, value: atext });
+      const mdast = parseMarkdown(vfile);
+      const fm = mdast.children[0]?.type === 'yaml' ? mdast.children[0] : undefined;
+      if (!fm) {
+        diagnostics.push({
+          file: displayPath(afile),
+          line: 1,
+          column: 1,
+          severity: 'error',
+          message: 'Author file has no front matter',
+          ruleId: 'author-schema',
+          hint: 'Start the file with ---, `name: ...`, ---, then the bio.',
+        });
+        continue;
+      }
+      const av = validateYaml(
+        { file: displayPath(afile), text: atext, offset: fm.position!.start.offset! + 4, yaml: fm.value },
+        authorSchema,
+        'author-schema',
+      );
+      if (!av.ok) {
+        diagnostics.push(...av.diagnostics);
+        continue;
+      }
+      mdast.children.shift();
+      authors.set(name.slice(0, -3), { id: name.slice(0, -3), config: av.value, bio: mdast, file: vfile });
+    }
+  }
+  const boiler = (name: 'disclaimer' | 'copyright') => {
+    const bfile = path.join(root, 'boilerplate', `${name}.md`);
+    if (!existsSync(bfile)) {
+      diagnostics.push({
+        file: displayPath(bfile),
+        line: 0,
+        column: 0,
+        severity: 'error',
+        message: `The series ${name} is missing`,
+        ruleId: 'boilerplate-missing',
+        hint: `Create boilerplate/${name}.md (placeholders: {{year}}, {{publisher}}, {{publisherShort}}, {{series}}, {{title}}).`,
+      });
+      return { text: '', file: bfile };
+    }
+    sources.push(bfile);
+    return { text: readFileSync(bfile, 'utf8'), file: bfile };
+  };
+  const disclaimer = boiler('disclaimer');
+  const copyright = boiler('copyright');
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { value: { series, authors, disclaimer, copyright, sources }, diagnostics };
+}

@@ -1,0 +1,65 @@
+/**
+ * The unified processors: Markdown (with front matter) to hast. This is the only place Markdown is parsed.
+ */
+import type { Root as HastRoot } from 'hast';
+import type { Root as MdastRoot } from 'mdast';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified, type PluggableList } from 'unified';
+import type { VFile } from 'vfile';
+import rehypeImages from './rehype-images.js';
+import rehypeLinks from './rehype-links.js';
+import rehypeNotes from './rehype-notes.js';
+import rehypeQuestions from './rehype-questions.js';
+import remarkHeadings from './remark-headings.js';
+import remarkRawHtml from './remark-raw-html.js';
+
+export interface ProcessOptions {
+  briefDir: string;
+  root: string;
+  rawHtml: boolean;
+  /** Number `##` headings as questions. */
+  qa: boolean;
+  /** Brief body (headings checked, notes split) or a fragment (bio, boilerplate). */
+  kind: 'body' | 'fragment';
+  /** Prefix for footnote ids, unique per document. */
+  idPrefix?: string;
+}
+
+/** Parse Markdown to mdast (front matter included as a `yaml` node). */
+export function parseMarkdown(file: VFile): MdastRoot {
+  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).parse(file);
+}
+
+/** Run the brief plugins over an mdast tree, giving hast. Messages land on `file`. */
+export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions): Promise<HastRoot> {
+  const remarkPlugins: PluggableList = [remarkGfm];
+  if (!opts.rawHtml) remarkPlugins.push(remarkRawHtml);
+  if (opts.kind === 'body') remarkPlugins.push(remarkHeadings);
+  const rehypePlugins: PluggableList = [];
+  if (opts.rawHtml) rehypePlugins.push(rehypeRaw, [rehypeSanitize, sanitizeSchema]);
+  rehypePlugins.push([rehypeImages, { briefDir: opts.briefDir, root: opts.root }], rehypeLinks);
+  if (opts.kind === 'body') rehypePlugins.push(rehypeNotes);
+  if (opts.kind === 'body' && opts.qa) rehypePlugins.push(rehypeQuestions);
+  const processor = unified()
+    .use(remarkPlugins)
+    .use(remarkRehype, {
+      allowDangerousHtml: opts.rawHtml,
+      clobberPrefix: opts.idPrefix ?? '',
+      footnoteLabel: 'Notes',
+      footnoteBackLabel: (i: number) => `Back to reference ${i + 1}`,
+    })
+    .use(rehypePlugins);
+  return (await processor.run(mdast, file)) as HastRoot;
+}
+
+/** Sanitizing raw HTML: GitHub's schema, keeping footnote data attributes; no scripts, frames or styles. */
+const sanitizeSchema = {
+  ...defaultSchema,
+  clobberPrefix: '',
+  protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto'], src: [] },
+};

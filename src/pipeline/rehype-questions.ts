@@ -1,0 +1,63 @@
+/**
+ * rehype plugin for Q&A briefs: each `h2` opens a question. The question and its answer are wrapped
+ * in `<section class="qa" id="qN">`; the heading gets the label "QN" and the first paragraph "AN".
+ * The labels are text (not CSS counters) so that the PDF, the EPUB and screen readers all see them.
+ */
+import type { Element, ElementContent, Root, RootContent } from 'hast';
+import { toString } from 'hast-util-to-string';
+import type { VFile } from 'vfile';
+import type { Question } from '../model/brief.js';
+
+export function numberQuestions(tree: Root): Question[] {
+  const questions: Question[] = [];
+  const out: RootContent[] = [];
+  let current: Element | undefined;
+  let answered = false;
+  for (const child of tree.children) {
+    if (child.type === 'element' && child.tagName === 'h2') {
+      const number = questions.length + 1;
+      const id = `q${number}`;
+      questions.push({ number, id, text: toString(child).trim() });
+      child.properties = { ...child.properties, id: `${id}-title`, className: ['qa-question'] };
+      child.children.unshift(label(`Q${number}`, 'qa-label-q'), { type: 'text', value: ' ' });
+      const section: Element = {
+        type: 'element',
+        tagName: 'section',
+        properties: { className: ['qa'], id, ariaLabelledBy: [`${id}-title`] },
+        children: [child],
+      };
+      current = section;
+      answered = false;
+      out.push(section);
+      continue;
+    }
+    if (!current) {
+      out.push(child);
+      continue;
+    }
+    if (!answered && child.type === 'element' && child.tagName === 'p') {
+      child.properties = { ...child.properties, className: ['qa-answer'] };
+      child.children.unshift(label(`A${questions.length}`, 'qa-label-a'), { type: 'text', value: ' ' });
+      answered = true;
+    }
+    current.children.push(child as ElementContent);
+  }
+  tree.children = out;
+  return questions;
+}
+
+function label(text: string, cls: string): Element {
+  return { type: 'element', tagName: 'span', properties: { className: ['qa-label', cls] }, children: [{ type: 'text', value: text }] };
+}
+
+export default function rehypeQuestions() {
+  return (tree: Root, file: VFile) => {
+    file.data.questions = numberQuestions(tree);
+  };
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    questions: Question[];
+  }
+}

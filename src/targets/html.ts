@@ -1,0 +1,128 @@
+/**
+ * The web edition: one standalone page per brief with its CSS, fonts and images beside it.
+ * `renderPage` also makes the print variant that the PDF target prints (DESIGN.md: the PDF prints
+ * the HTML target's print variant).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { toString } from 'hast-util-to-string';
+import type { Brief } from '../model/brief.js';
+import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
+import { renderTemplate } from '../theme/template.js';
+import { writeAtomic, type WrittenFile } from '../util/write.js';
+import type { BuildContext, SeriesLinks, Target } from './types.js';
+
+/** A file of an edition: its name inside the edition and where its bytes come from. */
+export interface Asset {
+  href: string;
+  /** Absolute path on disk (theme, font package or manuscript). */
+  path?: string;
+  data?: string | Uint8Array;
+  mediaType: string;
+}
+
+export interface RenderedPage {
+  html: string;
+  /** Every file the page refers to, by relative href. */
+  assets: Asset[];
+}
+
+export interface RenderOptions {
+  variant: 'web' | 'print';
+  theme: Theme;
+  version: string;
+  links?: SeriesLinks;
+  /** Other editions to offer for download (web variant), relative hrefs. */
+  downloads?: { epub?: string; pdf?: string };
+  /** A transform of each part's tree before it is written (the print variant hyphenates). */
+  transform?: (tree: Root, brief: Brief) => Root;
+}
+
+export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
+  const { theme } = opts;
+  const print = opts.variant === 'print';
+  const part = (tree: Root) => toHtml(opts.transform ? opts.transform(structuredClone(tree), brief) : tree);
+  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => a.name + a.bioText), toString(brief.disclaimer), brief.copyrightText].join(' ');
+  const fonts = fontsFor(theme, allText);
+  const n = brief.authors.length;
+  const view = {
+    language: brief.language,
+    dir: rtl(brief.language) ? 'rtl' : 'ltr',
+    title: `${brief.title}${brief.subtitle ? `: ${brief.subtitle}` : ''}`,
+    heading: brief.title,
+    subtitle: brief.subtitle,
+    summary: brief.summary,
+    summaryShown: true,
+    authorNames: brief.authors.map((a) => a.name).join(', '),
+    keywordList: brief.keywords.join(', '),
+    generator: `briefpress ${opts.version}`,
+    identifier: brief.identifier,
+    date: brief.date,
+    dateLong: formatDate(brief.date, brief.language),
+    series: brief.series.name,
+    number: brief.number,
+    publisher: brief.series.publisher,
+    publisherShort: brief.series.publisherShort,
+    publisherUrl: brief.series.publisherUrl ?? '#content',
+    print,
+    cssFooter: cssString(`${brief.series.name}  |  ${brief.title}`),
+    body: part(brief.body),
+    hasNotes: brief.notes.children.length > 0,
+    notes: part(brief.notes),
+    aboutHeading: n > 1 ? 'About the authors' : 'About the author',
+    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, bio: part(a.bio), last: i === n - 1, beforeLast: i === n - 2 })),
+    disclaimer: part(brief.disclaimer),
+    copyright: part(brief.copyright),
+    nav: !print && opts.links ? { ...opts.links } : undefined,
+    downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
+  };
+  const html = renderTemplate(theme.read('page.html'), view, 'page.html');
+  const assets: Asset[] = [
+    { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
+    { href: 'style.css', path: theme.path('style.css'), mediaType: 'text/css' },
+    ...(print ? [{ href: 'print.css', path: theme.path('print.css'), mediaType: 'text/css' }] : []),
+    ...fonts.map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
+    ...brief.images.map((i) => ({ href: i.href, path: i.path, mediaType: i.mediaType })),
+  ];
+  return { html, assets };
+}
+
+export const htmlTarget: Target = {
+  name: 'html',
+  async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
+    const dir = path.join(ctx.outDir, brief.slug);
+    const page = renderPage(brief, {
+      variant: 'web',
+      theme: ctx.theme,
+      version: ctx.version,
+      links: ctx.links,
+      downloads: {
+        epub: ctx.formats.includes('epub') ? `${brief.slug}.epub` : undefined,
+        pdf: ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined,
+      },
+    });
+    const written = page.assets.map((a) => writeAtomic(path.join(dir, a.href), a.data ?? readFileSync(a.path!)));
+    written.push(writeAtomic(path.join(dir, 'index.html'), page.html));
+    return written;
+  },
+};
+
+export function formatDate(iso: string, language: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  try {
+    return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+  } catch {
+    return iso;
+  }
+}
+
+/** A string usable inside a CSS "..." literal. */
+function cssString(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ');
+}
+
+function rtl(lang: string): boolean {
+  return /^(ar|he|fa|ur|ps|yi|dv)(-|$)/i.test(lang);
+}

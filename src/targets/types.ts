@@ -1,0 +1,38 @@
+/**
+ * What a target is: a name and a function from the Brief model to files in the output folder.
+ * Adding an output = one new file in this folder + one line in targets/list.ts (STYLE.md 3).
+ */
+import type { Brief } from '../model/brief.js';
+import type { Theme } from '../theme/theme.js';
+import type { WrittenFile } from '../util/write.js';
+import type { BrowserPool } from '../browser/pool.js';
+
+/** A brief's neighbours in its series (for the web edition's navigation). */
+export interface SeriesLinks {
+  prev?: { title: string; href: string };
+  next?: { title: string; href: string };
+  /** Link to the series catalog page, relative to the brief's folder. */
+  catalogHref: string;
+}
+
+export interface BuildContext {
+  /** Output root (`dist/`); a brief's files go to `<outDir>/<slug>/`. */
+  outDir: string;
+  theme: Theme;
+  /** Seconds since 1970 used for every date the build writes (SOURCE_DATE_EPOCH, else the brief's date). */
+  epoch: (brief: Brief) => number;
+  /** briefpress' version, for Creator/Producer and generator fields. */
+  version: string;
+  /** The build's one browser (started on first use). */
+  browser: () => Promise<BrowserPool>;
+  /** Formats being built (the web page links to the other editions only when they are built). */
+  formats: readonly string[];
+  /** Series navigation for the web edition, when building a series. */
+  links?: SeriesLinks;
+}
+
+export interface Target {
+  name: string;
+  /** Build the brief's edition(s); throw BriefpressError for the user's mistakes. */
+  build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]>;
+}

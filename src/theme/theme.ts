@@ -1,0 +1,140 @@
+/**
+ * Themes: a folder of templates, CSS and a theme.yaml naming its fonts. Looked up by name in the
+ * series' own `theme/<name>/` first, then briefpress' `templates/<name>/`; a file in the series'
+ * copy wins over the stock one (STYLE.md 4).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { EnvironmentError } from '../util/diagnostics.js';
+
+/** briefpress' own folder (holds templates/ and node_modules/). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const themeSchema = z.object({
+  name: z.string(),
+  /** Fonts from npm (@fontsource): never from the system, so every machine prints the same. */
+  fonts: z.array(
+    z.object({
+      family: z.string(),
+      package: z.string(),
+      weights: z.array(z.number().int()),
+      italic: z.boolean().default(false),
+    }),
+  ),
+  /** Unicode subsets to ship (fontsource names: latin, latin-ext, cyrillic, greek ...). */
+  subsets: z.array(z.string()).default(['latin']),
+});
+
+export interface FontAsset {
+  /** Absolute path of the woff2 file (inside an npm package). */
+  path: string;
+  /** Name inside an edition: `fonts/<file>.woff2`. */
+  href: string;
+  family: string;
+  weight: number;
+  style: 'normal' | 'italic';
+  subset: string;
+  unicodeRange: string;
+}
+
+export interface Theme {
+  name: string;
+  /** Folders searched for a file, the series' own first. */
+  dirs: string[];
+  fonts: FontAsset[];
+  /** Absolute path of a theme file (throws when no folder has it). */
+  path(file: string): string;
+  /** Text of a theme file. */
+  read(file: string): string;
+  /** Text of a theme file, or undefined. */
+  maybeRead(file: string): string | undefined;
+}
+
+export function loadTheme(name: string, seriesRoot: string): Theme {
+  const dirs = [path.join(seriesRoot, 'theme', name), path.join(packageRoot, 'templates', name)].filter((d) => existsSync(d));
+  if (dirs.length === 0) {
+    throw new EnvironmentError(`Theme \`${name}\` not found`, `Create ${path.join(seriesRoot, 'theme', name)}/ or use a theme in ${path.join(packageRoot, 'templates')}.`);
+  }
+  const find = (file: string) => dirs.map((d) => path.join(d, file)).find((p) => existsSync(p));
+  const cfgPath = find('theme.yaml');
+  if (!cfgPath) throw new EnvironmentError(`Theme \`${name}\` has no theme.yaml`, 'Copy templates/csis/theme.yaml and adapt it.');
+  const cfg = themeSchema.parse(parseYaml(readFileSync(cfgPath, 'utf8')));
+  const fonts = resolveFonts(cfg.fonts, cfg.subsets);
+  return {
+    name,
+    dirs,
+    fonts,
+    path(file) {
+      const p = find(file);
+      if (!p) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);
+      return p;
+    },
+    read(file) {
+      return readFileSync(this.path(file), 'utf8');
+    },
+    maybeRead(file) {
+      const p = find(file);
+      return p ? readFileSync(p, 'utf8') : undefined;
+    },
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+/** Read the fontsource package's own CSS to learn file names and unicode ranges per subset. */
+function resolveFonts(fonts: z.infer<typeof themeSchema>['fonts'], subsets: string[]): FontAsset[] {
+  const out: FontAsset[] = [];
+  for (const f of fonts) {
+    let pkgDir: string;
+    try {
+      pkgDir = path.dirname(require.resolve(`${f.package}/400.css`, { paths: [packageRoot] }));
+    } catch {
+      throw new EnvironmentError(`Font package ${f.package} is not installed`, `Run \`npm install ${f.package}\`.`);
+    }
+    for (const weight of f.weights) {
+      for (const style of f.italic ? (['normal', 'italic'] as const) : (['normal'] as const)) {
+        const css = readFileSync(path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`), 'utf8');
+        for (const block of css.split('@font-face').slice(1)) {
+          const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
+          const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
+          if (!file || !range) continue;
+          const sub = subsets.find((s) => file.includes(`-${s}-${weight}-`));
+          if (!sub) continue;
+          out.push({ path: path.join(pkgDir, 'files', file), href: `fonts/${file}`, family: f.family, weight, style, subset: sub, unicodeRange: range.trim() });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The theme's fonts whose unicode range covers some character of `text` (latin always). */
+export function fontsFor(theme: Theme, text: string): FontAsset[] {
+  const codes = new Set<number>();
+  for (const ch of text) codes.add(ch.codePointAt(0)!);
+  return theme.fonts.filter((f) => f.subset === 'latin' || rangesOf(f.unicodeRange).some(([a, b]) => [...codes].some((c) => c >= a && c <= b)));
+}
+
+function rangesOf(range: string): [number, number][] {
+  return range.split(',').map((r) => {
+    const [a, b] = r.trim().replace(/^U\+/i, '').split('-');
+    const lo = parseInt(a!.replace(/\?/g, '0'), 16);
+    const hi = b ? parseInt(b, 16) : parseInt(a!.replace(/\?/g, 'F'), 16);
+    return [lo, hi] as [number, number];
+  });
+}
+
+/** @font-face rules for a chosen set of fonts. */
+export function fontFaceCss(fonts: FontAsset[], prefix = ''): string {
+  return fonts
+    .map(
+      (f) =>
+        `@font-face {\n  font-family: '${f.family}';\n  font-style: ${f.style};\n  font-weight: ${f.weight};\n  font-display: block;\n` +
+        `  src: url(${prefix}${f.href}) format('woff2');\n  unicode-range: ${f.unicodeRange};\n}\n`,
+    )
+    .join('\n');
+}
