@@ -1,8 +1,68 @@
-import type { Target } from './types.js';
+/**
+ * The print edition: the HTML target's print variant (hyphenated), printed by the build's one
+ * Chromium in a sandboxed page, then given its document information with pdf-lib. Writes
+ * `<slug>/<slug>.pdf` and small page previews `<slug>/pages/page-N.png`.
+ */
+import path from 'node:path';
+import type { Brief } from '../model/brief.js';
+import type { Theme } from '../theme/theme.js';
+import { writeAtomic, type WrittenFile } from '../util/write.js';
+import { renderPage } from './html.js';
+import { hyphenateTree } from './pdf/hyphenate.js';
+import { setPdfInfo } from './pdf/metadata.js';
+import { renderPreviews } from './pdf/previews.js';
+import { printPage, type PrintLog } from './pdf/print.js';
+import type { BuildContext, Target } from './types.js';
+
+export { hyphenateTree } from './pdf/hyphenate.js';
+export { printPage, printOrigin, type PrintLog, type PrintResult } from './pdf/print.js';
+
+/** What one print did, for tests and debugging (which requests were answered or refused). */
+export interface PrintReport extends PrintLog {
+  slug: string;
+  pages: number;
+}
+
+const observers = new Set<(r: PrintReport) => void>();
+
+/** Watch every print of this process (a debug hook; returns the function that stops watching). */
+export function observePrints(fn: (r: PrintReport) => void): () => void {
+  observers.add(fn);
+  return () => observers.delete(fn);
+}
+
+/** Folders whose files the print page may load: the theme, its font packages, the manuscript. */
+export function allowedRoots(brief: Brief, theme: Theme): string[] {
+  const fontPackages = new Set(theme.fonts.map((f) => path.dirname(path.dirname(f.path))));
+  return [...theme.dirs, ...fontPackages, brief.series.root];
+}
 
 export const pdfTarget: Target = {
   name: 'pdf',
-  async build() {
-    throw new Error('pdf target: being written');
+  async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
+    const pool = await ctx.browser();
+    const rendered = renderPage(brief, {
+      variant: 'print',
+      theme: ctx.theme,
+      version: ctx.version,
+      transform: (tree, b) => hyphenateTree(tree, b.language),
+    });
+    const printed = await pool.withPage((page) => printPage(page, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }));
+    const pdf = await setPdfInfo(printed.pdf, {
+      title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
+      author: brief.authors.map((a) => a.name).join(', '),
+      subject: brief.summary,
+      keywords: brief.keywords,
+      creator: `briefpress ${ctx.version}`,
+      producer: `briefpress ${ctx.version} (Chromium, pdf-lib)`,
+      epoch: ctx.epoch(brief),
+      language: brief.language,
+    });
+    const previews = await pool.withPage((page) => renderPreviews(page, pdf));
+    for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, served: printed.served, blocked: printed.blocked });
+    const dir = path.join(ctx.outDir, brief.slug);
+    const written = previews.map((png, i) => writeAtomic(path.join(dir, 'pages', `page-${i + 1}.png`), png));
+    written.push(writeAtomic(path.join(dir, `${brief.slug}.pdf`), pdf));
+    return written;
   },
 };
