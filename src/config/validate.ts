@@ -37,12 +37,12 @@ export function validateYaml<S extends z.ZodType>(src: YamlSource, schema: S, ru
     };
   }
   const data = doc.toJS() ?? {};
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const diagnostics: Diagnostic[] = result.error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const { node, keyNode } = findNode(doc.contents as YamlNode | null, path);
-    const range = issue.code === 'unrecognized_keys' ? unknownKeyRange(node, issue.keys) : (keyNode ?? node)?.range;
+    const range = issue.code === 'unrecognized_keys' ? unknownKeyRange(node, issue.keys) : (node ?? keyNode)?.range;
     const pos = range ? at(range[0]) : at(0);
     const name = path.length ? `\`${path.join('.')}\`` : 'The document';
     return {
@@ -84,10 +84,18 @@ function unknownKeyRange(node: YamlNode | null, keys: string[]): [number, number
   return node?.range ?? undefined;
 }
 
+const typeNames: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  array: 'a list',
+  object: 'a mapping (key: value lines)',
+  boolean: 'true or false',
+};
+
 function describeIssue(issue: z.core.$ZodIssue, name: string): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `${name} is required` : `${name} must be ${issue.expected}`;
+      return issue.input === undefined ? `${name} is required` : `${name} must be ${typeNames[issue.expected] ?? issue.expected}`;
     case 'unrecognized_keys':
       return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
     case 'too_small':

@@ -1,0 +1,94 @@
+/** Unit tests of the small pieces: the schema and its positioned messages, templates, identifiers. */
+import { describe, expect, it } from 'vitest';
+import { frontMatterSchema, seriesSchema } from '../src/config/schema.js';
+import { validateYaml } from '../src/config/validate.js';
+import { fillPlaceholders } from '../src/manuscript/placeholders.js';
+import { renderTemplate } from '../src/theme/template.js';
+import { offsetToPosition } from '../src/util/diagnostics.js';
+import { uuidV5 } from '../src/util/hash.js';
+import { sniffImage } from '../src/util/media.js';
+
+const fm = (yaml: string) => {
+  const text = `---\n${yaml}---\nbody\n`;
+  return validateYaml({ file: 'brief.md', text, offset: 4, yaml }, frontMatterSchema, 'frontmatter-schema');
+};
+
+describe('front matter schema', () => {
+  it('accepts a complete front matter and fills defaults', () => {
+    const r = fm('title: T\nauthors: [a-b]\ndate: 2015-05-12\nsummary: S\n');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value).toMatchObject({ title: 'T', authors: ['a-b'], date: '2015-05-12', keywords: [] });
+  });
+
+  it('reports a bad value at the value, with line and column in the whole file', () => {
+    const r = fm('title: T\nauthors: [a-b]\ndate: 2015-13-45\nsummary: S\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.diagnostics).toMatchObject([{ line: 4, column: 7, message: '`date` is not a real date', ruleId: 'frontmatter-schema' }]);
+  });
+
+  it('reports a missing field, a wrong type and an unknown field', () => {
+    const r = fm('title: 3\nauthors: []\ndate: 2015-05-12\nsumary: S\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      const msgs = r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`);
+      expect(msgs).toContain('2:8 `title` must be text');
+      expect(msgs).toContain('3:10 `authors` needs at least one author');
+      expect(msgs).toContain('2:1 `summary` is required');
+      expect(msgs).toContain('5:1 Unknown field `sumary`');
+    }
+  });
+
+  it('accepts ISBN, DOI and UUID identifiers only', () => {
+    expect(fm('title: T\nauthors: [a]\ndate: 2015-05-12\nsummary: S\nidentifier: urn:isbn:9780000000002\n').ok).toBe(true);
+    expect(fm('title: T\nauthors: [a]\ndate: 2015-05-12\nsummary: S\nidentifier: doi:10.1000/xyz\n').ok).toBe(true);
+    expect(fm('title: T\nauthors: [a]\ndate: 2015-05-12\nsummary: S\nidentifier: 12345\n').ok).toBe(false);
+  });
+});
+
+describe('series schema', () => {
+  it('defaults theme, language, format and rawHtml', () => {
+    const text = 'name: N\npublisher: P\n';
+    const r = validateYaml({ file: 'series.yaml', text, offset: 0, yaml: text }, seriesSchema, 'series-schema');
+    expect(r.ok && r.value).toMatchObject({ theme: 'csis', language: 'en', format: 'qa', rawHtml: false });
+  });
+});
+
+describe('placeholders', () => {
+  it('fills known placeholders and positions unknown ones', () => {
+    const r = fillPlaceholders('© {{year}} by {{ publisher }}.\n{{oops}}', { year: '2015', publisher: 'CSIS' }, 'c.md');
+    expect(r.text).toBe('© 2015 by CSIS.\n{{oops}}');
+    expect(r.diagnostics).toMatchObject([{ line: 2, column: 1, ruleId: 'placeholder-unknown' }]);
+  });
+});
+
+describe('templates', () => {
+  it('escapes, passes raw HTML, repeats sections and inverts', () => {
+    const tpl = '<h1>{{t}}</h1>{{{raw}}}{{#xs}}<i>{{n}}</i>{{^last}},{{/last}}{{/xs}}{{^none}}empty{{/none}}{{#o}}{{o.k}}{{/o}}';
+    const out = renderTemplate(tpl, { t: 'A & <B>', raw: '<b>x</b>', xs: [{ n: 1 }, { n: 2, last: true }], none: [], o: { k: 'v' } });
+    expect(out).toBe('<h1>A &amp; &lt;B&gt;</h1><b>x</b><i>1</i>,<i>2</i>emptyv');
+  });
+
+  it('fails loudly on an unclosed section', () => {
+    expect(() => renderTemplate('{{#a}}x', { a: true }, 'page.html')).toThrow(/page.html: \{\{#a\}\} is never closed/);
+  });
+});
+
+describe('identifiers and bytes', () => {
+  it('makes RFC 4122 UUID v5 values', () => {
+    // Known vector: uuid v5 of "http://example.com/" in the URL namespace.
+    expect(uuidV5('http://example.com/')).toBe('0a300ee9-f9e4-5697-a51a-efc7fafaba67');
+    expect(uuidV5('a')).toBe(uuidV5('a'));
+  });
+
+  it('sniffs images by their bytes', () => {
+    expect(sniffImage(Buffer.from('89504e470d0a1a0a00', 'hex'))?.mediaType).toBe('image/png');
+    expect(sniffImage(Buffer.from('ffd8ffe0', 'hex'))?.mediaType).toBe('image/jpeg');
+    expect(sniffImage(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))?.mediaType).toBe('image/svg+xml');
+    expect(sniffImage(Buffer.from('hello'))).toBeUndefined();
+  });
+
+  it('turns offsets into 1-based positions', () => {
+    expect(offsetToPosition('ab\ncd', 0)).toEqual({ line: 1, column: 1 });
+    expect(offsetToPosition('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+  });
+});
