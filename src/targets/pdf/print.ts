@@ -128,11 +128,9 @@ export async function printPage(page: Page, rendered: RenderedPage, opts: PrintO
     // DevTools evaluation still runs with page scripts disabled: wait for every web font in use.
     const fontsLoaded = await page.evaluate(async () => {
       await document.fonts.ready;
-      const loaded: string[] = [];
-      document.fonts.forEach((f) => {
-        if (f.status === 'loaded') loaded.push(`${f.family.replace(/["']/g, '')} ${f.weight} ${f.style}`);
-      });
-      return loaded;
+      // Not fonts.forEach: with scripts disabled, native code may not call back into page functions.
+      const faces = Array.from(document.fonts as unknown as Iterable<FontFace>);
+      return faces.filter((f) => f.status === 'loaded').map((f) => `${f.family.replace(/["']/g, '')} ${f.weight} ${f.style}`);
     });
     const pdf = await page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 });
     return { pdf, fontsLoaded, ...log };

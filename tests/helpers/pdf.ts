@@ -1,0 +1,146 @@
+/**
+ * Helpers for the PDF tests: build a brief's PDF with the real target in one browser, and read the
+ * result with poppler (pdfinfo, pdffonts, pdftotext) and qpdf.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { launchPool, type BrowserPool } from '../../src/browser/pool.js';
+import { findManuscript } from '../../src/manuscript/find.js';
+import { readBrief } from '../../src/manuscript/brief.js';
+import { readSeries } from '../../src/manuscript/series.js';
+import type { Brief } from '../../src/model/brief.js';
+import { pdfTarget } from '../../src/targets/pdf.js';
+import type { BuildContext } from '../../src/targets/types.js';
+import { loadTheme, type Theme } from '../../src/theme/theme.js';
+import { version } from '../../src/util/version.js';
+import type { WrittenFile } from '../../src/util/write.js';
+
+export interface Manuscript {
+  briefs: Brief[];
+  theme: Theme;
+}
+
+/** Read every brief of a manuscript folder (throws on manuscript errors). */
+export async function readManuscript(dir: string): Promise<Manuscript> {
+  const loc = findManuscript(dir);
+  const series = readSeries(loc.root);
+  if (!series.value) throw new Error(`series: ${JSON.stringify(series.diagnostics)}`);
+  const theme = loadTheme(series.value.series.theme, loc.root);
+  const briefs: Brief[] = [];
+  for (const d of loc.briefDirs) {
+    const r = await readBrief(series.value, d);
+    if (!r.value) throw new Error(`${d}: ${JSON.stringify(r.diagnostics)}`);
+    briefs.push(r.value);
+  }
+  return { briefs, theme };
+}
+
+/** A build context around one shared browser pool. */
+export function contextFor(outDir: string, theme: Theme, pool: () => Promise<BrowserPool>): BuildContext {
+  return {
+    outDir,
+    theme,
+    version,
+    formats: ['pdf'],
+    epoch: (b: Brief) => Date.parse(`${b.date}T00:00:00Z`) / 1000,
+    browser: pool,
+  };
+}
+
+/** Build the PDF of every brief in `dir` into `outDir` with one browser. */
+export async function buildPdfs(dir: string, outDir: string, pool?: BrowserPool): Promise<{ manuscript: Manuscript; files: WrittenFile[] }> {
+  const manuscript = await readManuscript(dir);
+  let own: Promise<BrowserPool> | undefined;
+  const get = () => (pool ? Promise.resolve(pool) : (own ??= launchPool(2)));
+  try {
+    const ctx = contextFor(outDir, manuscript.theme, get);
+    const files: WrittenFile[] = [];
+    for (const b of manuscript.briefs) files.push(...(await pdfTarget.build(b, ctx)));
+    return { manuscript, files };
+  } finally {
+    if (own) await (await own).close();
+  }
+}
+
+export function run(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** `pdfinfo` as key -> value (UTF-8). */
+export function pdfinfo(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of run('pdfinfo', ['-enc', 'UTF-8', file]).split('\n')) {
+    const m = /^([^:]+):\s*(.*)$/.exec(line);
+    if (m) out[m[1]!.trim()] = m[2]!.trim();
+  }
+  return out;
+}
+
+export interface FontRow {
+  name: string;
+  type: string;
+  emb: boolean;
+  sub: boolean;
+  uni: boolean;
+}
+
+/** `pdffonts` rows. */
+export function pdffonts(file: string): FontRow[] {
+  const lines = run('pdffonts', [file]).split('\n').slice(2).filter((l) => l.trim());
+  return lines.map((l) => {
+    // name and type are separated by runs of spaces; the last five columns are fixed words
+    const cols = l.trim().split(/\s+/);
+    const [emb, sub, uni] = cols.slice(-5, -2);
+    return { name: cols[0]!, type: cols.slice(1, -6).join(' '), emb: emb === 'yes', sub: sub === 'yes', uni: uni === 'yes' };
+  });
+}
+
+/** Text of one page (1-based) or of the whole document; soft hyphens kept as printed. */
+export function pdftext(file: string, page?: number): string {
+  const range = page ? ['-f', String(page), '-l', String(page)] : [];
+  return run('pdftotext', ['-enc', 'UTF-8', ...range, file, '-']);
+}
+
+/** Text as a reader would search it: soft hyphens (ActualText U+00AD) and line breaks folded. */
+export function searchable(text: string): string {
+  return text.replace(/\u00ad\n?/g, '').replace(/\s+/g, ' ');
+}
+
+/** `qpdf --check`: exit code and output. */
+export function qpdfCheck(file: string): { code: number; output: string } {
+  const r = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+export interface Bookmark {
+  title: string;
+  depth: number;
+}
+
+/** The document outline, depth first, read with pdf-lib. */
+export async function outline(bytes: Uint8Array): Promise<Bookmark[]> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const root = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
+  const out: Bookmark[] = [];
+  const walk = (first: PDFDict | undefined, depth: number) => {
+    for (let item = first; item; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+      const t = item.lookup(PDFName.of('Title'));
+      const title = t instanceof PDFString || t instanceof PDFHexString ? t.decodeText() : String(t);
+      out.push({ title, depth });
+      walk(item.lookupMaybe(PDFName.of('First'), PDFDict), depth + 1);
+    }
+  };
+  walk(root?.lookupMaybe(PDFName.of('First'), PDFDict), 0);
+  return out;
+}
+
+/** The catalog's /Lang. */
+export async function catalogLang(bytes: Uint8Array): Promise<string | undefined> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const l = doc.catalog.lookup(PDFName.of('Lang'));
+  return l instanceof PDFString || l instanceof PDFHexString ? l.decodeText() : undefined;
+}
+
+export const fixtures = path.resolve(import.meta.dirname, '../fixtures');
+export const sample = path.resolve(import.meta.dirname, '../../manuscript');
