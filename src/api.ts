@@ -1,15 +1,23 @@
 /**
- * The library surface: build() (and, as they land, check() and preview()). The CLI calls only this.
+ * The library surface: build(), newBrief() (and, as they land, check() and preview()). The CLI calls only this.
+ *
+ * A build reads the series, numbers its briefs (src/build/plan.ts), builds every brief that is not
+ * fresh in the cache (src/build/cache.ts) several at a time, all sharing one browser, then (for a whole
+ * series) runs the series-level steps (the catalog). A brief that fails is reported and the others go on.
  */
 import path from 'node:path';
-import { launchPool, type BrowserPool } from './browser/pool.js';
+import type { BrowserPool } from './browser/pool.js';
+import { BuildCache, hashTree } from './build/cache.js';
+import { mapLimited } from './build/limit.js';
+import { linksFor, planSeries } from './build/plan.js';
+import { scanBrief, type ScannedBrief } from './build/scan.js';
 import { findManuscript } from './manuscript/find.js';
 import { readBrief } from './manuscript/brief.js';
 import { readSeries } from './manuscript/series.js';
 import type { Brief } from './model/brief.js';
-import { targetNames, targets } from './targets/list.js';
-import type { BuildContext } from './targets/types.js';
-import { loadTheme } from './theme/theme.js';
+import { seriesTargets, targetNames, targets } from './targets/list.js';
+import type { BuildContext, CatalogEntry } from './targets/types.js';
+import { loadTheme, packageRoot } from './theme/theme.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { version } from './util/version.js';
 import type { WrittenFile } from './util/write.js';
@@ -17,6 +25,8 @@ import type { WrittenFile } from './util/write.js';
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
 export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diagnostics.js';
+export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
+export { cacheFileName } from './build/cache.js';
 export { version };
 
 export interface BuildOptions {
@@ -28,6 +38,10 @@ export interface BuildOptions {
   formats?: string[];
   /** Pages printing at once in the one browser. Default 2. */
   jobs?: number;
+  /** Briefs in progress at once (read, web page and EPUB while others print). Default `jobs + 2`. */
+  concurrency?: number;
+  /** Reuse unchanged briefs' editions (`<outDir>/.briefpress-cache.json`). Default true. */
+  cache?: boolean;
   /** Progress events (the CLI prints them). */
   onEvent?: (e: BuildEvent) => void;
   /** Seconds since 1970 for every date written; default SOURCE_DATE_EPOCH, else each brief's date. */
@@ -35,14 +49,20 @@ export interface BuildOptions {
 }
 
 export type BuildEvent =
-  | { type: 'read'; briefs: number }
+  | { type: 'read'; briefs: number; series: boolean }
   | { type: 'brief-start'; slug: string }
   | { type: 'brief-done'; slug: string; files: WrittenFile[]; ms: number }
-  | { type: 'brief-failed'; slug: string; diagnostics: Diagnostic[] };
+  | { type: 'brief-cached'; slug: string }
+  | { type: 'brief-failed'; slug: string; diagnostics: Diagnostic[] }
+  | { type: 'series-done'; files: WrittenFile[]; ms: number };
 
 export interface BriefResult {
   slug: string;
   ok: boolean;
+  /** True when the editions were already up to date (nothing written). */
+  cached: boolean;
+  /** Number in the series. */
+  number?: number;
   files: WrittenFile[];
   diagnostics: Diagnostic[];
   ms: number;
@@ -51,6 +71,8 @@ export interface BriefResult {
 export interface BuildResult {
   ok: boolean;
   briefs: BriefResult[];
+  /** Files of the series-level steps (catalog); empty when one brief was built. */
+  seriesFiles: WrittenFile[];
   /** Problems not tied to one brief (series.yaml, authors ...) and warnings. */
   diagnostics: Diagnostic[];
   ms: number;
@@ -63,16 +85,29 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   for (const f of formats) {
     if (!targetNames.includes(f)) throw new EnvironmentError(`Unknown format \`${f}\``, `Use one or more of ${targetNames.join(', ')}.`);
   }
-  const loc = findManuscript(options.input ?? 'manuscript');
+  const input = options.input ?? 'manuscript';
+  const loc = findManuscript(input);
   if (hasErrors(loc.diagnostics)) throw new BriefpressError(loc.diagnostics);
   const seriesRead = readSeries(loc.root);
   if (!seriesRead.value) throw new BriefpressError(seriesRead.diagnostics);
   const src = seriesRead.value;
   const theme = loadTheme(src.series.theme, loc.root);
-  options.onEvent?.({ type: 'read', briefs: loc.briefDirs.length });
 
-  const read = await Promise.all(loc.briefDirs.map(async (dir) => ({ dir, ...(await readBrief(src, dir)) })));
+  // The whole series is scanned even for one brief: its number and neighbours depend on the others.
+  const wholeSeries = path.resolve(input) === path.resolve(loc.root);
+  const seriesDirs = wholeSeries ? loc.briefDirs : findManuscript(loc.root).briefDirs;
+  const cache = new BuildCache(outDir);
+  const useCache = options.cache ?? true;
+  const scanned = seriesDirs.map((d) => scanBrief(d, (slug, hash) => cache.head(slug, hash)));
+  for (const s of scanned) cache.knowHash(s.file, s.hash);
+  const plan = planSeries(scanned);
+  const titles = new Map(scanned.filter((s) => s.head).map((s) => [s.slug, s.head!.title]));
+  const wanted = new Set(loc.briefDirs.map((d) => path.resolve(d)));
+  const toBuild = scanned.filter((s) => wanted.has(path.resolve(s.dir)));
+  options.onEvent?.({ type: 'read', briefs: toBuild.length, series: wholeSeries });
+
   let pool: Promise<BrowserPool> | undefined;
+  const jobs = options.jobs ?? 2;
   const envEpoch = options.sourceDateEpoch ?? parseEpoch(process.env.SOURCE_DATE_EPOCH);
   const ctx: BuildContext = {
     outDir,
@@ -80,40 +115,120 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     version,
     formats,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (pool ??= launchPool(options.jobs ?? 2)),
+    browser: () => (pool ??= import('./browser/pool.js').then((m) => m.launchPool(jobs))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
-  const results: BriefResult[] = [];
-  try {
-    for (const r of read) {
-      const slug = path.basename(r.dir);
-      const started = performance.now();
-      if (!r.value) {
-        options.onEvent?.({ type: 'brief-failed', slug, diagnostics: r.diagnostics });
-        results.push({ slug, ok: false, files: [], diagnostics: r.diagnostics, ms: performance.now() - started });
-        continue;
-      }
-      options.onEvent?.({ type: 'brief-start', slug });
-      try {
-        const files = (await Promise.all(chosen.map((t) => t.build(r.value!, ctx)))).flat();
-        const ms = performance.now() - started;
-        options.onEvent?.({ type: 'brief-done', slug, files, ms });
-        results.push({ slug, ok: true, files, diagnostics: r.diagnostics, ms });
-      } catch (e) {
-        if (!(e instanceof BriefpressError)) throw e;
-        options.onEvent?.({ type: 'brief-failed', slug, diagnostics: e.diagnostics });
-        results.push({ slug, ok: false, files: [], diagnostics: [...r.diagnostics, ...e.diagnostics], ms: performance.now() - started });
-      }
+  // Everything besides a brief's own files that shapes its editions.
+  const buildKey = {
+    tool: version,
+    code: toolHash(),
+    theme: hashTree(theme.dirs),
+    fonts: theme.fonts.map((f) => f.path),
+    formats: [...formats].sort(),
+    epoch: envEpoch ?? null,
+  };
+
+  // A bug or a missing tool stops the build: no new brief starts, the ones in progress finish.
+  let fatal: unknown;
+  const buildOne = async (s: ScannedBrief): Promise<BriefResult> => {
+    const { slug } = s;
+    const started = performance.now();
+    const number = plan.numbers.get(slug);
+    const failed = (diagnostics: Diagnostic[]): BriefResult => {
+      cache.invalidate(slug);
+      options.onEvent?.({ type: 'brief-failed', slug, diagnostics });
+      return { slug, ok: false, cached: false, number, files: [], diagnostics, ms: performance.now() - started };
+    };
+    const planErrors = plan.errors.get(slug);
+    if (planErrors) return failed(planErrors);
+    const links = linksFor(plan, slug, titles);
+    const context = { ...buildKey, number: number ?? null, links };
+
+    const prev = cache.briefs.get(slug);
+    if (useCache && prev && prev.briefHash === s.hash && cache.isFresh(slug, cache.key(prev.sources, context))) {
+      options.onEvent?.({ type: 'brief-cached', slug });
+      return { slug, ok: true, cached: true, number, files: [], diagnostics: [], ms: performance.now() - started };
     }
+    if (fatal) return { slug, ok: false, cached: false, number, files: [], diagnostics: [], ms: 0 };
+    options.onEvent?.({ type: 'brief-start', slug });
+    const read = await readBrief(src, s.dir);
+    if (!read.value) return failed(read.diagnostics);
+    const brief = read.value;
+    if (number !== undefined) brief.number = number;
+    const settled = await Promise.allSettled(chosen.map((t) => t.build(brief, { ...ctx, links })));
+    const diagnostics = [...read.diagnostics];
+    const files: WrittenFile[] = [];
+    for (const r of settled) {
+      if (r.status === 'fulfilled') files.push(...r.value);
+      else if (r.reason instanceof BriefpressError) diagnostics.push(...r.reason.diagnostics);
+      else fatal ??= r.reason;
+    }
+    if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
+    cache.set(slug, {
+      key: cache.key(brief.sources, context),
+      sources: brief.sources,
+      outputs: files.map((f) => path.relative(outDir, f.path)),
+      briefHash: s.hash,
+      head: s.head ?? { title: brief.title, date: brief.date, number: brief.number },
+      entry: catalogEntry(brief, number ?? 0, ctx.epoch(brief)),
+    });
+    const ms = performance.now() - started;
+    options.onEvent?.({ type: 'brief-done', slug, files, ms });
+    return { slug, ok: true, cached: false, number, files, diagnostics, ms };
+  };
+
+  let results: BriefResult[];
+  const seriesFiles: WrittenFile[] = [];
+  try {
+    results = await mapLimited(toBuild, options.concurrency ?? jobs + 2, buildOne);
+    if (fatal) throw fatal;
+    if (wholeSeries) {
+      cache.retain(scanned.map((s) => s.slug));
+      const t1 = performance.now();
+      // Briefs in series order; one that failed now keeps its last good editions (if still on disk).
+      const entries = plan.order.flatMap((slug) => {
+        const e = cache.briefs.get(slug)?.entry;
+        return e ? [{ ...e, number: plan.numbers.get(slug)! }] : [];
+      });
+      const seriesEpoch = envEpoch ?? Math.max(0, ...entries.map((e) => e.updated));
+      for (const step of seriesTargets) {
+        seriesFiles.push(...(await step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch })));
+      }
+      options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
+    }
+    if (useCache) cache.save();
   } finally {
     if (pool) await (await pool.catch(() => undefined))?.close();
   }
   return {
     ok: results.every((r) => r.ok) && !hasErrors(seriesRead.diagnostics),
     briefs: results,
+    seriesFiles,
     diagnostics: seriesRead.diagnostics,
     ms: performance.now() - t0,
   };
+}
+
+function catalogEntry(b: Brief, number: number, updated: number): CatalogEntry {
+  return {
+    slug: b.slug,
+    number,
+    title: b.title,
+    subtitle: b.subtitle,
+    authors: b.authors.map((a) => ({ id: a.id, name: a.name })),
+    date: b.date,
+    summary: b.summary,
+    identifier: b.identifier,
+    language: b.language,
+    keywords: b.keywords,
+    updated,
+  };
+}
+
+let toolHashMemo: string | undefined;
+/** briefpress' own code: a local change (or an upgrade under the same version) rebuilds everything. */
+function toolHash(): string {
+  return (toolHashMemo ??= hashTree([path.join(packageRoot, 'src')]));
 }
 
 function parseEpoch(v: string | undefined): number | undefined {

@@ -5,25 +5,34 @@
  * something (no Chromium, unwritable folder ...); 70 a bug in briefpress (with a stack trace).
  */
 import { parseArgs } from 'node:util';
-import { build, type BuildEvent } from '../api.js';
+import { build, newBrief, type BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { version } from '../util/version.js';
-import { createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets } from './report.js';
+import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets, type Progress } from './report.js';
 
 export const usage = `briefpress ${version}: policy briefs from Markdown to web page, EPUB and print PDF
 
 Usage:
-  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N]
+  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force]
+  briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
   briefpress --help | --version
 
 Commands:
-  build     Build the editions of every brief in the series (or of the one brief given) into --out.
+  build     Build the editions of every brief in the series into --out, then the series catalog
+            (index.html, opds.xml, catalog.json). Unchanged briefs are reused from the last build.
+            Given one brief's folder: build only that brief (numbered and linked in its series; the
+            catalog is left as it is).
+  new       Create briefs/<slug>/brief.md in the series: next number, today's date, a sample question.
 
 Options:
   -o, --out DIR        output folder (default: dist)
   -f, --format LIST    editions to build, comma-separated: ${targetNames.join(', ')} (default: all)
   -j, --jobs N         pages printing at once in the one browser (default: 2)
+      --force          rebuild every brief, even those unchanged since the last build
+      --title TEXT     (new) the brief's title (default: from the slug)
+      --author ID      (new) author file stem in authors/ (default: the latest brief's first author)
+      --date DATE      (new) publication date (default: today)
   -q, --quiet          print only problems
   -h, --help           show this help
   -v, --version        print the version
@@ -46,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string', short: 'o' },
         format: { type: 'string', short: 'f' },
         jobs: { type: 'string', short: 'j' },
+        force: { type: 'boolean' },
+        title: { type: 'string' },
+        author: { type: 'string' },
+        date: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -69,6 +82,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'build':
         return await runBuild(rest, values, out);
+      case 'new':
+        return runNew(rest, values, out);
       default:
         out.line(`briefpress: unknown command \`${command}\`\n\n${usage}`);
         return 2;
@@ -95,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function runBuild(
   rest: string[],
-  values: { out?: string; format?: string; jobs?: string; quiet?: boolean },
+  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean },
   out: ReturnType<typeof createReporter>,
 ): Promise<number> {
   if (rest.length > 1) {
@@ -114,27 +129,54 @@ async function runBuild(
     return 2;
   }
   const quiet = Boolean(values.quiet);
+  let progress: Progress | undefined;
+  let single = false;
   const onEvent = (e: BuildEvent) => {
-    if (e.type === 'brief-failed') {
-      out.diagnostics(e.diagnostics);
-      out.line(`✗ ${e.slug}: not built`);
-    } else if (quiet) {
-      return;
-    } else if (e.type === 'read') {
-      out.line(`Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})`);
+    if (e.type === 'read') {
+      single = e.briefs === 1;
+      progress = createProgress(process.stderr, e.briefs, !quiet);
+      if (!quiet) out.line(`Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})`);
+    } else if (e.type === 'brief-start') {
+      progress?.start(e.slug);
+    } else if (e.type === 'brief-failed') {
+      progress?.print(() => out.diagnostics(e.diagnostics));
+      progress?.finish(e.slug, `✗ ${e.slug}: not built`);
+    } else if (e.type === 'brief-cached') {
+      progress?.finish(e.slug, quiet ? '' : `· ${e.slug} (unchanged)`);
     } else if (e.type === 'brief-done') {
-      out.line(`✓ ${e.slug} (${formatMs(e.ms)})`);
-      for (const f of mainFiles(e.files)) out.line(`    ${rel(f.path)}  ${formatBytes(f.bytes)}`);
-      const assets = summarizeAssets(e.files);
-      if (assets) out.line(`    + ${assets}`);
+      progress?.finish(e.slug, quiet ? '' : `✓ ${e.slug} (${formatMs(e.ms)})`);
+      if (!quiet && single) {
+        for (const f of mainFiles(e.files)) out.line(`    ${rel(f.path)}  ${formatBytes(f.bytes)}`);
+        const assets = summarizeAssets(e.files);
+        if (assets) out.line(`    + ${assets}`);
+      }
+    } else if (e.type === 'series-done' && !quiet) {
+      out.line(`✓ catalog: ${e.files.filter((f) => /[\\/](index\.html|opds\.xml|catalog\.json)$/.test(f.path) && !/_assets/.test(f.path)).map((f) => rel(f.path)).join(', ')} (${formatMs(e.ms)})`);
     }
   };
-  const result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, onEvent });
+  let result;
+  try {
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, cache: !values.force, onEvent });
+  } finally {
+    progress?.end();
+  }
   out.diagnostics(result.diagnostics);
   const warnings = result.briefs.flatMap((b) => (b.ok ? b.diagnostics : [])).filter((d) => d.severity !== 'error');
   out.diagnostics(warnings);
   const failed = result.briefs.filter((b) => !b.ok).length;
-  const built = result.briefs.length - failed;
-  out.line(`${failed ? '✗' : '✓'} ${built} built, ${failed} failed in ${formatMs(result.ms)}`);
+  const cached = result.briefs.filter((b) => b.cached).length;
+  const built = result.briefs.length - failed - cached;
+  out.line(`${failed ? '✗' : '✓'} ${built} built, ${cached} unchanged, ${failed} failed in ${formatMs(result.ms)}`);
   return result.ok ? 0 : 1;
+}
+
+function runNew(rest: string[], values: { title?: string; author?: string; date?: string; quiet?: boolean }, out: ReturnType<typeof createReporter>): number {
+  const [slug, input, ...extra] = rest;
+  if (!slug || extra.length) {
+    out.line('briefpress new: give a slug and optionally the manuscript folder, e.g. `briefpress new iran-deal manuscript`');
+    return 2;
+  }
+  const r = newBrief({ slug, input: input ?? 'manuscript', title: values.title, author: values.author, date: values.date });
+  if (!values.quiet) out.line(`✓ created ${rel(r.file)} (No. ${r.number}); edit it, then run \`briefpress build\``);
+  return 0;
 }

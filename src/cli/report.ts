@@ -51,3 +51,52 @@ export function rel(p: string): string {
   const r = path.relative(process.cwd(), p);
   return r && !r.startsWith('..') ? r : p;
 }
+
+/**
+ * Progress of a series build. On a terminal: one line per finished brief and a status line below
+ * them (`[12/100] building a, b`), redrawn in place. Elsewhere (CI logs, pipes): plain lines only.
+ */
+export interface Progress {
+  start(slug: string): void;
+  /** A finished brief: its line is printed above the status line. */
+  finish(slug: string, line: string): void;
+  /** Print lines (diagnostics ...) without garbling the status line. */
+  print(fn: () => void): void;
+  end(): void;
+}
+
+export function createProgress(stream: NodeJS.WriteStream, total: number, enabled = true): Progress {
+  const live = enabled && Boolean(stream.isTTY) && !process.env.CI;
+  const running = new Set<string>();
+  let done = 0;
+  const clear = () => live && stream.write('\r\x1b[K');
+  const draw = () => {
+    if (!live || done >= total) return;
+    const names = [...running].join(', ');
+    const width = (stream.columns ?? 80) - 1;
+    const text = `[${done}/${total}] ${running.size ? `building ${names}` : 'checking'}`;
+    stream.write(text.length > width ? text.slice(0, width - 1) + '…' : text);
+  };
+  return {
+    start(slug) {
+      running.add(slug);
+      clear();
+      draw();
+    },
+    finish(slug, line) {
+      running.delete(slug);
+      done++;
+      clear();
+      if (line) stream.write(line + '\n');
+      draw();
+    },
+    print(fn) {
+      clear();
+      fn();
+      draw();
+    },
+    end() {
+      clear();
+    },
+  };
+}

@@ -36,3 +36,39 @@ export interface Target {
   /** Build the brief's edition(s); throw BriefpressError for the user's mistakes. */
   build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]>;
 }
+
+/** What the series catalog shows of one brief (plain data: kept in the build cache between builds). */
+export interface CatalogEntry {
+  slug: string;
+  number: number;
+  title: string;
+  subtitle?: string;
+  authors: { id: string; name: string }[];
+  /** ISO date `YYYY-MM-DD`. */
+  date: string;
+  summary: string;
+  identifier: string;
+  language: string;
+  keywords: string[];
+  /** Seconds since 1970: the brief's build epoch (OPDS `updated`). */
+  updated: number;
+}
+
+/** What a series-level step (the catalog) gets: every brief of the series that has editions. */
+export interface SeriesContext {
+  outDir: string;
+  theme: Theme;
+  version: string;
+  formats: readonly string[];
+  series: Brief['series'];
+  /** Briefs in series order. */
+  entries: CatalogEntry[];
+  /** Seconds since 1970 for the series' own dates (SOURCE_DATE_EPOCH, else the newest brief's). */
+  epoch: number;
+}
+
+/** A step run once per series build, after every brief (STYLE.md 3: a list entry, not a branch). */
+export interface SeriesTarget {
+  name: string;
+  build(ctx: SeriesContext): Promise<WrittenFile[]>;
+}

@@ -1,0 +1,66 @@
+/**
+ * A quick look at every brief of a series: the bytes of brief.md (hashed) and the few front matter
+ * fields the series needs (title, date, number) to number the briefs and link neighbours. The full
+ * read (src/manuscript/brief.ts) happens only for briefs that must be rebuilt; a brief whose front
+ * matter does not parse here is simply left out of the numbering, and its full read reports why.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { sha256 } from '../util/hash.js';
+
+export interface BriefHead {
+  title: string;
+  /** ISO date `YYYY-MM-DD`. */
+  date: string;
+  /** Front matter `number`, when given. */
+  number?: number;
+  /** 1-based line and column of the `number:` key (for duplicate-number messages). */
+  numberAt?: { line: number; column: number };
+}
+
+export interface ScannedBrief {
+  slug: string;
+  dir: string;
+  /** Absolute path of brief.md. */
+  file: string;
+  /** sha256 of brief.md. */
+  hash: string;
+  /** Undefined when the front matter is missing or does not parse (the full read will say why). */
+  head?: BriefHead;
+}
+
+/** Scan one brief folder; `known` returns a head remembered for the same brief.md hash (skips YAML). */
+export function scanBrief(dir: string, known?: (slug: string, hash: string) => BriefHead | undefined): ScannedBrief {
+  const file = path.join(dir, 'brief.md');
+  const slug = path.basename(dir);
+  const text = readFileSync(file, 'utf8');
+  const hash = sha256(text);
+  return { slug, dir, file, hash, head: known?.(slug, hash) ?? readHead(text) };
+}
+
+const fmRe = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+export function readHead(text: string): BriefHead | undefined {
+  const m = fmRe.exec(text);
+  if (!m) return undefined;
+  let data: unknown;
+  try {
+    data = parseYaml(m[1]!);
+  } catch {
+    return undefined;
+  }
+  if (!data || typeof data !== 'object') return undefined;
+  const d = data as Record<string, unknown>;
+  const date = d.date instanceof Date ? d.date.toISOString().slice(0, 10) : d.date;
+  if (typeof d.title !== 'string' || typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const head: BriefHead = { title: d.title, date };
+  if (d.number !== undefined) {
+    if (typeof d.number !== 'number' || !Number.isInteger(d.number) || d.number < 1) return undefined;
+    head.number = d.number;
+    const lines = m[0].split('\n');
+    const i = lines.findIndex((l) => /^number\s*:/.test(l));
+    if (i >= 0) head.numberAt = { line: i + 1, column: /^number\s*:\s*/.exec(lines[i]!)![0].length + 1 };
+  }
+  return head;
+}

@@ -1,0 +1,135 @@
+/**
+ * The series catalog, built once per series build after every brief: `index.html` (the catalog page in
+ * the theme: templates/<theme>/catalog.html + catalog.css), `opds.xml` (OPDS 1.2 acquisition feed) and
+ * `catalog.json`. It links only to edition files that exist in the output folder, so every href resolves.
+ * The page's own CSS and fonts go to `_assets/` (an underscore can never start a brief's slug).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fontFaceCss, fontsFor } from '../theme/theme.js';
+import { renderTemplate } from '../theme/template.js';
+import { writeAtomic, type WrittenFile } from '../util/write.js';
+import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
+import { formatDate } from './html.js';
+import type { CatalogEntry, SeriesContext, SeriesTarget } from './types.js';
+
+const assetsDir = '_assets';
+
+export const catalogTarget: SeriesTarget = {
+  name: 'catalog',
+  async build(ctx: SeriesContext): Promise<WrittenFile[]> {
+    const { series, outDir, theme } = ctx;
+    const briefs = ctx.entries.map((e) => ({ ...e, files: findEditions(outDir, e.slug) })).filter((b) => b.files.html || b.files.epub || b.files.pdf);
+    const newestFirst = [...briefs].reverse();
+    const written: WrittenFile[] = [];
+
+    const allText = [series.name, series.description ?? '', ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, ...b.authors.map((a) => a.name)].join(' '))].join(' ');
+    const fonts = fontsFor(theme, allText);
+    for (const f of fonts) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), readFileSync(f.path)));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'fonts.css'), fontFaceCss(fonts)));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), readFileSync(theme.path('style.css'))));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), readFileSync(theme.path('catalog.css'))));
+
+    const size = (href?: string) => (href ? formatSize(statSync(path.join(outDir, href)).size) : undefined);
+    const view = {
+      language: series.language,
+      series: series.name,
+      description: series.description,
+      publisher: series.publisher,
+      publisherShort: series.publisherShort,
+      publisherUrl: series.publisherUrl ?? '#content',
+      generator: `briefpress ${ctx.version}`,
+      identifier: seriesIdentifier(series),
+      updated: atomDate(ctx.epoch),
+      count: briefs.length,
+      countLabel: `${briefs.length} brief${briefs.length === 1 ? '' : 's'}`,
+      assets: assetsDir,
+      opds: 'opds.xml',
+      json: 'catalog.json',
+      briefs: newestFirst.map((b) => ({
+        slug: b.slug,
+        number: b.number,
+        title: b.title,
+        subtitle: b.subtitle,
+        authorNames: joinNames(b.authors.map((a) => a.name)),
+        date: b.date,
+        dateLong: formatDate(b.date, b.language),
+        summary: b.summary,
+        language: b.language,
+        otherLanguage: b.language !== series.language ? b.language : undefined,
+        href: b.files.html ?? b.files.epub ?? b.files.pdf,
+        cover: b.files.cover?.href,
+        html: b.files.html,
+        epub: b.files.epub && { href: b.files.epub, size: size(b.files.epub) },
+        pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
+      })),
+    };
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), renderTemplate(theme.read('catalog.html'), view, 'catalog.html')));
+
+    const feed: FeedBrief[] = newestFirst;
+    written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));
+    written.push(writeIfChanged(path.join(outDir, 'catalog.json'), JSON.stringify(catalogJson(ctx, briefs), null, 2) + '\n'));
+    return written;
+  },
+};
+
+/** The edition files of a brief that exist in the output folder (hrefs relative to it). */
+export function findEditions(outDir: string, slug: string): EntryFiles {
+  const has = (f: string) => existsSync(path.join(outDir, slug, f));
+  const files: EntryFiles = {};
+  if (has('index.html')) files.html = `${slug}/index.html`;
+  if (has(`${slug}.epub`)) files.epub = `${slug}/${slug}.epub`;
+  if (has(`${slug}.pdf`)) files.pdf = `${slug}/${slug}.pdf`;
+  if (has('cover.png')) files.cover = { href: `${slug}/cover.png`, type: 'image/png' };
+  else if (has('cover.jpg')) files.cover = { href: `${slug}/cover.jpg`, type: 'image/jpeg' };
+  return files;
+}
+
+function catalogJson(ctx: SeriesContext, briefs: (CatalogEntry & { files: EntryFiles })[]) {
+  const { series } = ctx;
+  return {
+    series: {
+      name: series.name,
+      publisher: series.publisher,
+      publisherUrl: series.publisherUrl,
+      language: series.language,
+      description: series.description,
+      identifier: seriesIdentifier(series),
+    },
+    updated: atomDate(ctx.epoch),
+    generator: `briefpress ${ctx.version}`,
+    briefs: briefs.map((b) => ({
+      slug: b.slug,
+      number: b.number,
+      title: b.title,
+      subtitle: b.subtitle,
+      authors: b.authors,
+      date: b.date,
+      summary: b.summary,
+      identifier: b.identifier,
+      language: b.language,
+      keywords: b.keywords,
+      editions: { html: b.files.html, epub: b.files.epub, pdf: b.files.pdf },
+      cover: b.files.cover?.href,
+    })),
+  };
+}
+
+/** Write only when the bytes differ: a no-change build leaves the catalog's mtimes alone. */
+function writeIfChanged(file: string, data: string | Uint8Array): WrittenFile {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  try {
+    if (readFileSync(file).equals(bytes)) return { path: file, bytes: bytes.length };
+  } catch {
+    // not there yet
+  }
+  return writeAtomic(file, bytes);
+}
+
+function joinNames(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function formatSize(n: number): string {
+  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
