@@ -1,0 +1,95 @@
+/**
+ * The cover image of a brief, drawn from its metadata in the theme's style: the theme's `cover.html`
+ * (a template with no script and no external resource) screenshot in the build's one browser.
+ * Fonts go in as data: URLs (Chromium does not load file:// fonts in set content), every other
+ * request is refused, JavaScript is off. The EPUB embeds the PNG; the PDF and the catalog can reuse
+ * it: `coverFor` renders each brief once per build.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'puppeteer-core';
+import type { Brief } from '../model/brief.js';
+import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
+import { renderTemplate } from '../theme/template.js';
+import { formatDate } from './html.js';
+import type { BuildContext } from './types.js';
+
+export interface CoverImage {
+  data: Buffer;
+  mediaType: 'image/png';
+  ext: 'png';
+  /** Pixels. */
+  width: number;
+  height: number;
+}
+
+/** CSS pixels of the cover page; the PNG is twice that (1600 x 2400, a 2:3 ebook cover). */
+const cssWidth = 800;
+const cssHeight = 1200;
+const scale = 2;
+
+const made = new WeakMap<BuildContext, Map<string, Promise<CoverImage>>>();
+
+/** The brief's cover for this build (rendered on first request, then shared by every target). */
+export function coverFor(brief: Brief, ctx: BuildContext): Promise<CoverImage> {
+  let byBrief = made.get(ctx);
+  if (!byBrief) made.set(ctx, (byBrief = new Map()));
+  let cover = byBrief.get(brief.slug);
+  if (!cover) {
+    cover = ctx.browser().then((pool) => pool.withPage((page) => renderCover(brief, ctx.theme, page)));
+    byBrief.set(brief.slug, cover);
+  }
+  return cover;
+}
+
+/** The cover page's HTML (exported for tests and for previews). */
+export function coverHtml(brief: Brief, theme: Theme): string {
+  const names = brief.authors.map((a) => a.name);
+  const title = brief.title;
+  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
+  const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readFileSync(f.path).toString('base64')}` }));
+  return renderTemplate(
+    theme.read('cover.html'),
+    {
+      language: brief.language,
+      fontCss: fontFaceCss(fonts),
+      width: cssWidth,
+      height: cssHeight,
+      series: brief.series.name,
+      number: brief.number,
+      title,
+      titleSize: title.length <= 34 ? 'xl' : title.length <= 70 ? 'l' : 'm',
+      subtitle: brief.subtitle,
+      authors: names.map((name) => ({ name })),
+      dateLong: formatDate(brief.date, brief.language),
+      publisher: brief.series.publisher,
+      publisherShort: brief.series.publisherShort,
+    },
+    'cover.html',
+  );
+}
+
+export async function renderCover(brief: Brief, theme: Theme, page: Page): Promise<CoverImage> {
+  const html = coverHtml(brief, theme);
+  await page.setJavaScriptEnabled(false);
+  await page.setRequestInterception(true);
+  const onRequest = (req: import('puppeteer-core').HTTPRequest) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url === 'about:blank') void req.continue();
+    else void req.abort('blockedbyclient');
+  };
+  page.on('request', onRequest);
+  try {
+    await page.setViewport({ width: cssWidth, height: cssHeight, deviceScaleFactor: scale });
+    await page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
+    // Wait for the embedded fonts, or the screenshot shows a fallback face.
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const data = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));
+    return { data, mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
+  } finally {
+    // Leave the pooled page as we found it for the next user (the PDF target prints with it).
+    page.off('request', onRequest);
+    await page.setRequestInterception(false);
+    await page.setJavaScriptEnabled(true);
+    await page.setViewport({ width: 800, height: 600, deviceScaleFactor: 1 });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * A brief as an EPUB 3: lays out the documents, describes the book, gathers cover, images and font
+ * subsets, and has the theme's templates rendered and zipped by epub-gen-memory (package.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { toString } from 'hast-util-to-string';
+import type { Brief } from '../../model/brief.js';
+import { fontFaceCss, fontsFor } from '../../theme/theme.js';
+import { coverFor, type CoverImage } from '../cover.js';
+import type { BuildContext } from '../types.js';
+import { layoutDocuments } from './documents.js';
+import { labelsFor } from './labels.js';
+import { describeBook } from './metadata.js';
+import { packageEpub, type PackagedFile } from './package.js';
+
+export interface EpubBook {
+  data: Buffer;
+  cover: CoverImage;
+}
+
+/** Zip entries cannot be dated before 1980 (MS-DOS time). */
+const zipEpoch = Date.UTC(1980, 0, 1, 12) / 1000;
+
+export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBook> {
+  const { theme } = ctx;
+  const labels = labelsFor(theme, brief.language);
+  const cover = await coverFor(brief, ctx);
+  const coverHref = `cover.${cover.ext}`;
+  const { documents, counts } = layoutDocuments(brief, labels, coverHref);
+
+  // Font subsets for every character the book shows (its own words included).
+  const text = [
+    brief.title,
+    brief.subtitle ?? '',
+    brief.summary,
+    brief.series.name,
+    toString(brief.body),
+    toString(brief.notes),
+    ...brief.authors.map((a) => `${a.name} ${a.bioText}`),
+    toString(brief.disclaimer),
+    brief.copyrightText,
+    brief.identifier,
+    ...Object.values(labels),
+    ...documents.map((d) => JSON.stringify(d.view)),
+  ].join(' ');
+  const fonts = fontsFor(theme, text);
+  const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: readFileSync(img.path) }));
+  const fontFiles: PackagedFile[] = fonts.map((f) => ({ href: f.href, data: readFileSync(f.path) }));
+
+  const epoch = ctx.epoch(brief);
+  const book = describeBook(
+    brief,
+    labels,
+    {
+      documents,
+      cover: { href: coverHref, mediaType: cover.mediaType },
+      images: brief.images.map((i) => ({ href: i.href, mediaType: i.mediaType })),
+      fonts: fonts.map((f) => ({ href: f.href })),
+      navFile: 'toc.xhtml',
+      ncxFile: 'toc.ncx',
+      cssFile: 'style.css',
+    },
+    counts,
+    epoch,
+    `briefpress ${ctx.version}`,
+  );
+
+  const template = (name: string) => theme.read(`epub/${name}`);
+  const data = await packageEpub({
+    options: {
+      title: brief.title,
+      author: brief.authors.map((a) => a.name),
+      publisher: brief.series.publisher,
+      description: brief.summary,
+      date: `${brief.date}T00:00:00Z`,
+      lang: brief.language,
+      tocTitle: labels.contents,
+      prependChapterTitles: false,
+      numberChaptersInTOC: false,
+      // The theme's CSS first: @font-face rules may follow other rules, an @import or @namespace may not.
+      css: `${theme.read('epub.css')}\n${fontFaceCss(fonts)}`,
+      contentOPF: template('content.opf.ejs'),
+      tocXHTML: template('toc.xhtml.ejs'),
+      tocNCX: template('toc.ncx.ejs'),
+      chapterXHTML: template('chapter.xhtml.ejs'),
+      fonts: [],
+      verbose: false,
+      book,
+    },
+    chapters: documents.map((doc) => ({
+      title: doc.title,
+      filename: doc.file,
+      // The library would pass `content` through its attribute allowlist and fetch its images:
+      // our XHTML reaches the template as `doc.view` instead.
+      content: '',
+      excludeFromToc: doc.part === 'cover',
+      beforeToc: doc.part === 'cover',
+      lang: brief.language,
+      dir: book.dir,
+      doc,
+    })),
+    identifier: brief.identifier,
+    date: new Date(Math.max(epoch, zipEpoch) * 1000),
+    cover: { href: coverHref, mediaType: cover.mediaType, data: cover.data },
+    files: [...fontFiles, ...images],
+  });
+  return { data, cover };
+}

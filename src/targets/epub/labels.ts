@@ -1,0 +1,43 @@
+/**
+ * The words the EPUB adds around a brief, in the brief's language when the theme has them
+ * (`epub/labels.yaml`), else English marked as such (so `lang` stays true for screen readers).
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Theme } from '../../theme/theme.js';
+
+const labelSchema = z.object({
+  contents: z.string(),
+  landmarks: z.string(),
+  cover: z.string(),
+  coverAlt: z.string(),
+  notes: z.string(),
+  aboutOne: z.string(),
+  aboutMany: z.string(),
+  colophon: z.string(),
+  backlink: z.string(),
+  number: z.string(),
+  and: z.string(),
+});
+
+export type Labels = z.infer<typeof labelSchema> & {
+  /** Language of these words: the brief's, or `en` when the theme has none for it. */
+  lang: string;
+};
+
+export function labelsFor(theme: Theme, language: string): Labels {
+  const text = theme.read('epub/labels.yaml');
+  const all = z.record(z.string(), labelSchema).parse(parseYaml(text));
+  const tags = [language.toLowerCase(), language.toLowerCase().split('-')[0]!];
+  for (const tag of tags) {
+    const hit = Object.entries(all).find(([k]) => k.toLowerCase() === tag);
+    if (hit) return { ...hit[1], lang: language };
+  }
+  if (!all.en) throw new Error(`${theme.path('epub/labels.yaml')}: no \`en\` labels`);
+  return { ...all.en, lang: 'en' };
+}
+
+/** Fill `{name}` slots. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}

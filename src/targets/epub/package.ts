@@ -1,0 +1,68 @@
+/**
+ * epub-gen-memory's EPub, made safe and reproducible for briefpress:
+ * - it never fetches: fonts, images and the cover are handed over as bytes (its own download steps
+ *   would read any file:// URL and go to the network for http ones);
+ * - the identifier is the brief's, every zip entry carries the build's date, file names come from
+ *   content hashes, so the same input gives the same bytes.
+ * The library still makes the zip (mimetype first and stored), container.xml, style.css and renders
+ * the theme's templates (content.opf, toc.xhtml, toc.ncx, one chapter.xhtml per document).
+ */
+import { EPub, type Chapter, type Options } from 'epub-gen-memory';
+import type { JSZipGeneratorOptions } from 'jszip';
+
+export interface PackagedFile {
+  /** Path inside OEBPS/. */
+  href: string;
+  data: Uint8Array;
+}
+
+export interface PackageInput {
+  options: Options & Record<string, unknown>;
+  chapters: (Chapter & Record<string, unknown>)[];
+  identifier: string;
+  /** Every zip entry's date. */
+  date: Date;
+  cover: PackagedFile & { mediaType: string };
+  /** Images and fonts, already vetted, under OEBPS/. */
+  files: PackagedFile[];
+}
+
+class BriefEpub extends EPub {
+  private readonly input: PackageInput;
+
+  constructor(input: PackageInput) {
+    super(input.options, input.chapters);
+    this.input = input;
+    this.uuid = input.identifier;
+    // The library found no images (chapter `content` is empty: our XHTML reaches the template as
+    // its own key, past the library's attribute allowlist) and was given no cover or fonts to fetch.
+    this.images = [];
+    this.cover = undefined;
+  }
+
+  protected override async downloadAllFonts(): Promise<void> {
+    this.addFiles();
+  }
+
+  protected override async downloadAllImages(): Promise<void> {
+    // Everything is added in downloadAllFonts; nothing to fetch.
+  }
+
+  protected override async makeCover(): Promise<void> {
+    this.zip.file(`OEBPS/${this.input.cover.href}`, this.input.cover.data);
+  }
+
+  private addFiles(): void {
+    for (const f of this.input.files) this.zip.file(`OEBPS/${f.href}`, f.data);
+  }
+
+  override generateAsync<T extends NonNullable<JSZipGeneratorOptions['type']>>(options: JSZipGeneratorOptions<T>) {
+    for (const entry of Object.values(this.zip.files)) entry.date = this.input.date;
+    return super.generateAsync(options);
+  }
+}
+
+/** The EPUB file's bytes. */
+export async function packageEpub(input: PackageInput): Promise<Buffer> {
+  return new BriefEpub(input).genEpub();
+}
