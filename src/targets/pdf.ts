@@ -57,6 +57,7 @@ export const pdfTarget: Target = {
       producer: `briefpress ${ctx.version} (Chromium, pdf-lib)`,
       epoch: ctx.epoch(brief),
       language: brief.language,
+      outlineTitles: printed.headings,
     });
     const previews = await pool.withPage((page) => renderPreviews(page, pdf));
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, served: printed.served, blocked: printed.blocked });

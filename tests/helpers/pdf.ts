@@ -15,25 +15,29 @@ import type { BuildContext } from '../../src/targets/types.js';
 import { loadTheme, type Theme } from '../../src/theme/theme.js';
 import { version } from '../../src/util/version.js';
 import type { WrittenFile } from '../../src/util/write.js';
+import type { Diagnostic } from '../../src/util/diagnostics.js';
 
 export interface Manuscript {
   briefs: Brief[];
   theme: Theme;
+  /** Briefs that failed to read, by folder name, with their diagnostics. */
+  failed: Map<string, Diagnostic[]>;
 }
 
-/** Read every brief of a manuscript folder (throws on manuscript errors). */
+/** Read every brief of a manuscript folder (briefs with errors land in `failed`). */
 export async function readManuscript(dir: string): Promise<Manuscript> {
   const loc = findManuscript(dir);
   const series = readSeries(loc.root);
   if (!series.value) throw new Error(`series: ${JSON.stringify(series.diagnostics)}`);
   const theme = loadTheme(series.value.series.theme, loc.root);
   const briefs: Brief[] = [];
+  const failed = new Map<string, Diagnostic[]>();
   for (const d of loc.briefDirs) {
     const r = await readBrief(series.value, d);
-    if (!r.value) throw new Error(`${d}: ${JSON.stringify(r.diagnostics)}`);
-    briefs.push(r.value);
+    if (r.value) briefs.push(r.value);
+    else failed.set(path.basename(d), r.diagnostics);
   }
-  return { briefs, theme };
+  return { briefs, theme, failed };
 }
 
 /** A build context around one shared browser pool. */

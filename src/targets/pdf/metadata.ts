@@ -5,7 +5,7 @@
  * and the file ID from the content, so the same input gives the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 
 export interface PdfInfo {
   title: string;
@@ -19,6 +19,12 @@ export interface PdfInfo {
   epoch: number;
   /** BCP 47 language: kept when Chromium wrote one, set otherwise. */
   language: string;
+  /**
+   * The bookmarks' titles in document order. Chromium titles bookmarks with the headings' rendered
+   * text (after `text-transform`, with flex gaps lost: "Q1Why ...", "ABOUT THE AUTHOR"); these
+   * replace them when there are as many as Chromium wrote.
+   */
+  outlineTitles?: string[];
 }
 
 /** Soft hyphens and control characters never belong in metadata. */
@@ -37,10 +43,30 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   doc.setProducer(cleanText(info.producer));
   doc.setCreationDate(date);
   doc.setModificationDate(date);
+  if (info.outlineTitles) retitleOutline(doc, info.outlineTitles.map(cleanText));
   if (!doc.catalog.get(PDFName.of('Lang'))) doc.catalog.set(PDFName.of('Lang'), PDFString.of(info.language));
   // A fixed ID derived from what the document is, not from when it was made.
   const first = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
   const id = createHash('sha256').update(first).digest('hex').slice(0, 32).toUpperCase();
   doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
   return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/** Outline items, depth first (document order). */
+export function outlineItems(doc: PDFDocument): PDFDict[] {
+  const items: PDFDict[] = [];
+  const walk = (first: PDFDict | undefined) => {
+    for (let item = first; item; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+      items.push(item);
+      walk(item.lookupMaybe(PDFName.of('First'), PDFDict));
+    }
+  };
+  walk(doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)?.lookupMaybe(PDFName.of('First'), PDFDict));
+  return items;
+}
+
+function retitleOutline(doc: PDFDocument, titles: string[]): void {
+  const items = outlineItems(doc);
+  if (items.length !== titles.length) return;
+  items.forEach((item, i) => item.set(PDFName.of('Title'), PDFHexString.fromText(titles[i]!)));
 }

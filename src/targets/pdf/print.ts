@@ -31,6 +31,8 @@ export interface PrintResult extends PrintLog {
   pdf: Uint8Array;
   /** Font families the page finished loading (from document.fonts). */
   fontsLoaded: string[];
+  /** Text of every visible h1..h6 in document order, as written (Chromium's bookmarks show the rendered text). */
+  headings: string[];
 }
 
 export const defaultPdfOptions: PDFOptions = {
@@ -132,8 +134,13 @@ export async function printPage(page: Page, rendered: RenderedPage, opts: PrintO
       const faces = Array.from(document.fonts as unknown as Iterable<FontFace>);
       return faces.filter((f) => f.status === 'loaded').map((f) => `${f.family.replace(/["']/g, '')} ${f.weight} ${f.style}`);
     });
+    const headings = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+        .filter((h) => (h as HTMLElement).offsetParent !== null || getComputedStyle(h).position === 'fixed')
+        .map((h) => (h.textContent ?? '').replace(/\u00ad/g, '').replace(/\s+/g, ' ').trim()),
+    );
     const pdf = await page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 });
-    return { pdf, fontsLoaded, ...log };
+    return { pdf, fontsLoaded, headings, ...log };
   } finally {
     // Leave the page while the handler still refuses stray requests, then drop interception.
     await page.goto('about:blank').catch(() => {});

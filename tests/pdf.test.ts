@@ -1,0 +1,137 @@
+/**
+ * The print PDF of the sample, checked with the real tools (poppler, qpdf, pdf-lib): built twice
+ * in one browser, into two folders, to check byte-identical output too.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPool, type BrowserPool } from '../src/browser/pool.js';
+import type { Brief } from '../src/model/brief.js';
+import { buildPdfs, catalogLang, outline, pdffonts, pdfinfo, pdftext, qpdfCheck, sample, searchable } from './helpers/pdf.js';
+import { toString } from 'hast-util-to-string';
+
+let tmp: string;
+let pool: BrowserPool;
+let brief: Brief;
+let pdfPath: string;
+let secondPath: string;
+let bytes: Uint8Array;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'briefpress-pdf-'));
+  pool = await launchPool(2);
+  const first = await buildPdfs(sample, path.join(tmp, 'a'), pool);
+  await buildPdfs(sample, path.join(tmp, 'b'), pool);
+  brief = first.manuscript.briefs.find((b) => b.slug === 'kerry-in-russia')!;
+  pdfPath = path.join(tmp, 'a', brief.slug, `${brief.slug}.pdf`);
+  secondPath = path.join(tmp, 'b', brief.slug, `${brief.slug}.pdf`);
+  bytes = readFileSync(pdfPath);
+});
+
+afterAll(async () => {
+  await pool?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('print PDF of the sample', () => {
+  it('is a tagged US Letter PDF with the manuscript metadata', () => {
+    const info = pdfinfo(pdfPath);
+    expect(info.Tagged).toBe('yes');
+    expect(info['Page size']).toMatch(/^612 x 792 pts \(letter\)/);
+    expect(info.Title).toBe(brief.title);
+    expect(info.Author).toBe('Jeffrey Mankoff');
+    expect(info.Subject).toBe(brief.summary);
+    for (const k of brief.keywords) expect(info.Keywords).toContain(k);
+    expect(info.Creator).toMatch(/^briefpress \d+\.\d+\.\d+/);
+    expect(info.Producer).toMatch(/^briefpress \d+\.\d+\.\d+/);
+    expect(info.CreationDate).toMatch(/2015/);
+    expect(info.JavaScript).toBe('no');
+    expect(Number(info.Pages)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps soft hyphens out of every metadata field', () => {
+    const info = pdfinfo(pdfPath);
+    for (const [key, value] of Object.entries(info)) expect(value, key).not.toContain('\u00ad');
+    const raw = Buffer.from(bytes).toString('latin1');
+    // Info strings are written as UTF-16BE hex or literal strings by pdf-lib; neither may carry U+00AD.
+    expect(raw).not.toMatch(/<FEFF(?:[0-9A-F]{4})*00AD/i);
+  });
+
+  it('keeps /Lang from the page and survives qpdf --check', async () => {
+    expect(await catalogLang(bytes)).toBe('en');
+    const check = qpdfCheck(pdfPath);
+    expect(check.output).toContain('No syntax or stream encoding errors found');
+    expect(check.code).toBe(0);
+  });
+
+  it('embeds every font as a subset, from the theme (Source Serif 4, Source Sans 3)', () => {
+    const fonts = pdffonts(pdfPath);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const f of fonts) {
+      expect(f.emb, f.name).toBe(true);
+      expect(f.sub, f.name).toBe(true);
+      expect(f.name).toMatch(/^[A-Z]{6}\+Source(Serif4|Sans3)/);
+    }
+    expect(fonts.some((f) => f.name.includes('SourceSerif4'))).toBe(true);
+    expect(fonts.some((f) => f.name.includes('SourceSans3'))).toBe(true);
+  });
+
+  it('holds every question, the bio, the disclaimer and the copyright line', () => {
+    const text = searchable(pdftext(pdfPath));
+    expect(text).toContain('CRITICAL QUESTIONS');
+    expect(text).toContain(brief.title);
+    for (const q of brief.questions) {
+      expect(text).toContain(`Q${q.number}`);
+      expect(text).toContain(q.text);
+    }
+    expect(text).toContain(`A${brief.questions.length}`);
+    expect(text).toContain(searchable(brief.authors[0]!.bioText));
+    expect(text).toContain(searchable(toString(brief.disclaimer)).trim());
+    expect(text).toContain(brief.copyrightText.trim());
+  });
+
+  it('hyphenates the body text but not headings or the title', () => {
+    const raw = pdftext(pdfPath);
+    expect(raw).toContain('Sec\u00adre\u00adtary Kerry is in Sochi');
+    // Question headings hold long words ("Secretary", "participation") that would carry soft hyphens.
+    for (const q of brief.questions) expect(raw).toContain(q.text);
+    expect(raw).toContain(brief.title);
+  });
+
+  it('has a "Page x of N" running footer from page 2 on, not on page 1', () => {
+    const pages = Number(pdfinfo(pdfPath).Pages);
+    expect(pdftext(pdfPath, 1)).not.toMatch(/Page \d+ of \d+/);
+    expect(pdftext(pdfPath, 1)).not.toContain(`Critical Questions | ${brief.title}`);
+    for (let n = 2; n <= pages; n++) {
+      const t = pdftext(pdfPath, n);
+      expect(t).toContain(`Page ${n} of ${pages}`);
+      expect(t).toContain(`Critical Questions | ${brief.title}`);
+    }
+  });
+
+  it('has bookmarks for the title, each question and each part', async () => {
+    const marks = await outline(bytes);
+    const titles = marks.map((m) => m.title);
+    expect(titles[0]).toBe(brief.title);
+    const expected = [brief.title, ...brief.questions.map((q) => `Q${q.number} ${q.text}`), ...(brief.notes.children.length ? ['Notes'] : []), 'About the author'];
+    expect(titles).toEqual(expected);
+    for (const t of titles) expect(t).not.toContain('\u00ad');
+  });
+
+  it('writes small page previews, one per page', () => {
+    const pages = Number(pdfinfo(pdfPath).Pages);
+    for (let n = 1; n <= pages; n++) {
+      const png = readFileSync(path.join(tmp, 'a', brief.slug, 'pages', `page-${n}.png`));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(340); // width
+      expect(png.readUInt32BE(20)).toBe(440); // height: Letter proportions
+      expect(png.length).toBeLessThan(200_000);
+    }
+    expect(() => statSync(path.join(tmp, 'a', brief.slug, 'pages', `page-${pages + 1}.png`))).toThrow();
+  });
+
+  it('is byte-identical across two builds', () => {
+    expect(Buffer.compare(readFileSync(secondPath), Buffer.from(bytes))).toBe(0);
+  });
+});
