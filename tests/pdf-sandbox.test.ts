@@ -11,7 +11,7 @@ import { findChromium } from '../src/browser/find.js';
 import { allowedRoots, observePrints, printOrigin, printPage, type PrintReport } from '../src/targets/pdf.js';
 import { renderPage } from '../src/targets/html.js';
 import { EnvironmentError } from '../src/util/diagnostics.js';
-import { buildPdfs, fixtures, pdftext, readManuscript, sample, searchable } from './helpers/pdf.js';
+import { buildPdfs, fixtures, pdftext, readManuscript, run, sample, searchable } from './helpers/pdf.js';
 
 const passwd = readFileSync('/etc/passwd', 'utf8').split('\n')[0]!.split(':')[0]!; // e.g. "root"
 const hostname = readFileSync('/etc/hostname', 'utf8').trim();
@@ -57,6 +57,9 @@ describe('a series with rawHtml: true', () => {
       const page = renderPage(brief, { variant: 'print', theme: manuscript.theme, version: 'test' });
       expectOnlyOwnFiles(report, 'hostile', page.assets.map((a) => a.href));
       expect(report.served.some((u) => u.includes('example.com'))).toBe(false);
+      // Links stay live: a URI link annotation, though the page was never fetched.
+      const qdf = run('qpdf', ['--qdf', '--object-streams=disable', path.join(tmp, 'hostile', 'hostile.pdf'), '-']);
+      expect(qdf).toContain('/URI (https://example.com/page)');
     } finally {
       stop();
     }
