@@ -155,8 +155,9 @@ function markEndnotes(notes: Root, labels: Labels): void {
     for (const li of list.children) {
       if (li.type !== 'element' || li.tagName !== 'li') continue;
       n++;
+      // No role="doc-endnote": DPUB-ARIA 1.1 deprecates it (Ace reports it); the list sits in a
+      // doc-endnotes section, which is what assistive technology uses.
       li.properties['epub:type'] = 'endnote';
-      li.properties.role = 'doc-endnote';
       visit(li, 'element', (a) => {
         if (a.tagName === 'a' && 'dataFootnoteBackref' in a.properties) {
           a.properties.role = 'doc-backlink';

@@ -121,7 +121,7 @@ export function describeBook(brief: Brief, labels: Labels, files: PackageFiles, 
     { type: 'toc', href: `${files.navFile}#toc`, label: labels.contents },
     { type: 'bodymatter', href: briefDoc.file, label: brief.title },
     ...(doc('notes') ? [{ type: 'endnotes', href: doc('notes')!.file, label: labels.notes }] : []),
-    ...(backStart && backStart.part !== 'notes' ? [{ type: 'backmatter', href: backStart.file, label: backStart.title }] : []),
+    ...(backStart ? [{ type: 'backmatter', href: backStart.file, label: backStart.title }] : []),
   ];
 
   return {

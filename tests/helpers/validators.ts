@@ -1,0 +1,113 @@
+/**
+ * The real EPUB validators, for tests: W3C epubcheck and DAISY Ace. Each costs 7-12 s a run: call
+ * them once per book, from a beforeAll. Results come from the exit code AND the JSON report
+ * (epubcheck prints "0 errors" even when it could not read the file).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findChromium } from '../../src/browser/find.js';
+import { repoRoot } from './cli.js';
+
+export const epubcheckJar = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar';
+
+export interface EpubcheckMessage {
+  id: string;
+  severity: string;
+  message: string;
+  locations: string[];
+}
+
+export interface EpubcheckResult {
+  exitCode: number;
+  fatals: number;
+  errors: number;
+  warnings: number;
+  messages: EpubcheckMessage[];
+  /** epubcheck's own summary, for failure output. */
+  output: string;
+}
+
+function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export async function runEpubcheck(epub: string): Promise<EpubcheckResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'epubcheck-'));
+  const json = path.join(dir, 'out.json');
+  try {
+    const r = await run('java', ['-jar', epubcheckJar, epub, '--json', json]);
+    if (!existsSync(json)) throw new Error(`epubcheck wrote no report (exit ${r.code}): ${r.stderr || r.stdout}`);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      checker: { nFatal: number; nError: number; nWarning: number };
+      messages: { ID: string; severity: string; message: string; locations?: { path: string; line: number; column: number }[] }[];
+    };
+    return {
+      exitCode: r.code,
+      fatals: report.checker.nFatal,
+      errors: report.checker.nError,
+      warnings: report.checker.nWarning,
+      messages: report.messages.map((m) => ({
+        id: m.ID,
+        severity: m.severity,
+        message: m.message,
+        locations: (m.locations ?? []).map((l) => `${l.path}:${l.line}:${l.column}`),
+      })),
+      output: `${r.stdout}\n${r.stderr}`.trim(),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface AceViolation {
+  rule: string;
+  impact: string;
+  file: string;
+  html: string;
+}
+
+export interface AceResult {
+  exitCode: number;
+  outcome: string;
+  violations: AceViolation[];
+  /** Ace's view of the package's accessibility metadata. */
+  metadata: { missing: string[]; empty: string[]; present: string[] };
+  output: string;
+}
+
+/** Ace by DAISY, with `-E` (non-zero exit on violations). */
+export async function runAce(epub: string): Promise<AceResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ace-'));
+  try {
+    const ace = path.join(repoRoot, 'node_modules', '.bin', 'ace-cli');
+    const r = await run(ace, ['-s', '-f', '-E', '-o', dir, epub], { PUPPETEER_EXECUTABLE_PATH: findChromium() });
+    const reportPath = path.join(dir, 'report.json');
+    if (!existsSync(reportPath)) throw new Error(`Ace wrote no report (exit ${r.code}): ${r.stderr || r.stdout}`);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+      'earl:result': { 'earl:outcome': string };
+      'a11y-metadata': AceResult['metadata'];
+      assertions: {
+        'earl:testSubject': { url: string };
+        assertions?: { 'earl:test': { 'dct:title': string; 'earl:impact': string }; 'earl:result': { html?: string } }[];
+      }[];
+    };
+    const violations = report.assertions.flatMap((doc) =>
+      (doc.assertions ?? []).map((a) => ({
+        rule: a['earl:test']['dct:title'],
+        impact: a['earl:test']['earl:impact'],
+        file: doc['earl:testSubject'].url,
+        html: (a['earl:result'].html ?? '').slice(0, 300),
+      })),
+    );
+    return { exitCode: r.code, outcome: report['earl:result']['earl:outcome'], violations, metadata: report['a11y-metadata'], output: `${r.stdout}\n${r.stderr}`.trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
