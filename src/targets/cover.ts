@@ -10,6 +10,7 @@ import type { Page } from 'puppeteer-core';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
+import { labelsFor } from './epub/labels.js';
 import { formatDate } from './html.js';
 import type { BuildContext } from './types.js';
 
@@ -55,7 +56,7 @@ export function coverHtml(brief: Brief, theme: Theme): string {
       width: cssWidth,
       height: cssHeight,
       series: brief.series.name,
-      number: brief.number,
+      number: brief.number === undefined ? undefined : `${labelsFor(theme, brief.language).number} ${brief.number}`,
       title,
       titleSize: title.length <= 34 ? 'xl' : title.length <= 70 ? 'l' : 'm',
       subtitle: brief.subtitle,
