@@ -27,6 +27,7 @@ export type { Diagnostic } from './util/diagnostics.js';
 export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diagnostics.js';
 export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
 export { cacheFileName } from './build/cache.js';
+export { preview, type PreviewOptions, type PreviewServer } from './preview/server.js';
 export { version };
 
 export interface BuildOptions {
@@ -46,6 +47,8 @@ export interface BuildOptions {
   onEvent?: (e: BuildEvent) => void;
   /** Seconds since 1970 for every date written; default SOURCE_DATE_EPOCH, else each brief's date. */
   sourceDateEpoch?: number;
+  /** A browser to print with, kept by the caller (the preview keeps one warm): used, never closed. Default: launched on first use, closed at the end. */
+  pool?: BrowserPool;
 }
 
 export type BuildEvent =
@@ -115,7 +118,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     version,
     formats,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (pool ??= import('./browser/pool.js').then((m) => m.launchPool(jobs))),
+    browser: () => (options.pool ? Promise.resolve(options.pool) : (pool ??= import('./browser/pool.js').then((m) => m.launchPool(jobs)))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // Everything besides a brief's own files that shapes its editions.

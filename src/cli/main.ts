@@ -5,7 +5,7 @@
  * something (no Chromium, unwritable folder ...); 70 a bug in briefpress (with a stack trace).
  */
 import { parseArgs } from 'node:util';
-import { build, newBrief, type BuildEvent } from '../api.js';
+import { build, newBrief, preview, type BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { version } from '../util/version.js';
@@ -16,6 +16,7 @@ export const usage = `briefpress ${version}: policy briefs from Markdown to web 
 Usage:
   briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force]
   briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
+  briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
   briefpress --help | --version
 
 Commands:
@@ -24,6 +25,9 @@ Commands:
             Given one brief's folder: build only that brief (numbered and linked in its series; the
             catalog is left as it is).
   new       Create briefs/<slug>/brief.md in the series: next number, today's date, a sample question.
+  preview   Serve a live preview on 127.0.0.1: the print layout page by page, the web edition and
+            the EPUB. Every save rebuilds the briefs it affects and refreshes the page; errors show
+            over the last good pages. Builds go to a temporary folder, never to --out.
 
 Options:
   -o, --out DIR        output folder (default: dist)
@@ -33,6 +37,8 @@ Options:
       --title TEXT     (new) the brief's title (default: from the slug)
       --author ID      (new) author file stem in authors/ (default: the latest brief's first author)
       --date DATE      (new) publication date (default: today)
+      --port N         (preview) port on 127.0.0.1 (default: 4173; 0 picks a free one)
+      --no-open        (preview) do not open a desktop browser
   -q, --quiet          print only problems
   -h, --help           show this help
   -v, --version        print the version
@@ -59,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         title: { type: 'string' },
         author: { type: 'string' },
         date: { type: 'string' },
+        port: { type: 'string' },
+        'no-open': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -82,6 +90,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'build':
         return await runBuild(rest, values, out);
+      case 'preview':
+        return await runPreview(rest, values, out);
       case 'new':
         return runNew(rest, values, out);
       default:
@@ -178,5 +188,25 @@ function runNew(rest: string[], values: { title?: string; author?: string; date?
   }
   const r = newBrief({ slug, input: input ?? 'manuscript', title: values.title, author: values.author, date: values.date });
   if (!values.quiet) out.line(`✓ created ${rel(r.file)} (No. ${r.number}); edit it, then run \`briefpress build\``);
+  return 0;
+}
+
+async function runPreview(rest: string[], values: { port?: string; 'no-open'?: boolean; jobs?: string }, out: ReturnType<typeof createReporter>): Promise<number> {
+  if (rest.length > 1) {
+    out.line(`briefpress preview: one manuscript or brief folder at a time (got ${rest.join(', ')})`);
+    return 2;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    out.line('briefpress preview: --port takes a whole number from 0 to 65535');
+    return 2;
+  }
+  const server = await preview({ input: rest[0] ?? 'manuscript', port, open: !values['no-open'], log: (l) => out.line(l) });
+  process.stdout.write(`briefpress preview: ${server.url}  (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
   return 0;
 }
