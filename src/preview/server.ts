@@ -19,7 +19,8 @@ import { BriefpressError, EnvironmentError, hasErrors } from '../util/diagnostic
 import { isInside } from '../util/paths.js';
 import { contentType, resolveInside, uiFiles, vendorFiles } from './files.js';
 import { openInBrowser } from './open.js';
-import { PreviewSession } from './session.js';
+import { foregroundPool } from './pool.js';
+import { PreviewSession, type Edition } from './session.js';
 import { watchFolders, type Watcher } from './watch.js';
 
 export interface PreviewOptions {
@@ -59,16 +60,17 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
 
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-preview-'));
   const { launchPool } = await import('../browser/pool.js');
-  let pool: Promise<BrowserPool> = launchPool(options.jobs ?? 2);
+  const launch = () => launchPool(options.jobs ?? 2).then(foregroundPool);
+  let pool: Promise<BrowserPool> = launch();
   pool.catch(() => {});
   const getPool = async () => {
     const p = await pool;
     // Chromium died (killed, crashed): start another rather than failing every later build.
     if (!p.browser.connected) {
-      pool = launchPool(options.jobs ?? 2);
-      return pool;
+      await p.close().catch(() => {});
+      pool = launch();
     }
-    return p;
+    return pool;
   };
 
   const clients = new Set<ServerResponse>();
@@ -120,7 +122,7 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
       if (!isSameOrigin(req, port) || !(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 403, 'Forbidden');
       return readJson(req, (body) => {
         const slug = typeof body.slug === 'string' ? body.slug : '';
-        if (url.pathname === '/api/open') return send(res, session.open(slug) ? 204 : 404, '');
+        if (url.pathname === '/api/open') return send(res, session.open(slug, body.view as Edition) ? 204 : 404, '');
         if (url.pathname === '/api/drawn' && typeof body.version === 'number') {
           const ms = session.drawn(slug, body.version);
           return sendJson(res, { drawnMs: ms ?? null });

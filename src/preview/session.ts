@@ -1,14 +1,16 @@
 /**
  * What the preview knows and does between saves: the series' briefs, which of them the editor has
  * opened, the state of each (building, built, in error) and a queue of rebuilds. Builds run one at a
- * time through build() with the one warm browser; the build cache skips briefs a change did not touch
- * (an author file changes only the briefs that read it), so a save rebuilds only what it affects.
+ * time through build() with the one warm browser. A save rebuilds only the opened briefs it affects
+ * (its own folder; an author file only for the briefs that name that author; series.yaml, the
+ * boilerplate and the theme for all), and the edition on screen is built first, the others right after.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from '../api.js';
 import type { BrowserPool } from '../browser/pool.js';
 import { scanBrief } from '../build/scan.js';
+import { parse as parseYaml } from 'yaml';
 import { findManuscript } from '../manuscript/find.js';
 import { BriefpressError, EnvironmentError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
 import { isInside } from '../util/paths.js';
@@ -20,8 +22,8 @@ export interface BriefStatus {
   /** Number in the series, once built. */
   number?: number;
   state: 'waiting' | 'building' | 'ok' | 'error';
-  /** Goes up with every build that wrote new editions: the viewer reloads when it changes. */
-  version: number;
+  /** Per edition, goes up with every build that rewrote it: the viewer reloads a view when it changes. */
+  versions: Record<Edition, number>;
   /** Good editions exist (they stay on screen while the brief is in error). */
   built: boolean;
   /** URLs of the editions on the preview server. */
@@ -33,6 +35,9 @@ export interface BriefStatus {
   /** Last measured time from a save to the new pages drawn in the viewer, in ms. */
   drawnMs?: number;
 }
+
+export type Edition = 'pdf' | 'html' | 'epub';
+const editions: Edition[] = ['pdf', 'html', 'epub'];
 
 export interface SessionOptions {
   /** The series folder. */
@@ -76,7 +81,7 @@ export class PreviewSession {
       const s = scanBrief(dir);
       this.dirs.set(s.slug, dir);
       const prev = old.get(s.slug);
-      next.push(prev ? { ...prev, title: s.head?.title ?? prev.title } : { slug: s.slug, title: s.head?.title ?? s.slug, state: 'waiting', version: 0, built: false, files: {}, diagnostics: [] });
+      next.push(prev ? { ...prev, title: s.head?.title ?? prev.title } : { slug: s.slug, title: s.head?.title ?? s.slug, state: 'waiting', versions: { pdf: 0, html: 0, epub: 0 }, built: false, files: {}, diagnostics: [] });
     }
     next.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || a.slug.localeCompare(b.slug));
     this.briefs = next;
@@ -87,9 +92,13 @@ export class PreviewSession {
     return this.briefs.find((b) => b.slug === slug);
   }
 
-  /** The editor looks at this brief: build it now if it has not been built. */
-  open(slug: string): boolean {
+  /** The edition on screen: built first after a save. */
+  focus: Edition = 'pdf';
+
+  /** The editor looks at this brief (and this edition): build it now if it has not been built. */
+  open(slug: string, edition?: Edition): boolean {
     if (!this.dirs.has(slug)) return false;
+    if (edition && editions.includes(edition)) this.focus = edition;
     this.opened = [slug, ...this.opened.filter((s) => s !== slug)];
     const st = this.status(slug)!;
     if (st.state === 'waiting' && !this.queue.has(slug)) this.enqueue(slug, {});
@@ -99,8 +108,10 @@ export class PreviewSession {
   /** Files changed on disk: rebuild the opened briefs they may affect. */
   changed(batch: ChangeBatch): void {
     const briefsDir = path.join(this.opts.root, 'briefs');
+    const authorsDir = path.join(this.opts.root, 'authors');
     let rescan = false;
     const hit = new Set<string>();
+    const authors = new Set<string>();
     let everyBrief = false;
     for (const file of batch.files) {
       if (isInside(file, briefsDir) && file !== briefsDir) {
@@ -109,14 +120,17 @@ export class PreviewSession {
         hit.add(rel[0]!);
       } else if (file === briefsDir) {
         rescan = true;
+      } else if (path.dirname(file) === authorsDir && file.endsWith('.md')) {
+        authors.add(path.basename(file, '.md'));
       } else {
-        // series.yaml, authors, boilerplate, a theme file: possibly every brief (the cache sorts it out).
+        // series.yaml, the boilerplate, a theme file: every brief.
         everyBrief = true;
       }
     }
     if (rescan) this.rescan();
     for (const slug of this.opened) {
-      if (everyBrief || hit.has(slug)) this.enqueue(slug, { at: batch.at });
+      const dir = this.dirs.get(slug);
+      if (dir && (everyBrief || hit.has(slug) || namesAuthor(dir, authors))) this.enqueue(slug, { at: batch.at });
     }
     this.opts.onUpdate();
   }
@@ -126,7 +140,7 @@ export class PreviewSession {
     const st = this.status(slug);
     const at = this.savedAt.get(slug);
     const key = `${slug}@${version}`;
-    if (!st || st.version !== version || at === undefined || this.timed.has(key)) return undefined;
+    if (!st || st.versions.pdf !== version || at === undefined || this.timed.has(key)) return undefined;
     this.timed.add(key);
     const ms = performance.now() - at;
     st.drawnMs = ms;
@@ -165,44 +179,70 @@ export class PreviewSession {
     st.state = 'building';
     this.opts.onUpdate();
     const t0 = performance.now();
-    let diagnostics: Diagnostic[] = [];
-    let ok = false;
-    let wrote = false;
-    try {
-      const result = await build({ input: dir, outDir: this.opts.outDir, pool: await this.opts.pool(), cache: true });
-      const r = result.briefs.find((b) => b.slug === slug);
-      diagnostics = [...result.diagnostics, ...(r?.diagnostics ?? [])];
-      ok = Boolean(r?.ok) && result.ok;
-      wrote = ok && !r!.cached;
-      if (r?.number !== undefined) st.number = r.number;
-    } catch (e) {
-      if (e instanceof BriefpressError) diagnostics = e.diagnostics;
-      else if (e instanceof EnvironmentError) diagnostics = [{ file: '', line: 0, column: 0, severity: 'error', message: e.message, ruleId: 'environment', hint: e.hint }];
-      else {
-        this.opts.log(`briefpress preview: internal error while building ${slug} (a bug in briefpress)\n${(e as Error)?.stack ?? String(e)}`);
-        diagnostics = [{ file: '', line: 0, column: 0, severity: 'error', message: `Internal error: ${(e as Error)?.message ?? String(e)}`, ruleId: 'internal', hint: 'A bug in briefpress: see the terminal for the trace.' }];
+    // The edition on screen first (the editor sees it sooner), then the other two together.
+    const steps: Edition[][] = [[this.focus], editions.filter((e) => e !== this.focus)];
+    const diagnostics: Diagnostic[] = [];
+    let ok = true;
+    for (const [i, formats] of steps.entries()) {
+      const r = await this.run(slug, dir, formats);
+      if (r.number !== undefined) st.number = r.number;
+      // Warnings (and a read error) are the same for every edition: keep those of the first step.
+      diagnostics.push(...r.diagnostics.filter((d) => i === 0 || !diagnostics.some((e) => e.message === d.message && e.file === d.file && e.line === d.line)));
+      this.refreshFiles(st);
+      if (r.ok) {
+        for (const f of formats) st.versions[f]++;
+        if (formats.includes('pdf')) {
+          if (p.at !== undefined) this.savedAt.set(slug, p.at);
+          else this.savedAt.delete(slug);
+        }
+      } else ok = false;
+      if (i === 0) {
+        st.buildMs = performance.now() - t0;
+        if (!ok) break; // the manuscript does not read: the other editions would say the same
+        st.diagnostics = diagnostics;
+        this.opts.onUpdate();
       }
     }
-    st.buildMs = performance.now() - t0;
     st.diagnostics = diagnostics;
-    const out = path.join(this.opts.outDir, slug);
-    const has = (name: string) => existsSync(path.join(out, name));
-    st.files = {
-      pdf: has(`${slug}.pdf`) ? `/out/${slug}/${slug}.pdf` : undefined,
-      html: has('index.html') ? `/out/${slug}/index.html` : undefined,
-      epub: has(`${slug}.epub`) ? `/out/${slug}/${slug}.epub` : undefined,
-    };
-    st.built = Boolean(st.files.pdf || st.files.html || st.files.epub);
-    // Was in error, now fine but nothing rewritten (series.yaml fixed, brief unchanged): same pages, no overlay.
-    if (wrote || (ok && st.version === 0 && st.built)) {
-      st.version++;
-      if (p.at !== undefined) this.savedAt.set(slug, p.at);
-      else this.savedAt.delete(slug);
-    }
     st.state = ok ? 'ok' : 'error';
-    const secs = (st.buildMs / 1000).toFixed(2);
-    if (ok) this.opts.log(wrote ? `  ✓ ${slug} built in ${secs} s` : `  · ${slug} unchanged`);
+    const secs = ((performance.now() - t0) / 1000).toFixed(2);
+    if (ok) this.opts.log(`  ✓ ${slug} built in ${secs} s (${this.focus}: ${((st.buildMs ?? 0) / 1000).toFixed(2)} s)`);
     else this.opts.log(`  ✗ ${slug}: ${diagnostics.filter((d) => d.severity === 'error').length} error(s)\n${diagnostics.map((d) => '    ' + formatDiagnostic(d).replace(/\n/g, '\n    ')).join('\n')}`);
     this.opts.onUpdate();
+  }
+
+  /** One build() of some editions of one brief; every failure becomes diagnostics. */
+  private async run(slug: string, dir: string, formats: Edition[]): Promise<{ ok: boolean; number?: number; diagnostics: Diagnostic[] }> {
+    try {
+      // No build cache: the preview decides what a save affects, and builds editions in two steps.
+      const result = await build({ input: dir, outDir: this.opts.outDir, pool: await this.opts.pool(), cache: false, formats });
+      const r = result.briefs.find((b) => b.slug === slug);
+      return { ok: Boolean(r?.ok) && result.ok, number: r?.number, diagnostics: [...result.diagnostics, ...(r?.diagnostics ?? [])] };
+    } catch (e) {
+      if (e instanceof BriefpressError) return { ok: false, diagnostics: e.diagnostics };
+      if (e instanceof EnvironmentError) return { ok: false, diagnostics: [{ file: '', line: 0, column: 0, severity: 'error', message: e.message, ruleId: 'environment', hint: e.hint }] };
+      this.opts.log(`briefpress preview: internal error while building ${slug} (a bug in briefpress)\n${(e as Error)?.stack ?? String(e)}`);
+      return { ok: false, diagnostics: [{ file: '', line: 0, column: 0, severity: 'error', message: `Internal error: ${(e as Error)?.message ?? String(e)}`, ruleId: 'internal', hint: 'A bug in briefpress: see the terminal for the trace.' }] };
+    }
+  }
+
+  private refreshFiles(st: BriefStatus): void {
+    const out = path.join(this.opts.outDir, st.slug);
+    const url = (name: string) => (existsSync(path.join(out, name)) ? `/out/${st.slug}/${name}` : undefined);
+    st.files = { pdf: url(`${st.slug}.pdf`), html: url('index.html'), epub: url(`${st.slug}.epub`) };
+    st.built = Boolean(st.files.pdf || st.files.html || st.files.epub);
+  }
+}
+
+/** Whether the brief's front matter names one of these authors (when unsure: yes). */
+function namesAuthor(dir: string, authors: Set<string>): boolean {
+  if (authors.size === 0) return false;
+  try {
+    const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(path.join(dir, 'brief.md'), 'utf8'));
+    const list = (parseYaml(m![1]!) as { authors?: unknown }).authors;
+    if (!Array.isArray(list)) return true;
+    return list.some((a) => authors.has(typeof a === 'string' ? a : String((a as { id?: unknown })?.id)));
+  } catch {
+    return true;
   }
 }

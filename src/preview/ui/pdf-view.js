@@ -3,6 +3,8 @@
 import * as pdfjs from '/vendor/pdf.mjs';
 
 pdfjs.GlobalWorkerOptions.workerSrc = '/vendor/pdf.worker.mjs';
+// One worker for every version: starting pdf.js' worker costs more than parsing a brief's PDF.
+const worker = new pdfjs.PDFWorker({ name: 'briefpress-preview' });
 
 /** CSS pixels per PDF point at 100 %. */
 const CSS_PER_PT = 96 / 72;
@@ -30,7 +32,7 @@ export class PdfView {
   async load(url) {
     const ticket = ++this.ticket;
     const data = new Uint8Array(await (await fetch(url, { cache: 'no-store' })).arrayBuffer());
-    const doc = await pdfjs.getDocument({ data, isEvalSupported: false, enableXfa: false }).promise;
+    const doc = await pdfjs.getDocument({ data, worker, isEvalSupported: false, enableXfa: false }).promise;
     if (ticket !== this.ticket) {
       doc.destroy();
       return false;
@@ -48,12 +50,12 @@ export class PdfView {
     return true;
   }
 
-  /** Redraw at another zoom, keeping the spot in the middle of the screen in the middle. */
+  /** Redraw at another zoom, keeping the spot in the middle of the screen in the middle; true once drawn. */
   async setZoom(zoom) {
     zoom = Math.min(4, Math.max(0.25, zoom));
     if (!this.doc || zoom === this.zoom) {
       this.zoom = zoom;
-      return;
+      return Boolean(this.doc);
     }
     const s = this.scroller;
     const fy = (s.scrollTop + s.clientHeight / 2) / Math.max(1, s.scrollHeight);
@@ -61,10 +63,11 @@ export class PdfView {
     this.zoom = zoom;
     const ticket = ++this.ticket;
     const pages = await this.#draw(this.doc, zoom, ticket);
-    if (!pages) return;
+    if (!pages) return false;
     this.#swap(pages, false);
     s.scrollTop = fy * s.scrollHeight - s.clientHeight / 2;
     s.scrollLeft = fx * s.scrollWidth - s.clientWidth / 2;
+    return true;
   }
 
   /** The zoom at which a page (or a spread) fills the width of the window. */

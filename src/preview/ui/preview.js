@@ -35,6 +35,12 @@ function connect() {
   };
 }
 
+/** Which brief and edition are on screen: the server builds that one first. */
+function tellServer() {
+  const view = { pdf: 'pdf', web: 'html', epub: 'epub' }[prefs.view];
+  fetch('/api/open', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ slug, view }) }).catch(() => {});
+}
+
 function choose(next) {
   if (!next) return;
   if (slug && slug !== next) {
@@ -43,7 +49,7 @@ function choose(next) {
   }
   slug = next;
   history.replaceState(null, '', `#${encodeURIComponent(slug)}/${prefs.view}`);
-  fetch('/api/open', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ slug }) }).catch(() => {});
+  tellServer();
 }
 
 // ---- drawing
@@ -142,18 +148,18 @@ async function syncPdf() {
       pdfAgain = false;
       const cur = current();
       if (!cur?.files.pdf) break;
-      const key = `${cur.slug}@${cur.version}`;
+      const key = `${cur.slug}@${cur.versions.pdf}`;
       if (key === shown.pdf) break;
       const newBrief = !shown.pdf.startsWith(`${cur.slug}@`);
       if (newBrief) pdf.clear();
-      if (!(await pdf.load(`${cur.files.pdf}?v=${cur.version}`))) continue;
+      if (!(await pdf.load(`${cur.files.pdf}?v=${cur.versions.pdf}`))) continue;
       if (newBrief) $('view-pdf').scrollTop = prefs.scroll[cur.slug] ?? 0;
       shown.pdf = key;
       $('pages').textContent = `${pdf.numPages} page${pdf.numPages === 1 ? '' : 's'}`;
-      Object.assign(document.body.dataset, { slug: cur.slug, version: String(cur.version), pages: String(pdf.numPages) });
+      Object.assign(document.body.dataset, { slug: cur.slug, version: String(cur.versions.pdf), pages: String(pdf.numPages), zoom: String(pdf.zoom) });
       $('zoom').textContent = `${Math.round(pdf.zoom * 100)}%`;
       // Tell the server the new pages are on screen (it measures save -> drawn).
-      fetch('/api/drawn', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ slug: cur.slug, version: cur.version }) }).catch(() => {});
+      fetch('/api/drawn', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ slug: cur.slug, version: cur.versions.pdf }) }).catch(() => {});
     } while (pdfAgain);
   } catch (e) {
     console.error(e);
@@ -165,7 +171,7 @@ async function syncPdf() {
 function syncWeb() {
   const cur = current();
   if (!cur?.files.html) return;
-  const key = `${cur.slug}@${cur.version}`;
+  const key = `${cur.slug}@${cur.versions.html}`;
   if (key === shown.web) return;
   const frame = $('web-frame');
   let y = 0;
@@ -177,7 +183,7 @@ function syncWeb() {
       frame.contentWindow.scrollTo(0, y);
     } catch {}
   };
-  frame.src = `${cur.files.html}?v=${cur.version}`;
+  frame.src = `${cur.files.html}?v=${cur.versions.html}`;
   shown.web = key;
 }
 
@@ -185,19 +191,19 @@ let epubBusy = false;
 async function syncEpub() {
   const cur = current();
   if (!cur?.files.epub || epubBusy) return;
-  const key = `${cur.slug}@${cur.version}`;
+  const key = `${cur.slug}@${cur.versions.epub}`;
   if (key === shown.epub) return;
   epubBusy = true;
   try {
     if (!shown.epub.startsWith(`${cur.slug}@`)) epub.clear();
-    if (await epub.load(`${cur.files.epub}?v=${cur.version}`)) shown.epub = key;
+    if (await epub.load(`${cur.files.epub}?v=${cur.versions.epub}`)) shown.epub = key;
   } catch (e) {
     console.error(e);
     $('epub-book').textContent = `The EPUB could not be shown: ${e.message}`;
   } finally {
     epubBusy = false;
   }
-  if (current() && `${current().slug}@${current().version}` !== shown.epub && prefs.view === 'epub') void syncEpub();
+  if (current() && `${current().slug}@${current().versions.epub}` !== shown.epub && prefs.view === 'epub') void syncEpub();
 }
 
 // ---- toolbar
@@ -207,15 +213,19 @@ function showView(v) {
   document.body.dataset.view = v;
   for (const b of document.querySelectorAll('.tabs button')) b.setAttribute('aria-selected', String(b.dataset.view === v));
   for (const name of ['pdf', 'web', 'epub']) $(`view-${name}`).hidden = name !== v;
-  if (slug) history.replaceState(null, '', `#${encodeURIComponent(slug)}/${v}`);
+  if (slug) {
+    history.replaceState(null, '', `#${encodeURIComponent(slug)}/${v}`);
+    tellServer();
+  }
   render();
 }
 
 async function zoomTo(z) {
-  await pdf.setZoom(z);
+  const drawn = pdf.setZoom(z);
+  $('zoom').textContent = `${Math.round(pdf.zoom * 100)}%`;
   prefs.zoom = pdf.zoom;
   persist();
-  $('zoom').textContent = `${Math.round(pdf.zoom * 100)}%`;
+  if (await drawn) document.body.dataset.zoom = String(pdf.zoom);
 }
 const zoomStep = (dir) => {
   const z = pdf.zoom;

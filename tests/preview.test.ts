@@ -1,0 +1,236 @@
+/**
+ * `briefpress preview` end to end: the real CLI serves a temporary copy of the sample, a real headless
+ * Chromium opens it, and the test edits files and watches the pages change. No timing assertions:
+ * the time from a save to the new pages drawn is measured and logged.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPool, type BrowserPool } from '../src/browser/pool.js';
+import { bin, repoRoot } from './helpers/cli.js';
+import { pdfinfo } from './helpers/pdf.js';
+
+const slug = 'kerry-in-russia';
+let tmp: string;
+let ms: string;
+let briefFile: string;
+let child: ChildProcess;
+let url: string;
+let serverLog = '';
+let viewer: BrowserPool;
+let page: Page;
+
+/** Text with spaces, line breaks and (soft) hyphens taken out: hyphenation must not hide a word. */
+const squash = (s: string) => s.replace(/[\s\u00ad-]/g, '');
+
+const pageText = (n: number) => page.$eval(`.page[data-page-number="${n}"]`, (el) => (el as HTMLElement).dataset.text ?? '');
+const allText = () => page.$$eval('.page', (els) => els.map((el) => (el as HTMLElement).dataset.text ?? '').join('\n'));
+
+/** Wait until every rendered page together contains `needle` (ignoring spacing and hyphens). */
+async function waitForText(needle: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (n: string) => Array.from(document.querySelectorAll<HTMLElement>('.page')).map((el) => el.dataset.text ?? '').join('').replace(/[\s\u00ad-]/g, '').includes(n),
+    { timeout, polling: 20 },
+    squash(needle),
+  );
+}
+
+function get(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    // http.request sends `path` as written: `..` and encoded slashes reach the server untouched.
+    const req = http.request({ host: u.hostname, port: u.port, path: pathname, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'briefpress-preview-test-'));
+  ms = path.join(tmp, 'manuscript');
+  cpSync(path.join(repoRoot, 'manuscript'), ms, { recursive: true });
+  briefFile = path.join(ms, 'briefs', slug, 'brief.md');
+  child = spawn(process.execPath, [bin, 'preview', ms, '--port', '0', '--no-open'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  child.stderr!.on('data', (d) => (serverLog += d));
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`preview exited with ${code}:\n${serverLog}`)));
+  });
+  viewer = await launchPool(1);
+  page = await viewer.browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => Number(document.body.dataset.pages) > 0, { timeout: 90_000 });
+});
+
+afterAll(async () => {
+  await viewer?.close();
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  if (serverLog) console.log(`preview server log:\n${serverLog}`);
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('briefpress preview', () => {
+  it('serves on loopback and shows as many pages as the PDF has', async () => {
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    const pdf = Buffer.from(await (await fetch(`${url}out/${slug}/${slug}.pdf`)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = path.join(tmp, 'shown.pdf');
+    writeFileSync(file, pdf);
+    const pages = Number(pdfinfo(file).Pages);
+    expect(pages).toBeGreaterThan(0);
+    expect(await page.$$eval('.page', (els) => els.length)).toBe(pages);
+    expect(await page.$eval('#pages', (el) => el.textContent)).toBe(`${pages} page${pages === 1 ? '' : 's'}`);
+    expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
+    expect(await page.$eval('#brief', (el) => (el as HTMLSelectElement).value)).toBe(slug);
+  });
+
+  it('redraws an edit in place, keeping zoom and scroll position', async () => {
+    await page.click('#zoom-in');
+    await page.click('#zoom-in');
+    await page.waitForFunction(() => document.body.dataset.zoom === '1.25');
+    await page.$eval('#view-pdf', (el) => (el.scrollTop = 420));
+    const times: number[] = [];
+    const original = readFileSync(briefFile, 'utf8');
+    for (let i = 1; i <= 5; i++) {
+      const before = Number(await page.$eval('body', (el) => el.dataset.version));
+      const text = original.replace('Why is Secretary Kerry going to Russia? Why now?', `Why is Secretary Kerry going to Russia? Why now, edit ${i}?`);
+      expect(text).not.toBe(original);
+      const t0 = performance.now();
+      writeFileSync(briefFile, text);
+      await waitForText(`Why now, edit ${i}?`);
+      times.push(performance.now() - t0);
+      expect(Number(await page.$eval('body', (el) => el.dataset.version))).toBeGreaterThan(before);
+      expect(await page.$eval('#zoom', (el) => el.textContent)).toBe('125%');
+      expect(await page.$eval('#view-pdf', (el) => el.scrollTop)).toBeCloseTo(420, -1);
+    }
+    const state = (await (await fetch(`${url}api/state`)).json()) as { timings: { drawnMs: number; buildMs: number }[] };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const server = state.timings.map((t) => t.drawnMs);
+    console.log(
+      `save -> new pages visible (test): ${times.map((t) => Math.round(t)).join(', ')} ms, median ${Math.round(median(times))} ms\n` +
+        `save -> pages drawn (server): ${server.map((t) => Math.round(t)).join(', ')} ms, median ${server.length ? Math.round(median(server)) : '-'} ms; ` +
+        `builds ${state.timings.map((t) => Math.round(t.buildMs)).join(', ')} ms`,
+    );
+    expect(server.length).toBeGreaterThanOrEqual(1);
+    writeFileSync(briefFile, original);
+    await page.waitForFunction((n: string) => !document.querySelector<HTMLElement>('.page')!.dataset.text!.includes(n), { timeout: 60_000 }, 'edit 5');
+  });
+
+  it('shows a front matter error at file:line:column over the last good pages, and clears it when fixed', async () => {
+    const original = readFileSync(briefFile, 'utf8');
+    const lines = original.split('\n');
+    const dateLine = lines.findIndex((l) => l.startsWith('date:')) + 1;
+    expect(dateLine).toBeGreaterThan(0);
+    const pagesBefore = await page.$$eval('.page', (els) => els.length);
+    writeFileSync(briefFile, original.replace(/^date: .*$/m, 'date: May 12th'));
+    await page.waitForSelector('#overlay:not([hidden])', { timeout: 60_000 });
+    const places = await page.$$eval('#overlay-list .place', (els) => els.map((el) => el.textContent ?? ''));
+    const m = places.map((p) => /brief\.md:(\d+):(\d+)$/.exec(p)).find(Boolean);
+    expect(m, places.join('\n')).toBeTruthy();
+    expect(Number(m![1])).toBe(dateLine);
+    expect(Number(m![2])).toBeGreaterThan(0);
+    expect(await page.$eval('#overlay-list', (el) => el.textContent)).toMatch(/date/);
+    expect(await page.$eval('body', (el) => el.dataset.state)).toBe('error');
+    // The last good pages stay behind the overlay.
+    expect(await page.$$eval('.page', (els) => els.length)).toBe(pagesBefore);
+    expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
+    await page.screenshot({ path: path.join(tmp, 'overlay.png') });
+
+    writeFileSync(briefFile, original);
+    await page.waitForSelector('#overlay[hidden]', { timeout: 60_000 });
+    await page.waitForFunction(() => document.body.dataset.state === 'ok', { timeout: 60_000 });
+  });
+
+  it('rebuilds when the series boilerplate changes', async () => {
+    const file = path.join(ms, 'boilerplate', 'disclaimer.md');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.trimEnd() + ' Checked in the live preview.\n');
+    await waitForText('Checked in the live preview.');
+    expect(squash(await allText())).toContain(squash('Checked in the live preview.'));
+    writeFileSync(file, original);
+    await page.waitForFunction(() => !Array.from(document.querySelectorAll<HTMLElement>('.page')).some((el) => (el.dataset.text ?? '').includes('live preview')), { timeout: 60_000 });
+  });
+
+  it('shows the web edition and the EPUB', async () => {
+    await page.click('#tab-web');
+    await page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('#web-frame')?.contentDocument?.querySelector('h1')?.textContent?.includes('John Kerry'), { timeout: 30_000 });
+    await page.click('#tab-epub');
+    // The book opens on its cover (an image), then turns to the text.
+    const shows = (what: string) =>
+      page.waitForFunction(
+        (w: string) => Array.from(document.querySelectorAll<HTMLIFrameElement>('#epub-book iframe')).some((f) => (w === 'img' ? Boolean(f.contentDocument?.querySelector('img, svg image')) : (f.contentDocument?.body?.textContent ?? '').includes(w))),
+        { timeout: 30_000 },
+        what,
+      );
+    await shows('img');
+    const hasText = () => page.evaluate(() => Array.from(document.querySelectorAll<HTMLIFrameElement>('#epub-book iframe')).some((f) => (f.contentDocument?.body?.textContent ?? '').includes('Why is Secretary Kerry')));
+    for (let i = 0; i < 4 && !(await hasText()); i++) {
+      await page.click('#epub-next');
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    await shows('Why is Secretary Kerry');
+    await page.click('#tab-pdf');
+  });
+
+  it('serves only its own files: traversal, hidden files, foreign hosts and cross-site posts are refused', async () => {
+    const attempts = [
+      '/out/../../../../etc/passwd',
+      '/out/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/out/..%2f..%2f..%2f..%2fetc%2fpasswd',
+      `/out/${slug}/..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd`,
+      `/out/${slug}/%2e%2e%5c%2e%2e%5cetc%5cpasswd`,
+      '/out/%00',
+      '/out/.briefpress-cache.json',
+      '/ui/../package.json',
+      '/ui/..%2f..%2f..%2fpackage.json',
+      '/vendor/..%2f..%2fpackage.json',
+      '/vendor/pdfjs-dist/package.json',
+      '/node_modules/pdfjs-dist/package.json',
+      '/src/api.ts',
+      '/etc/passwd',
+    ];
+    for (const p of attempts) {
+      const r = await get(p);
+      expect([403, 404], p).toContain(r.status);
+      expect(r.body).not.toMatch(/root:|"name"|export /);
+    }
+    expect((await get('/', { Host: 'attacker.example' })).status).toBe(403);
+    const post = await fetch(`${url}api/open`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://attacker.example' }, body: JSON.stringify({ slug }) });
+    expect(post.status).toBe(403);
+    // What it does serve.
+    expect((await get(`/out/${slug}/index.html`)).status).toBe(200);
+    expect((await get('/vendor/pdf.mjs')).status).toBe(200);
+    // Bound to loopback: another address of this machine is refused.
+    const other = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (other) {
+      const err = await new Promise<string>((resolve) => {
+        const req = http.get({ host: other.address, port: new URL(url).port, path: '/', timeout: 3000 }, () => resolve('connected'));
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        req.on('timeout', () => {
+          req.destroy();
+          resolve('timeout');
+        });
+      });
+      expect(err).not.toBe('connected');
+    }
+  });
+});
