@@ -105,33 +105,11 @@ export class PreviewSession {
     return true;
   }
 
-  /** Files changed on disk: rebuild the opened briefs they may affect. */
+  /** Files changed on disk: rebuild the opened briefs they affect. */
   changed(batch: ChangeBatch): void {
-    const briefsDir = path.join(this.opts.root, 'briefs');
-    const authorsDir = path.join(this.opts.root, 'authors');
-    let rescan = false;
-    const hit = new Set<string>();
-    const authors = new Set<string>();
-    let everyBrief = false;
-    for (const file of batch.files) {
-      if (isInside(file, briefsDir) && file !== briefsDir) {
-        const rel = path.relative(briefsDir, file).split(path.sep);
-        if (rel.length === 1 || rel[1] === 'brief.md') rescan = true;
-        hit.add(rel[0]!);
-      } else if (file === briefsDir) {
-        rescan = true;
-      } else if (path.dirname(file) === authorsDir && file.endsWith('.md')) {
-        authors.add(path.basename(file, '.md'));
-      } else {
-        // series.yaml, the boilerplate, a theme file: every brief.
-        everyBrief = true;
-      }
-    }
-    if (rescan) this.rescan();
-    for (const slug of this.opened) {
-      const dir = this.dirs.get(slug);
-      if (dir && (everyBrief || hit.has(slug) || namesAuthor(dir, authors))) this.enqueue(slug, { at: batch.at });
-    }
+    const hit = affectedBriefs(batch.files, this.opts.root, new Map(this.opened.map((s) => [s, this.dirs.get(s)!])));
+    if (hit.rescan) this.rescan();
+    for (const slug of this.opened) if (hit.slugs.has(slug)) this.enqueue(slug, { at: batch.at });
     this.opts.onUpdate();
   }
 
@@ -232,6 +210,31 @@ export class PreviewSession {
     st.files = { pdf: url(`${st.slug}.pdf`), html: url('index.html'), epub: url(`${st.slug}.epub`) };
     st.built = Boolean(st.files.pdf || st.files.html || st.files.epub);
   }
+}
+
+/**
+ * Which of `briefs` (slug -> folder) a set of changed files affects: a file in a brief's folder that
+ * brief; an author file the briefs naming that author; anything else (series.yaml, the boilerplate,
+ * the theme) every brief. `rescan`: the list of briefs or a title may have changed.
+ */
+export function affectedBriefs(files: string[], root: string, briefs: Map<string, string>): { slugs: Set<string>; rescan: boolean } {
+  const briefsDir = path.join(root, 'briefs');
+  const authorsDir = path.join(root, 'authors');
+  let rescan = false;
+  const hit = new Set<string>();
+  const authors = new Set<string>();
+  let everyBrief = false;
+  for (const file of files) {
+    if (file === briefsDir) rescan = true;
+    else if (isInside(file, briefsDir)) {
+      const rel = path.relative(briefsDir, file).split(path.sep);
+      if (rel.length === 1 || rel[1] === 'brief.md') rescan = true;
+      hit.add(rel[0]!);
+    } else if (path.dirname(file) === authorsDir && file.endsWith('.md')) authors.add(path.basename(file, '.md'));
+    else everyBrief = true;
+  }
+  const slugs = new Set([...briefs].filter(([slug, dir]) => everyBrief || hit.has(slug) || namesAuthor(dir, authors)).map(([slug]) => slug));
+  return { slugs, rescan };
 }
 
 /** Whether the brief's front matter names one of these authors (when unsure: yes). */
