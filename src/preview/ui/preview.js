@@ -238,6 +238,9 @@ const toggleSpread = () => {
   persist();
   pdf.setSpread(prefs.spread);
   $('spread').setAttribute('aria-pressed', String(prefs.spread));
+  // Two pages side by side rarely fit at the single-page zoom: fit them to the window.
+  const view = $('view-pdf');
+  if (prefs.spread && view.scrollWidth > view.clientWidth) void fit();
 };
 
 $('brief').addEventListener('change', (e) => {
