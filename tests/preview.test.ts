@@ -153,7 +153,11 @@ describe('briefpress preview', () => {
     // The last good pages stay behind the overlay.
     expect(await page.$$eval('.page', (els) => els.length)).toBe(pagesBefore);
     expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
-    await page.screenshot({ path: path.join(tmp, 'overlay.png') });
+    // The editor may hide it to look at the pages, and bring it back from the status button.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#overlay[hidden]');
+    await page.click('#status');
+    await page.waitForSelector('#overlay:not([hidden])');
 
     writeFileSync(briefFile, original);
     await page.waitForSelector('#overlay[hidden]', { timeout: 60_000 });
@@ -189,6 +193,23 @@ describe('briefpress preview', () => {
     }
     await shows('Why is Secretary Kerry');
     await page.click('#tab-pdf');
+  });
+
+  it('lists a brief added to the series and builds it when picked', async () => {
+    const dir = path.join(ms, 'briefs', 'second-brief');
+    cpSync(path.join(ms, 'briefs', slug), dir, { recursive: true });
+    const text = readFileSync(path.join(dir, 'brief.md'), 'utf8').replace(/^title: .*$/m, 'title: A Second Question').replace(/^date: .*$/m, 'date: 2016-01-20');
+    writeFileSync(path.join(dir, 'brief.md'), text);
+    await page.waitForFunction(() => document.querySelectorAll('#brief option').length === 2, { timeout: 30_000 });
+    const options = await page.$$eval('#brief option', (els) => els.map((el) => el.textContent));
+    expect(options).toContain('A Second Question');
+    await page.select('#brief', 'second-brief');
+    await page.waitForFunction(() => document.body.dataset.slug === 'second-brief', { timeout: 60_000 });
+    await waitForText('A Second Question');
+    expect(squash(await pageText(1))).toContain(squash('NO. 2'));
+    await page.select('#brief', slug);
+    await page.waitForFunction((s: string) => document.body.dataset.slug === s, { timeout: 60_000 }, slug);
+    expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
   });
 
   it('serves only its own files: traversal, hidden files, foreign hosts and cross-site posts are refused', async () => {

@@ -108,8 +108,11 @@ export class PreviewSession {
   /** Files changed on disk: rebuild the opened briefs they affect. */
   changed(batch: ChangeBatch): void {
     const hit = affectedBriefs(batch.files, this.opts.root, new Map(this.opened.map((s) => [s, this.dirs.get(s)!])));
+    const before = [...this.dirs.keys()].join('\n');
     if (hit.rescan) this.rescan();
-    for (const slug of this.opened) if (hit.slugs.has(slug)) this.enqueue(slug, { at: batch.at });
+    // A brief added or removed renumbers the series and changes neighbours' links: every opened brief.
+    const listChanged = [...this.dirs.keys()].join('\n') !== before;
+    for (const slug of this.opened) if (listChanged || hit.slugs.has(slug)) this.enqueue(slug, { at: batch.at });
     this.opts.onUpdate();
   }
 

@@ -103,9 +103,13 @@ function renderStatus(cur) {
   st.title = cur?.buildMs ? `Last build ${secs(cur.buildMs)}` : '';
 }
 
+/** The error shown and hidden by the editor (shown again by a new error or the status button). */
+let dismissed = '';
 function renderOverlay(cur) {
   const errors = cur?.state === 'error' ? cur.diagnostics : [];
-  $('overlay').hidden = errors.length === 0;
+  const sig = JSON.stringify(errors);
+  if (!errors.length) dismissed = '';
+  $('overlay').hidden = errors.length === 0 || dismissed === sig;
   if (!errors.length) return;
   const n = errors.filter((d) => d.severity === 'error').length;
   $('overlay-count').textContent = `${n} error${n === 1 ? '' : 's'}`;
@@ -253,12 +257,21 @@ $('zoom-out').addEventListener('click', () => zoomStep(-1));
 $('zoom-fit').addEventListener('click', fit);
 $('spread').addEventListener('click', toggleSpread);
 $('status').addEventListener('click', () => {
-  if (current()?.state === 'error') $('overlay').hidden = false;
+  dismissed = '';
+  renderOverlay(current());
 });
+const dismiss = () => {
+  const cur = current();
+  if (cur?.state !== 'error') return;
+  dismissed = JSON.stringify(cur.diagnostics);
+  $('overlay').hidden = true;
+};
+$('overlay-close').addEventListener('click', dismiss);
 $('epub-prev').addEventListener('click', () => epub.prev());
 $('epub-next').addEventListener('click', () => epub.next());
 document.addEventListener('keydown', (e) => {
   if (e.target instanceof HTMLSelectElement || e.metaKey || e.ctrlKey || e.altKey) return;
+  if (e.key === 'Escape') return dismiss();
   if (prefs.view === 'pdf') {
     if (e.key === '+' || e.key === '=') zoomStep(1);
     else if (e.key === '-') zoomStep(-1);
