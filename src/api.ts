@@ -194,12 +194,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         return e ? [{ ...e, number: plan.numbers.get(slug)! }] : [];
       });
       const seriesEpoch = envEpoch ?? Math.max(0, ...entries.map((e) => e.updated));
-      for (const step of seriesTargets) {
+      // Nothing built yet (say, every brief failed on a first build): no catalog, nothing written.
+      for (const step of entries.length ? seriesTargets : []) {
         seriesFiles.push(...(await step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch })));
       }
       options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
     }
-    if (useCache) cache.save();
+    if (useCache && (cache.briefs.size > 0 || cache.existed)) cache.save();
   } finally {
     if (pool) await (await pool.catch(() => undefined))?.close();
   }

@@ -40,10 +40,13 @@ interface CacheFile {
 export class BuildCache {
   readonly file: string;
   readonly briefs: Map<string, CacheEntry>;
+  /** A cache file was there when the build started. */
+  readonly existed: boolean;
   private readonly hashes = new Map<string, string>();
 
   constructor(readonly outDir: string) {
     this.file = path.join(outDir, cacheFileName);
+    this.existed = existsSync(this.file);
     this.briefs = new Map(Object.entries(readCacheFile(this.file)?.briefs ?? {}));
   }
 

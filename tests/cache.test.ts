@@ -1,0 +1,121 @@
+/**
+ * The incremental cache (dist/.briefpress-cache.json): an unchanged brief is not rebuilt; editing one
+ * brief rebuilds only it (and the neighbours whose links show its title); a theme change, a change of
+ * formats or a deleted output rebuilds what it touches.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeSeries } from '../scripts/synthetic-series.js';
+import { build, cacheFileName, type BuildResult } from '../src/api.js';
+import { repoRoot, runCli } from './helpers/cli.js';
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function fresh(n: number) {
+  const root = makeSeries(n);
+  made.push(path.dirname(root));
+  return { root, out: path.join(path.dirname(root), 'dist') };
+}
+const built = (r: BuildResult) => r.briefs.filter((b) => b.ok && !b.cached).map((b) => b.slug).sort();
+const cached = (r: BuildResult) => r.briefs.filter((b) => b.cached).map((b) => b.slug).sort();
+const html = ['html'];
+
+describe('incremental builds', () => {
+  it('reuses unchanged briefs and rebuilds an edited one', async () => {
+    const { root, out } = fresh(4);
+    const first = await build({ input: root, outDir: out, formats: html });
+    expect(built(first)).toEqual(['brief-001', 'brief-002', 'brief-003', 'brief-004']);
+    const page = path.join(out, 'brief-001/index.html');
+    const mtime = statSync(page).mtimeMs;
+
+    const again = await build({ input: root, outDir: out, formats: html });
+    expect(again.ok).toBe(true);
+    expect(built(again)).toEqual([]);
+    expect(cached(again)).toHaveLength(4);
+    expect(statSync(page).mtimeMs).toBe(mtime);
+
+    // A body edit: only that brief.
+    const file = path.join(root, 'briefs/brief-001/brief.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Secretary Kerry is in Sochi', 'Secretary Kerry is in Sochi today'));
+    const edited = await build({ input: root, outDir: out, formats: html });
+    expect(built(edited)).toEqual(['brief-001']);
+    expect(readFileSync(page, 'utf8')).toContain('Sochi today');
+
+    // A title edit: that brief and its neighbour, whose "Next" link shows the title.
+    const third = path.join(root, 'briefs/brief-003/brief.md');
+    writeFileSync(third, readFileSync(third, 'utf8').replace(/^title: .*$/m, 'title: Renamed Question'));
+    const renamed = await build({ input: root, outDir: out, formats: html });
+    expect(built(renamed)).toEqual(['brief-002', 'brief-003', 'brief-004']);
+    expect(readFileSync(path.join(out, 'brief-002/index.html'), 'utf8')).toContain('Renamed Question');
+    expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('Renamed Question');
+  });
+
+  it('rebuilds a brief whose output was deleted, or whose author file changed', async () => {
+    const { root, out } = fresh(3);
+    await build({ input: root, outDir: out, formats: html });
+    unlinkSync(path.join(out, 'brief-002/style.css'));
+    const r = await build({ input: root, outDir: out, formats: html });
+    expect(built(r)).toEqual(['brief-002']);
+    expect(statSync(path.join(out, 'brief-002/style.css')).size).toBeGreaterThan(0);
+
+    // The sample briefs carry their own bio, but the author file is still an input (name, title).
+    const author = path.join(root, 'authors/jeffrey-mankoff.md');
+    writeFileSync(author, readFileSync(author, 'utf8').replace(/^name: .*$/m, 'name: Jeffrey Mankoff Jr.'));
+    const r2 = await build({ input: root, outDir: out, formats: html });
+    expect(built(r2)).toHaveLength(3);
+    expect(readFileSync(path.join(out, 'brief-001/index.html'), 'utf8')).toContain('Jeffrey Mankoff Jr.');
+  });
+
+  it('rebuilds everything when the theme or the formats change, or with --force', async () => {
+    const { root, out } = fresh(3);
+    await build({ input: root, outDir: out, formats: html });
+    // The series' own copy of a theme file wins over the stock one: a theme change.
+    const themeDir = path.join(root, 'theme/csis');
+    mkdirSync(themeDir, { recursive: true });
+    cpSync(path.join(repoRoot, 'templates/csis/style.css'), path.join(themeDir, 'style.css'));
+    writeFileSync(path.join(themeDir, 'style.css'), '\n.title { letter-spacing: 0; }\n', { flag: 'a' });
+    const themed = await build({ input: root, outDir: out, formats: html });
+    expect(built(themed)).toHaveLength(3);
+    expect(readFileSync(path.join(out, 'brief-003/style.css'), 'utf8')).toContain('letter-spacing: 0; }');
+    expect(built(await build({ input: root, outDir: out, formats: html }))).toEqual([]);
+
+    const epub = await build({ input: root, outDir: out, formats: ['html', 'epub'] });
+    expect(built(epub)).toHaveLength(3);
+
+    const forced = runCli(['build', root, '--out', out, '--format', 'html,epub', '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/3 built, 0 unchanged, 0 failed/);
+    const cli = runCli(['build', root, '--out', out, '--format', 'html,epub']);
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toMatch(/0 built, 3 unchanged, 0 failed/);
+  });
+
+  it('does not trust an entry of a brief whose last build failed', async () => {
+    const { root, out } = fresh(2);
+    await build({ input: root, outDir: out, formats: html });
+    const file = path.join(root, 'briefs/brief-002/brief.md');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace('- id: jeffrey-mankoff', '- id: nobody'));
+    const broken = await build({ input: root, outDir: out, formats: html });
+    expect(broken.ok).toBe(false);
+    expect(built(broken)).toEqual([]);
+    // The last good editions stay on disk and in the catalog.
+    expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('brief-002/index.html');
+    writeFileSync(file, good);
+    const fixed = await build({ input: root, outDir: out, formats: html });
+    expect(fixed.ok).toBe(true);
+    expect(built(fixed)).toEqual(['brief-002']);
+    expect(JSON.parse(readFileSync(path.join(out, cacheFileName), 'utf8')).briefs['brief-002'].key).not.toBe('');
+  });
+
+  it('survives a corrupt cache file by rebuilding', async () => {
+    const { root, out } = fresh(2);
+    await build({ input: root, outDir: out, formats: html });
+    writeFileSync(path.join(out, cacheFileName), '{ not json');
+    const r = await build({ input: root, outDir: out, formats: html });
+    expect(r.ok).toBe(true);
+    expect(built(r)).toHaveLength(2);
+  });
+});
