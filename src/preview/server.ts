@@ -59,6 +59,10 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
   const first = path.resolve(input) === root ? undefined : path.basename(loc.briefDirs[0]!);
 
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-preview-'));
+  // Ctrl-C ends the process from inside Puppeteer (it kills Chromium, then exits 130) before
+  // close() can run: remove the temporary editions on the way out regardless.
+  const removeOut = () => rmSync(outDir, { recursive: true, force: true });
+  process.once('exit', removeOut);
   const { launchPool } = await import('../browser/pool.js');
   const launch = () => launchPool(options.jobs ?? 2).then(foregroundPool);
   let pool: Promise<BrowserPool> = launch();
@@ -167,7 +171,8 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
     clearInterval(heartbeat);
     watcher.close();
     await (await pool.catch(() => undefined))?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    removeOut();
+    process.off('exit', removeOut);
     throw e;
   }
   let closed = false;
@@ -188,7 +193,8 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
       await new Promise<void>((r) => server.close(() => r()));
       await session.idle().catch(() => {});
       await (await pool.catch(() => undefined))?.close();
-      rmSync(outDir, { recursive: true, force: true });
+      removeOut();
+      process.off('exit', removeOut);
     },
   };
 }
