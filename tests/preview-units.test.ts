@@ -83,7 +83,8 @@ describe('affectedBriefs', () => {
     expect(hit('briefs/two/brief.md')).toEqual(['two']);
     expect(hit('briefs/two/chart.png')).toEqual(['two']);
     expect(affectedBriefs([path.join(ms, 'briefs/two/chart.png')], ms, briefs).rescan).toBe(false);
-    expect(affectedBriefs([path.join(ms, 'briefs/two/brief.md')], ms, briefs).rescan).toBe(true);
+    expect(affectedBriefs([path.join(ms, 'briefs/two/brief.md')], ms, briefs).rescan).toBe(false);
+    expect([...affectedBriefs([path.join(ms, 'briefs/two/brief.md')], ms, briefs).retitle]).toEqual(['two']);
     expect(affectedBriefs([path.join(ms, 'briefs/four')], ms, briefs).rescan).toBe(true);
   });
   it('an author file affects the briefs naming that author', () => {

@@ -88,6 +88,18 @@ export class PreviewSession {
     this.opened = this.opened.filter((s) => this.dirs.has(s));
   }
 
+  /** One brief.md changed: read its title again (not the whole series: it may hold thousands). */
+  private retitle(slug: string): void {
+    const dir = this.dirs.get(slug);
+    const st = this.status(slug);
+    if (!dir || !st) return;
+    try {
+      st.title = scanBrief(dir).head?.title ?? st.title;
+    } catch {
+      // brief.md removed: the folder event that follows rescans the list
+    }
+  }
+
   status(slug: string): BriefStatus | undefined {
     return this.briefs.find((b) => b.slug === slug);
   }
@@ -110,6 +122,7 @@ export class PreviewSession {
     const hit = affectedBriefs(batch.files, this.opts.root, new Map(this.opened.map((s) => [s, this.dirs.get(s)!])));
     const before = [...this.dirs.keys()].join('\n');
     if (hit.rescan) this.rescan();
+    else for (const slug of hit.retitle) this.retitle(slug);
     // A brief added or removed renumbers the series and changes neighbours' links: every opened brief.
     const listChanged = [...this.dirs.keys()].join('\n') !== before;
     for (const slug of this.opened) if (listChanged || hit.slugs.has(slug)) this.enqueue(slug, { at: batch.at });
@@ -240,26 +253,28 @@ export class PreviewSession {
 /**
  * Which of `briefs` (slug -> folder) a set of changed files affects: a file in a brief's folder that
  * brief; an author file the briefs naming that author; anything else (series.yaml, the boilerplate,
- * the theme) every brief. `rescan`: the list of briefs or a title may have changed.
+ * the theme) every brief. `rescan`: a brief folder came or went; `retitle`: briefs whose brief.md changed.
  */
-export function affectedBriefs(files: string[], root: string, briefs: Map<string, string>): { slugs: Set<string>; rescan: boolean } {
+export function affectedBriefs(files: string[], root: string, briefs: Map<string, string>): { slugs: Set<string>; rescan: boolean; retitle: Set<string> } {
   const briefsDir = path.join(root, 'briefs');
   const authorsDir = path.join(root, 'authors');
   let rescan = false;
   const hit = new Set<string>();
+  const retitle = new Set<string>();
   const authors = new Set<string>();
   let everyBrief = false;
   for (const file of files) {
     if (file === briefsDir) rescan = true;
     else if (isInside(file, briefsDir)) {
       const rel = path.relative(briefsDir, file).split(path.sep);
-      if (rel.length === 1 || rel[1] === 'brief.md') rescan = true;
+      if (rel.length === 1) rescan = true;
+      else if (rel[1] === 'brief.md') retitle.add(rel[0]!);
       hit.add(rel[0]!);
     } else if (path.dirname(file) === authorsDir && file.endsWith('.md')) authors.add(path.basename(file, '.md'));
     else everyBrief = true;
   }
   const slugs = new Set([...briefs].filter(([slug, dir]) => everyBrief || hit.has(slug) || namesAuthor(dir, authors)).map(([slug]) => slug));
-  return { slugs, rescan };
+  return { slugs, rescan, retitle };
 }
 
 /** Whether the brief's front matter names one of these authors (when unsure: yes). */
