@@ -31,6 +31,7 @@ export class PdfView {
   /** Load and draw the PDF at `url`; resolves to true when it is on screen (false when superseded). */
   async load(url) {
     const ticket = ++this.ticket;
+    const t0 = performance.now();
     const data = new Uint8Array(await (await fetch(url, { cache: 'no-store' })).arrayBuffer());
     const doc = await pdfjs.getDocument({ data, worker, isEvalSupported: false, enableXfa: false }).promise;
     if (ticket !== this.ticket) {
@@ -47,6 +48,8 @@ export class PdfView {
     this.url = url;
     this.#swap(pages, true);
     if (old) old.destroy();
+    /** Fetch to on screen, ms (shown in the status tooltip). */
+    this.lastDrawMs = performance.now() - t0;
     return true;
   }
 

@@ -100,7 +100,7 @@ function renderStatus(cur) {
   else if (cur?.buildMs) st.textContent = `Built in ${secs(cur.buildMs)}`;
   else st.textContent = 'Ready';
   if (s === 'ok' && warnings) st.textContent += ` · ${warnings} warning${warnings === 1 ? '' : 's'}`;
-  st.title = cur?.buildMs ? `Last build ${secs(cur.buildMs)}` : '';
+  st.title = [cur?.buildMs && `Build ${secs(cur.buildMs)}`, pdf.lastDrawMs && `pages drawn in ${secs(pdf.lastDrawMs)}`, cur?.drawnMs && `save to pages ${secs(cur.drawnMs)}`].filter(Boolean).join(' · ');
 }
 
 /** The error shown and hidden by the editor (shown again by a new error or the status button). */
