@@ -73,7 +73,7 @@ export function createProgress(stream: NodeJS.WriteStream, total: number, enable
   const draw = () => {
     if (!live || done >= total) return;
     const names = [...running].join(', ');
-    const width = (stream.columns ?? 80) - 1;
+    const width = Math.max(20, (stream.columns || 80) - 1);
     const text = `[${done}/${total}] ${running.size ? `building ${names}` : 'checking'}`;
     stream.write(text.length > width ? text.slice(0, width - 1) + '…' : text);
   };
