@@ -44,6 +44,9 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     rmSync(userDataDir, { recursive: true, force: true });
     throw new EnvironmentError(`Chromium (${executablePath}) did not start: ${(e as Error).message.split('\n')[0]}`, 'Check that it runs: `' + executablePath + ' --headless --no-sandbox --dump-dom about:blank`.');
   }
+  // Puppeteer's own SIGINT handler exits the process: remove the profile folder on any exit.
+  const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true });
+  process.once('exit', removeProfile);
   const idle: Page[] = [];
   let open = 0;
   const waiters: ((p: Page) => void)[] = [];
@@ -84,7 +87,8 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     },
     async close() {
       await browser.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      process.removeListener('exit', removeProfile);
+      removeProfile();
     },
   };
 }

@@ -70,7 +70,8 @@ export async function renderPreviews(page: Page, pdf: Uint8Array, opts: PreviewO
   page.on('request', onRequest);
   try {
     await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 });
-    await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000 });
+    // Poll on a timer: a pooled page that is not the front tab gets no animation frames.
+    await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000, polling: 25 });
     const pngs = await page.evaluate((w) => (window as unknown as { renderPreviews: (w: number) => Promise<string[]> }).renderPreviews(w), opts.width ?? 340);
     return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
   } finally {
