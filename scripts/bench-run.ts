@@ -4,8 +4,8 @@
  */
 import { build } from '../src/api.js';
 
-const [input, outDir, formats] = process.argv.slice(2);
-const r = await build({ input, outDir, formats: formats!.split(',') });
+const [input, outDir, formats, jobs] = process.argv.slice(2);
+const r = await build({ input, outDir, formats: formats!.split(','), jobs: Number(jobs ?? 2) });
 process.stdout.write(
   JSON.stringify({
     ms: r.ms,

@@ -4,7 +4,7 @@
  * and, where pandoc is installed, the same 20 briefs through pandoc (EPUB, and HTML printed by
  * Chromium, one launch per document) for a ratio. Never part of the tests: times vary by machine.
  *
- *   node --import tsx scripts/bench.ts [--runs 3] [--formats html,epub,pdf] [--big 100] [--small 20]
+ *   node --import tsx scripts/bench.ts [--runs 3] [--big-runs N] [--formats html,epub,pdf] [--jobs 2] [--big 100] [--small 20]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,12 +19,18 @@ const { values } = parseArgs({
     formats: { type: 'string', default: 'html,epub,pdf' },
     big: { type: 'string', default: '100' },
     small: { type: 'string', default: '20' },
+    /** Pages printing at once (build()'s `jobs`). */
+    jobs: { type: 'string', default: '2' },
+    /** Runs of the big cold build (the slowest); default --runs. */
+    'big-runs': { type: 'string' },
   },
 });
 const runs = Number(values.runs);
 const formats = values.formats!;
 const big = Number(values.big);
 const small = Number(values.small);
+const jobs = values.jobs!;
+const bigRuns = Number(values['big-runs'] ?? runs);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'briefpress-bench-'));
 
 interface Sample {
@@ -58,9 +64,9 @@ interface Row {
 }
 const rows: Row[] = [];
 
-function scenario(name: string, prepare: (i: number) => { input: string; out: string }): Row {
+function scenario(name: string, prepare: (i: number) => { input: string; out: string }, n = runs): Row {
   const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < n; i++) {
     const { input, out } = prepare(i);
     samples.push(runBuild(input, out));
   }
@@ -80,7 +86,7 @@ function summary(r: Row) {
   };
 }
 
-console.log(`briefpress bench: ${formats}, median of ${runs} runs, ${os.cpus().length} CPUs, Node ${process.versions.node}`);
+console.log(`briefpress bench: ${formats}, --jobs ${jobs}, median of ${runs} runs (${bigRuns} for ${big} cold), ${os.cpus().length} CPUs, Node ${process.versions.node}`);
 console.log('wall = the whole process (Node start, module loading, build); build() = the library call alone.\n');
 
 const one = makeSeries(1, path.join(tmp, 'one'));
@@ -94,7 +100,7 @@ const fresh = (name: string) => () => {
 
 const oneRow = scenario('1 brief, cold', () => ({ input: one, out: fresh('one')() }));
 const twentyRow = scenario(`${small} briefs, cold`, () => ({ input: twenty, out: fresh('twenty')() }));
-scenario(`${big} briefs, cold`, () => ({ input: hundred, out: fresh('hundred')() }));
+scenario(`${big} briefs, cold`, () => ({ input: hundred, out: fresh('hundred')() }), bigRuns);
 const changed = path.join(hundred, 'briefs', `brief-${String(Math.ceil(big / 2)).padStart(3, '0')}`, 'brief.md');
 const original = readFileSync(changed, 'utf8');
 const oneChangedRow = scenario(`${big} briefs, 1 changed`, (i) => {
