@@ -137,6 +137,7 @@ if (!pandoc) {
   }
   const p = median(times);
   console.log(`\npandoc (${execFileSync(pandoc, ['--version'], { encoding: 'utf8' }).split('\n')[0]}), ${small} briefs to EPUB + HTML printed by Chromium: ${sec(p)}`);
-  console.log(`  briefpress / pandoc, ${small} briefs cold: wall ${(s(twentyRow).wall / p).toFixed(2)}x (briefpress also makes the web edition, covers and previews)`);
+  const like = formats.includes('epub') && formats.includes('pdf');
+  console.log(`  briefpress (${formats}) / pandoc, ${small} briefs cold: wall ${(s(twentyRow).wall / p).toFixed(2)}x${like ? ' (briefpress also makes the web edition, covers and previews)' : ' (not like for like: build epub and pdf for a fair ratio)'}`);
 }
 rmSync(tmp, { recursive: true, force: true });
