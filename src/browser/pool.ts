@@ -12,6 +12,11 @@ import { findChromium } from './find.js';
 export interface BrowserPool {
   /** Run `fn` with a page from the pool (at most `size` at once); the page is reset afterwards. */
   withPage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
+  /**
+   * Like withPage, for work that needs the page drawn (screenshots): the page is brought to the
+   * front, one at a time. A background tab gets no frames, and a screenshot in it never ends.
+   */
+  withVisiblePage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly browser: Browser;
 }
@@ -48,6 +53,7 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true });
   process.once('exit', removeProfile);
   const idle: Page[] = [];
+  let front: Promise<unknown> = Promise.resolve();
   let open = 0;
   const waiters: ((p: Page) => void)[] = [];
   const acquire = async (): Promise<Page> => {
@@ -64,26 +70,38 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     if (w) w(p);
     else idle.push(p);
   };
+  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    const page = await acquire();
+    let healthy = true;
+    try {
+      return await fn(page);
+    } catch (e) {
+      healthy = false;
+      throw e;
+    } finally {
+      if (healthy) {
+        page.removeAllListeners('request');
+        release(page);
+      } else {
+        // A page that failed mid-way may hold interception state: replace it.
+        await page.close().catch(() => {});
+        release(await browser.newPage());
+      }
+    }
+  }
+
   return {
     browser,
-    async withPage(fn) {
-      const page = await acquire();
-      let healthy = true;
-      try {
-        return await fn(page);
-      } catch (e) {
-        healthy = false;
-        throw e;
-      } finally {
-        if (healthy) {
-          page.removeAllListeners('request');
-          release(page);
-        } else {
-          // A page that failed mid-way may hold interception state: replace it.
-          await page.close().catch(() => {});
-          release(await browser.newPage());
-        }
-      }
+    withPage,
+    withVisiblePage(fn) {
+      return withPage((page) => {
+        const run = front.then(async () => {
+          await page.bringToFront();
+          return fn(page);
+        });
+        front = run.catch(() => undefined);
+        return run;
+      });
     },
     async close() {
       await browser.close().catch(() => {});
@@ -92,3 +110,4 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     },
   };
 }
+

@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       return 3;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'EACCES' || err?.code === 'EROFS' || err?.code === 'ENOSPC') {
+    if (['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT', 'ENOTDIR', 'EEXIST'].includes(err?.code ?? '') && err?.path) {
       out.line(`briefpress: cannot write ${err.path ?? 'the output'}: ${err.code}\n  hint: choose another folder with --out.`);
       return 3;
     }

@@ -10,6 +10,7 @@ export function foregroundPool(pool: BrowserPool): BrowserPool {
   return {
     browser: pool.browser,
     close: () => pool.close(),
+    withVisiblePage: (fn) => pool.withVisiblePage(fn),
     withPage: (fn) =>
       pool.withPage(async (page) => {
         await page.bringToFront();

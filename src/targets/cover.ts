@@ -36,7 +36,7 @@ export function coverFor(brief: Brief, ctx: BuildContext): Promise<CoverImage> {
   if (!byBrief) made.set(ctx, (byBrief = new Map()));
   let cover = byBrief.get(brief.slug);
   if (!cover) {
-    cover = ctx.browser().then((pool) => pool.withPage((page) => renderCover(brief, ctx.theme, page)));
+    cover = ctx.browser().then((pool) => pool.withVisiblePage((page) => renderCover(brief, ctx.theme, page)));
     byBrief.set(brief.slug, cover);
   }
   return cover;

@@ -59,7 +59,7 @@ export const pdfTarget: Target = {
       language: brief.language,
       outlineTitles: printed.headings,
     });
-    const previews = await pool.withPage((page) => renderPreviews(page, pdf));
+    const previews = await renderPreviews(pool.browser, pdf);
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
     const written = previews.map((png, i) => writeAtomic(path.join(dir, 'pages', `page-${i + 1}.png`), png));

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { HTTPRequest, Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { printOrigin } from './print.js';
 
 export interface PreviewOptions {
@@ -25,9 +25,11 @@ const shell = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews<
 <script type="module">
 import * as pdfjs from './pdf.mjs';
 pdfjs.GlobalWorkerOptions.workerSrc = './pdf.worker.mjs';
-window.renderPreviews = async (width) => {
-  const data = new Uint8Array(await (await fetch('./document.pdf')).arrayBuffer());
-  const doc = await pdfjs.getDocument({ data, isEvalSupported: false, enableXfa: false, disableFontFace: false, useSystemFonts: false }).promise;
+// One worker for every PDF: starting a worker means parsing pdf.js' 1 MB worker script again.
+const worker = new pdfjs.PDFWorker();
+window.renderPreviews = async (width, base64) => {
+  const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const doc = await pdfjs.getDocument({ data, worker, isEvalSupported: false, enableXfa: false, disableFontFace: false, useSystemFonts: false }).promise;
   const out = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
@@ -49,34 +51,56 @@ window.renderPreviews = async (width) => {
 document.title = 'ready';
 </script></body></html>`;
 
-/** One PNG per page of `pdf`. */
-export async function renderPreviews(page: Page, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
+/**
+ * One previewer page per browser, loaded once (pdf.js and its worker are ~1.3 MB of script to
+ * parse: loading them per PDF cost more than printing). Uses are queued one after another.
+ */
+const previewers = new WeakMap<Browser, { page: Promise<Page>; queue: Promise<unknown> }>();
+
+function previewerFor(browser: Browser): { page: Promise<Page>; queue: Promise<unknown> } {
+  let p = previewers.get(browser);
+  if (!p) {
+    p = { page: openPreviewer(browser), queue: Promise.resolve() };
+    previewers.set(browser, p);
+  }
+  return p;
+}
+
+async function openPreviewer(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ type: 'window' });
   const base = `${printOrigin}/.previews/`;
   const files = new Map<string, () => { body: Buffer | string; contentType: string }>([
     [`${base}index.html`, () => ({ body: shell, contentType: 'text/html; charset=utf-8' })],
     [`${base}pdf.mjs`, () => ({ body: readFileSync(pdfjsFile('pdf.min.mjs')), contentType: 'text/javascript' })],
     [`${base}pdf.worker.mjs`, () => ({ body: readFileSync(pdfjsFile('pdf.worker.min.mjs')), contentType: 'text/javascript' })],
-    [`${base}document.pdf`, () => ({ body: Buffer.from(pdf), contentType: 'application/pdf' })],
   ]);
-  const onRequest = (req: HTTPRequest) => {
+  // Sandboxed like a print: only pdf.js' own files are answered, everything else is refused.
+  await page.setRequestInterception(true);
+  page.on('request', (req: HTTPRequest) => {
     const url = req.url();
     const file = files.get(url);
     if (file) void req.respond({ status: 200, ...file() }).catch(() => {});
     else if (url.startsWith('data:') || url.startsWith('blob:')) void req.continue().catch(() => {});
     else void req.abort('blockedbyclient').catch(() => {});
-  };
-  await page.setRequestInterception(true);
-  await page.setCacheEnabled(false);
-  page.on('request', onRequest);
-  try {
-    await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 });
-    // Poll on a timer: a pooled page that is not the front tab gets no animation frames.
-    await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000, polling: 25 });
-    const pngs = await page.evaluate((w) => (window as unknown as { renderPreviews: (w: number) => Promise<string[]> }).renderPreviews(w), opts.width ?? 340);
+  });
+  await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 });
+  // Poll on a timer, not on animation frames (a background page gets none).
+  await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000, polling: 25 });
+  return page;
+}
+
+/** One PNG per page of `pdf`, drawn by pdf.js in the browser's previewer page. */
+export async function renderPreviews(browser: Browser, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
+  const previewer = previewerFor(browser);
+  const run = previewer.queue.then(async () => {
+    const page = await previewer.page;
+    const pngs = await page.evaluate(
+      (w, b64) => (window as unknown as { renderPreviews: (w: number, b: string) => Promise<string[]> }).renderPreviews(w, b64),
+      opts.width ?? 340,
+      Buffer.from(pdf).toString('base64'),
+    );
     return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
-  } finally {
-    await page.goto('about:blank').catch(() => {});
-    page.off('request', onRequest);
-    await page.setRequestInterception(false).catch(() => {});
-  }
+  });
+  previewer.queue = run.catch(() => undefined);
+  return run;
 }

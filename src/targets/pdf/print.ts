@@ -66,7 +66,7 @@ export function answersFor(page: RenderedPage, opts: Pick<PrintOptions, 'slug' |
       continue;
     }
     const url = new URL(asset.href, base).href;
-    answers.set(url, () => ({ body: asset.data ?? readFileSync(asset.path!), contentType: contentTypeOf(asset) }));
+    answers.set(url, () => ({ body: asset.data ?? readCached(asset.path!), contentType: contentTypeOf(asset) }));
   }
   return { answers, rejected };
 }
@@ -149,4 +149,16 @@ export async function printPage(page: Page, rendered: RenderedPage, opts: PrintO
     await page.setJavaScriptEnabled(true).catch(() => {});
     await page.emulateMediaType().catch(() => {});
   }
+}
+
+/** Theme files and fonts are the same for every brief of a build: read each file once per process. */
+const fileCache = new Map<string, { mtimeMs: number; size: number; bytes: Buffer }>();
+
+function readCached(file: string): Buffer {
+  const st = statSync(file);
+  const hit = fileCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.bytes;
+  const bytes = readFileSync(file);
+  fileCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, bytes });
+  return bytes;
 }
