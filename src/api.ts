@@ -12,7 +12,6 @@ import { mapLimited } from './build/limit.js';
 import { linksFor, planSeries } from './build/plan.js';
 import { scanBrief, type ScannedBrief } from './build/scan.js';
 import { findManuscript } from './manuscript/find.js';
-import { readBrief } from './manuscript/brief.js';
 import { readSeries } from './manuscript/series.js';
 import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
@@ -154,6 +153,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     if (fatal) return { slug, ok: false, cached: false, number, files: [], diagnostics: [], ms: 0 };
     options.onEvent?.({ type: 'brief-start', slug });
+    // The Markdown pipeline loads only when a brief is rebuilt.
+    const { readBrief } = await import('./manuscript/brief.js');
     const read = await readBrief(src, s.dir);
     if (!read.value) return failed(read.diagnostics);
     const brief = read.value;

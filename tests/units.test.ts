@@ -92,3 +92,17 @@ describe('identifiers and bytes', () => {
     expect(offsetToPosition('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
   });
 });
+
+describe('front matter split (no Markdown parser)', () => {
+  it('splits YAML and body and counts the lines before the body', async () => {
+    const { splitFrontMatter } = await import('../src/manuscript/frontmatter.js');
+    const text = '---\nname: A\ntitle: B\n---\nThe bio.\n';
+    const s = splitFrontMatter(text)!;
+    expect(s.yaml).toBe('name: A\ntitle: B\n');
+    expect(text.slice(s.yamlOffset, s.yamlOffset + 7)).toBe('name: A');
+    expect(s.body).toBe('The bio.\n');
+    expect(s.bodyLineOffset).toBe(4);
+    expect(splitFrontMatter('No front matter\n')).toBeUndefined();
+    expect(splitFrontMatter('---\n---\nbody')!.yaml).toBe('');
+  });
+});

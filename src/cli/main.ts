@@ -5,7 +5,7 @@
  * something (no Chromium, unwritable folder ...); 70 a bug in briefpress (with a stack trace).
  */
 import { parseArgs } from 'node:util';
-import { build, newBrief, preview, type BuildEvent } from '../api.js';
+import type { BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { version } from '../util/version.js';
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'preview':
         return await runPreview(rest, values, out);
       case 'new':
-        return runNew(rest, values, out);
+        return await runNew(rest, values, out);
       default:
         out.line(`briefpress: unknown command \`${command}\`\n\n${usage}`);
         return 2;
@@ -166,6 +166,7 @@ async function runBuild(
   };
   let result;
   try {
+    const { build } = await import('../api.js');
     result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, cache: !values.force, onEvent });
   } finally {
     progress?.end();
@@ -180,12 +181,13 @@ async function runBuild(
   return result.ok ? 0 : 1;
 }
 
-function runNew(rest: string[], values: { title?: string; author?: string; date?: string; quiet?: boolean }, out: ReturnType<typeof createReporter>): number {
+async function runNew(rest: string[], values: { title?: string; author?: string; date?: string; quiet?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {
   const [slug, input, ...extra] = rest;
   if (!slug || extra.length) {
     out.line('briefpress new: give a slug and optionally the manuscript folder, e.g. `briefpress new iran-deal manuscript`');
     return 2;
   }
+  const { newBrief } = await import('../api.js');
   const r = newBrief({ slug, input: input ?? 'manuscript', title: values.title, author: values.author, date: values.date });
   if (!values.quiet) out.line(`✓ created ${rel(r.file)} (No. ${r.number}); edit it, then run \`briefpress build\``);
   return 0;
@@ -201,6 +203,7 @@ async function runPreview(rest: string[], values: { port?: string; 'no-open'?: b
     out.line('briefpress preview: --port takes a whole number from 0 to 65535');
     return 2;
   }
+  const { preview } = await import('../api.js');
   const server = await preview({ input: rest[0] ?? 'manuscript', port, open: !values['no-open'], log: (l) => out.line(l) });
   process.stdout.write(`briefpress preview: ${server.url}  (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {

@@ -59,9 +59,9 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
   const images: ImageAsset[] = [...(vfile.data.images ?? [])];
 
   // A Markdown fragment (bio, boilerplate): parsed with the same plugins, messages at its file.
-  const fragment = async (markdown: string, where: string, lineOffset: number, idPrefix: string): Promise<HastRoot> => {
+  const fragment = async (markdown: string, where: string, lineOffset: number, idPrefix: string, baseDir = dir): Promise<HastRoot> => {
     const f = new VFile({ path: where, value: markdown });
-    const tree = await toHast(parseMarkdown(f), f, { ...common, qa: false, kind: 'fragment', idPrefix });
+    const tree = await toHast(parseMarkdown(f), f, { ...common, briefDir: baseDir, qa: false, kind: 'fragment', idPrefix });
     diagnostics.push(...toDiagnostics(f, displayPath(where), lineOffset));
     images.push(...(f.data.images ?? []));
     return tree;
@@ -84,7 +84,7 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
     }
     const bio = r.bio
       ? await fragment(r.bio, file, fmLine, `bio${i}-`)
-      : await toHastFromAuthor(a.bio, a.file.path, `bio${i}-`);
+      : await fragment(a.bio, a.file, a.bioLineOffset, `bio${i}-`, path.dirname(a.file));
     authors.push({
       id: a.id,
       name: a.config.name,
@@ -139,14 +139,6 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
     sources: [file, ...src.sources.filter((s) => !s.includes(`${path.sep}authors${path.sep}`) || authors.some((a) => s.endsWith(`${a.id}.md`))), ...images.map((i) => i.path)],
   };
   return { value: brief, diagnostics };
-
-  async function toHastFromAuthor(tree: typeof mdast, where: string | undefined, idPrefix: string) {
-    const f = new VFile({ path: where });
-    const out = await toHast(structuredClone(tree), f, { ...common, briefDir: path.dirname(where ?? dir), qa: false, kind: 'fragment', idPrefix });
-    diagnostics.push(...toDiagnostics(f, displayPath(where ?? dir)));
-    images.push(...(f.data.images ?? []));
-    return out;
-  }
 }
 
 function dedupe(images: ImageAsset[]): ImageAsset[] {

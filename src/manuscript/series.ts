@@ -3,21 +3,22 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Root as MdastRoot } from 'mdast';
-import { VFile } from 'vfile';
 import { authorSchema, seriesSchema, type AuthorConfig } from '../config/schema.js';
 import { validateYaml } from '../config/validate.js';
 import type { Series } from '../model/brief.js';
-import { parseMarkdown } from '../pipeline/processor.js';
+import { splitFrontMatter } from './frontmatter.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
 
 export interface AuthorSource {
   id: string;
   config: AuthorConfig;
-  /** The bio, parsed (front matter node removed). */
-  bio: MdastRoot;
-  file: VFile;
+  /** The bio (Markdown, the file's body). */
+  bio: string;
+  /** The author file's path. */
+  file: string;
+  /** Lines before the bio in the file (to report the bio's messages at their place). */
+  bioLineOffset: number;
 }
 
 export interface SeriesSource {
@@ -75,10 +76,8 @@ export function readSeries(root: string): Loaded<SeriesSource> {
       const afile = path.join(authorsDir, name);
       sources.push(afile);
       const atext = readFileSync(afile, 'utf8');
-      const vfile = new VFile({ path: afile, value: atext });
-      const mdast = parseMarkdown(vfile);
-      const fm = mdast.children[0]?.type === 'yaml' ? mdast.children[0] : undefined;
-      if (!fm) {
+      const split = splitFrontMatter(atext);
+      if (!split) {
         diagnostics.push({
           file: displayPath(afile),
           line: 1,
@@ -90,17 +89,12 @@ export function readSeries(root: string): Loaded<SeriesSource> {
         });
         continue;
       }
-      const av = validateYaml(
-        { file: displayPath(afile), text: atext, offset: fm.position!.start.offset! + 4, yaml: fm.value },
-        authorSchema,
-        'author-schema',
-      );
+      const av = validateYaml({ file: displayPath(afile), text: atext, offset: split.yamlOffset, yaml: split.yaml }, authorSchema, 'author-schema');
       if (!av.ok) {
         diagnostics.push(...av.diagnostics);
         continue;
       }
-      mdast.children.shift();
-      authors.set(name.slice(0, -3), { id: name.slice(0, -3), config: av.value, bio: mdast, file: vfile });
+      authors.set(name.slice(0, -3), { id: name.slice(0, -3), config: av.value, bio: split.body, file: afile, bioLineOffset: split.bodyLineOffset });
     }
   }
   const boiler = (name: 'disclaimer' | 'copyright') => {
