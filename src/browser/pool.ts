@@ -17,6 +17,8 @@ export interface BrowserPool {
    * front, one at a time. A background tab gets no frames, and a screenshot in it never ends.
    */
   withVisiblePage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
+  /** Run `fn` with `page` (pooled or not) brought to the front, one such call at a time. */
+  inFront<T>(page: Page, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly browser: Browser;
 }
@@ -90,18 +92,21 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     }
   }
 
+  function inFront<T>(page: Page, fn: () => Promise<T>): Promise<T> {
+    const run = front.then(async () => {
+      await page.bringToFront();
+      return fn();
+    });
+    front = run.catch(() => undefined);
+    return run;
+  }
+
   return {
     browser,
     withPage,
+    inFront,
     withVisiblePage(fn) {
-      return withPage((page) => {
-        const run = front.then(async () => {
-          await page.bringToFront();
-          return fn(page);
-        });
-        front = run.catch(() => undefined);
-        return run;
-      });
+      return withPage((page) => inFront(page, () => fn(page)));
     },
     async close() {
       await browser.close().catch(() => {});

@@ -11,6 +11,7 @@ export function foregroundPool(pool: BrowserPool): BrowserPool {
     browser: pool.browser,
     close: () => pool.close(),
     withVisiblePage: (fn) => pool.withVisiblePage(fn),
+    inFront: (page, fn) => pool.inFront(page, fn),
     withPage: (fn) =>
       pool.withPage(async (page) => {
         await page.bringToFront();

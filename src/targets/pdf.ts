@@ -10,7 +10,7 @@ import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderPage } from './html.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
 import { setPdfInfo } from './pdf/metadata.js';
-import { renderPreviews } from './pdf/previews.js';
+import { renderPreviews, warmPreviews } from './pdf/previews.js';
 import { printPage, type PrintLog } from './pdf/print.js';
 import type { BuildContext, Target } from './types.js';
 
@@ -41,6 +41,7 @@ export const pdfTarget: Target = {
   name: 'pdf',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
+    warmPreviews(pool); // loads pdf.js while this brief prints
     const rendered = renderPage(brief, {
       variant: 'print',
       theme: ctx.theme,
@@ -59,7 +60,7 @@ export const pdfTarget: Target = {
       language: brief.language,
       outlineTitles: printed.headings,
     });
-    const previews = await renderPreviews(pool.browser, pdf);
+    const previews = await renderPreviews(pool, pdf);
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
     const written = previews.map((png, i) => writeAtomic(path.join(dir, 'pages', `page-${i + 1}.png`), png));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import type { BrowserPool } from '../../browser/pool.js';
 import { printOrigin } from './print.js';
 
 export interface PreviewOptions {
@@ -89,16 +90,22 @@ async function openPreviewer(browser: Browser): Promise<Page> {
   return page;
 }
 
+/** Start loading pdf.js in the browser now, so the first previews do not wait for it. */
+export function warmPreviews(pool: BrowserPool): void {
+  previewerFor(pool.browser).page.catch(() => undefined);
+}
+
 /** One PNG per page of `pdf`, drawn by pdf.js in the browser's previewer page. */
-export async function renderPreviews(browser: Browser, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
-  const previewer = previewerFor(browser);
+export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
+  const previewer = previewerFor(pool.browser);
   const run = previewer.queue.then(async () => {
     const page = await previewer.page;
-    const pngs = await page.evaluate(
+    // Drawing needs frames: a background tab gets none, and pdf.js would wait forever.
+    const pngs = await pool.inFront(page, () => page.evaluate(
       (w, b64) => (window as unknown as { renderPreviews: (w: number, b: string) => Promise<string[]> }).renderPreviews(w, b64),
       opts.width ?? 340,
       Buffer.from(pdf).toString('base64'),
-    );
+    ));
     return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
   });
   previewer.queue = run.catch(() => undefined);
