@@ -27,6 +27,7 @@ export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diag
 export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
 export { cacheFileName } from './build/cache.js';
 export { preview, type PreviewOptions, type PreviewServer } from './preview/server.js';
+export { check, type CheckOptions, type CheckResult } from './check/check.js';
 export { version };
 
 export interface BuildOptions {

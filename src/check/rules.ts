@@ -22,6 +22,16 @@ export const rules = {
   'no-briefs': 'The manuscript folder holds no brief.',
   'slug-invalid': 'A brief folder name is not a valid slug.',
   'duplicate-slug': 'Two briefs share a slug or number.',
+  'repeated-words': 'The same one to three words twice in a row (check).',
+  epubcheck: 'W3C epubcheck reported a problem in the EPUB (check).',
+  'pdf-tools': 'A PDF validator is not installed: that check was skipped (check).',
+  'pdf-info': 'pdfinfo cannot read the PDF (check).',
+  'pdf-tagged': 'The PDF is not tagged (check).',
+  'pdf-page-size': 'The PDF is not US Letter (check).',
+  'pdf-metadata': 'The PDF lacks Title, Author, Subject or Keywords, or they hold soft hyphens (check).',
+  'pdf-fonts': 'A font of the PDF is not embedded (check).',
+  'pdf-structure': 'qpdf --check found a structural problem in the PDF (check).',
+  'edition-missing': 'An edition has not been built yet (check).',
 } as const;
 
 export type RuleId = keyof typeof rules;

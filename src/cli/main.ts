@@ -17,6 +17,7 @@ Usage:
   briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force]
   briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
   briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
+  briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions]
   briefpress --help | --version
 
 Commands:
@@ -28,6 +29,10 @@ Commands:
   preview   Serve a live preview on 127.0.0.1: the print layout page by page, the web edition and
             the EPUB. Every save rebuilds the briefs it affects and refreshes the page; errors show
             over the last good pages. Builds go to a temporary folder, never to --out.
+  check     Check before publishing: the manuscript (every build rule, plus editorial slips such as
+            repeated words), then the built editions in --out with the real validators (epubcheck;
+            pdfinfo, pdffonts and qpdf). --json prints the messages as JSON; --no-editions checks
+            the manuscript only. Exits 1 when there is an error.
 
 Options:
   -o, --out DIR        output folder (default: dist)
@@ -67,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
         date: { type: 'string' },
         port: { type: 'string' },
         'no-open': { type: 'boolean' },
+        json: { type: 'boolean' },
+        'no-editions': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -94,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runPreview(rest, values, out);
       case 'new':
         return await runNew(rest, values, out);
+      case 'check':
+        return await runCheck(rest, values, out);
       default:
         out.line(`briefpress: unknown command \`${command}\`\n\n${usage}`);
         return 2;
@@ -212,4 +221,23 @@ async function runPreview(rest: string[], values: { port?: string; 'no-open'?: b
   });
   await server.close();
   return 0;
+}
+
+async function runCheck(rest: string[], values: { out?: string; json?: boolean; 'no-editions'?: boolean; quiet?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {
+  if (rest.length > 1) {
+    out.line(`briefpress check: one manuscript folder at a time (got ${rest.join(', ')})`);
+    return 2;
+  }
+  const { check } = await import('../api.js');
+  const result = await check({
+    input: rest[0] ?? 'manuscript',
+    outDir: values.out ?? 'dist',
+    editions: !values['no-editions'],
+    onProgress: values.quiet || values.json ? undefined : (l) => out.line(`checking ${l}`),
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(result.diagnostics, null, 2)}\n`);
+  else out.diagnostics(result.diagnostics.filter((d) => !values.quiet || d.severity === 'error'));
+  const count = (s: string) => result.diagnostics.filter((d) => d.severity === s).length;
+  if (!values.json) out.line(`${result.ok ? '✓' : '✗'} ${result.briefs.length} brief${result.briefs.length === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s)`);
+  return result.ok ? 0 : 1;
 }

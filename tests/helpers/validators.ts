@@ -10,24 +10,7 @@ import path from 'node:path';
 import { findChromium } from '../../src/browser/find.js';
 import { repoRoot } from './cli.js';
 
-export const epubcheckJar = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar';
-
-export interface EpubcheckMessage {
-  id: string;
-  severity: string;
-  message: string;
-  locations: string[];
-}
-
-export interface EpubcheckResult {
-  exitCode: number;
-  fatals: number;
-  errors: number;
-  warnings: number;
-  messages: EpubcheckMessage[];
-  /** epubcheck's own summary, for failure output. */
-  output: string;
-}
+export { epubcheckJar, runEpubcheck, type EpubcheckMessage, type EpubcheckResult } from '../../src/check/epubcheck.js';
 
 function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -36,34 +19,6 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ co
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-export async function runEpubcheck(epub: string): Promise<EpubcheckResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'epubcheck-'));
-  const json = path.join(dir, 'out.json');
-  try {
-    const r = await run('java', ['-jar', epubcheckJar, epub, '--json', json]);
-    if (!existsSync(json)) throw new Error(`epubcheck wrote no report (exit ${r.code}): ${r.stderr || r.stdout}`);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as {
-      checker: { nFatal: number; nError: number; nWarning: number };
-      messages: { ID: string; severity: string; message: string; locations?: { path: string; line: number; column: number }[] }[];
-    };
-    return {
-      exitCode: r.code,
-      fatals: report.checker.nFatal,
-      errors: report.checker.nError,
-      warnings: report.checker.nWarning,
-      messages: report.messages.map((m) => ({
-        id: m.ID,
-        severity: m.severity,
-        message: m.message,
-        locations: (m.locations ?? []).map((l) => `${l.path}:${l.line}:${l.column}`),
-      })),
-      output: `${r.stdout}\n${r.stderr}`.trim(),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export interface AceViolation {

@@ -1,0 +1,102 @@
+/**
+ * `check`: everything a production editor verifies before publishing, as Diagnostics: the manuscript
+ * (schema, images, links ... the same rules as build), editorial slips, and the built editions with
+ * the real validators (epubcheck for the EPUB; poppler and qpdf for the PDF). A validator that is not
+ * installed is reported (info) and skipped, never a crash.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findManuscript } from '../manuscript/find.js';
+import { splitFrontMatter } from '../manuscript/frontmatter.js';
+import { readSeries } from '../manuscript/series.js';
+import type { Diagnostic } from '../util/diagnostics.js';
+import { displayPath } from '../util/paths.js';
+import { lintEditorial } from './editorial.js';
+import { epubcheckAvailable, runEpubcheck } from './epubcheck.js';
+import { checkPdf } from './pdf.js';
+
+export interface CheckOptions {
+  /** Manuscript folder (series) or one brief's folder. Default `manuscript`. */
+  input?: string;
+  /** Where the editions were built. Default `dist`. */
+  outDir?: string;
+  /** Run epubcheck and the PDF checks on the built editions. Default true. */
+  editions?: boolean;
+  /** Progress (one line per step). */
+  onProgress?: (line: string) => void;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  /** Briefs checked, by slug. */
+  briefs: string[];
+}
+
+export async function check(options: CheckOptions = {}): Promise<CheckResult> {
+  const outDir = path.resolve(options.outDir ?? 'dist');
+  const loc = findManuscript(options.input ?? 'manuscript');
+  const diagnostics: Diagnostic[] = [...loc.diagnostics];
+  const series = readSeries(loc.root);
+  diagnostics.push(...series.diagnostics);
+  const briefs: string[] = [];
+  if (series.value) {
+    const { readBrief } = await import('../manuscript/brief.js');
+    for (const dir of loc.briefDirs) {
+      const slug = path.basename(dir);
+      briefs.push(slug);
+      options.onProgress?.(`manuscript: ${slug}`);
+      const read = await readBrief(series.value, dir);
+      diagnostics.push(...read.diagnostics);
+      const file = path.join(dir, 'brief.md');
+      const text = readFileSync(file, 'utf8');
+      const split = splitFrontMatter(text);
+      diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
+      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress)));
+    }
+  }
+  return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, briefs };
+}
+
+async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  const epub = path.join(outDir, slug, `${slug}.epub`);
+  const pdf = path.join(outDir, slug, `${slug}.pdf`);
+  const missing = (file: string, what: string): Diagnostic => ({
+    file: displayPath(file),
+    line: 0,
+    column: 0,
+    severity: 'info',
+    message: `No ${what} to check`,
+    ruleId: 'edition-missing',
+    hint: `Build it first: \`briefpress build --out ${displayPath(outDir)}\`.`,
+  });
+  if (!existsSync(epub)) out.push(missing(epub, 'EPUB'));
+  else if (!epubcheckAvailable()) {
+    out.push({ file: displayPath(epub), line: 0, column: 0, severity: 'info', message: 'epubcheck not found: EPUB check skipped', ruleId: 'epubcheck', hint: 'Install it (Debian: `apt-get install -y epubcheck`) or set EPUBCHECK_JAR.' });
+  } else {
+    onProgress?.(`epubcheck: ${slug}.epub`);
+    const r = await runEpubcheck(epub);
+    for (const m of r.messages) {
+      if (!['FATAL', 'ERROR', 'WARNING'].includes(m.severity)) continue;
+      const [where, line, column] = (m.locations[0] ?? '').split(':');
+      out.push({
+        file: `${displayPath(epub)}${where ? `!/${where}` : ''}`,
+        line: Number(line) > 0 ? Number(line) : 0,
+        column: Number(column) > 0 ? Number(column) : 0,
+        severity: m.severity === 'WARNING' ? 'warning' : 'error',
+        message: `${m.id}: ${m.message}`,
+        ruleId: 'epubcheck',
+      });
+    }
+    if (r.exitCode !== 0 && !out.some((d) => d.severity === 'error')) {
+      out.push({ file: displayPath(epub), line: 0, column: 0, severity: 'error', message: `epubcheck failed (exit ${r.exitCode})`, ruleId: 'epubcheck', hint: r.output.split('\n').slice(-3).join(' ') });
+    }
+  }
+  if (!existsSync(pdf)) out.push(missing(pdf, 'PDF'));
+  else {
+    onProgress?.(`pdf: ${slug}.pdf`);
+    out.push(...(await checkPdf(pdf)));
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/** `briefpress check`: the manuscript rules, editorial lint and the real validators on built editions. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/api.js';
+import { lintEditorial } from '../src/check/editorial.js';
+import { repoRoot, runCli } from './helpers/cli.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'bp-check-'));
+const out = path.join(tmp, 'dist');
+
+beforeAll(async () => {
+  const r = await build({ input: path.join(repoRoot, 'manuscript'), outDir: out, formats: ['epub', 'pdf'] });
+  expect(r.ok).toBe(true);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('editorial lint', () => {
+  it('flags repeated words, in any script and case, with their position', () => {
+    const text = 'One.\nNot covered by the by the Geneva agreement. The the end.\nОн был в в Москве.\n';
+    const d = lintEditorial(text, 'b.md');
+    expect(d.map((x) => `${x.line}:${x.column} ${x.message}`)).toEqual([
+      '2:13 Repeated words “by the by the”',
+      '2:45 Repeated words “The the”',
+      '3:8 Repeated words “в в”',
+    ]);
+    expect(d.every((x) => x.severity === 'warning' && x.ruleId === 'repeated-words')).toBe(true);
+  });
+
+  it('leaves correct doublings and near misses alone', () => {
+    expect(lintEditorial('He had had enough. She said that that was fine. The theory.', 'b.md')).toEqual([]);
+  });
+});
+
+describe('briefpress check', () => {
+  it('finds the sample brief’s published slip and passes its editions through epubcheck and the PDF checks', () => {
+    const r = runCli(['check', 'manuscript', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('manuscript/briefs/kerry-in-russia/brief.md:30:220  warning  Repeated words “by the by the”  repeated-words');
+    expect(r.stderr).toMatch(/1 brief checked: 0 error\(s\), 1 warning\(s\)/);
+  });
+
+  it('reports a broken EPUB through epubcheck, an unbuilt PDF, and exits 1; --json gives the messages', async () => {
+    const bad = path.join(tmp, 'bad');
+    cpSync(out, bad, { recursive: true });
+    const epub = path.join(bad, 'kerry-in-russia', 'kerry-in-russia.epub');
+    const zip = await JSZip.loadAsync(readFileSync(epub));
+    const doc = Object.keys(zip.files).find((n) => n.endsWith('brief.xhtml'))!;
+    zip.remove(doc);
+    writeFileSync(epub, await zip.generateAsync({ type: 'nodebuffer', mimeType: 'application/epub+zip' }));
+    rmSync(path.join(bad, 'kerry-in-russia', 'kerry-in-russia.pdf'));
+    const r = runCli(['check', 'manuscript', '--out', bad, '--json']);
+    expect(r.code).toBe(1);
+    const ds = JSON.parse(r.stdout) as { severity: string; ruleId: string; message: string; file: string }[];
+    const errors = ds.filter((d) => d.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((d) => d.ruleId === 'epubcheck')).toBe(true);
+    expect(errors.some((d) => d.message.includes('brief.xhtml'))).toBe(true);
+    expect(ds).toContainEqual(expect.objectContaining({ ruleId: 'edition-missing', severity: 'info' }));
+  });
+});
