@@ -16,7 +16,7 @@ export const rules = {
   'image-type': 'An image is not a PNG, JPEG, GIF, WebP or SVG file, or is empty.',
   'image-alt': 'An image has no alt text.',
   'link-scheme': 'A link uses a scheme other than http, https, mailto or a fragment.',
-  'link-fragment': 'An in-page link (`#id`) points to no element of the brief (the EPUB would not be valid).',
+  'link-fragment': 'An in-page link (`#id`) points to no element of the brief (dead in every edition; the EPUB would not be valid).',
   'raw-html': 'Raw HTML in a brief of a series that does not allow it.',
   'heading-level': 'A heading skips a level or uses `#` (the title comes from front matter).',
   'no-briefs': 'The manuscript folder holds no brief.',

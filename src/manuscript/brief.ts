@@ -11,6 +11,7 @@ import { frontMatterSchema } from '../config/schema.js';
 import { validateYaml } from '../config/validate.js';
 import type { Author, Brief, ImageAsset } from '../model/brief.js';
 import { toDiagnostics } from '../pipeline/messages.js';
+import { checkFragments } from '../pipeline/fragments.js';
 import { parseMarkdown, toHast } from '../pipeline/processor.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { uuidV5 } from '../util/hash.js';
@@ -112,6 +113,8 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
   const disclaimer = await boiler('disclaimer');
   const copyright = await boiler('copyright');
 
+  const notes: HastRoot = vfile.data.notes ?? { type: 'root', children: [] };
+  diagnostics.push(...checkFragments([body, notes], shown));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const identifier = fm.identifier ?? `urn:uuid:${uuidV5(`${series.identifier.namespace}/${slug}`)}`;
@@ -130,7 +133,7 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
     language: fm.language ?? series.language,
     series,
     body,
-    notes: vfile.data.notes ?? { type: 'root', children: [] },
+    notes,
     questions: vfile.data.questions ?? [],
     disclaimer,
     copyright,
