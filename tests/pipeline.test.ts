@@ -36,8 +36,9 @@ describe('rehype-questions', () => {
     expect(html).toContain('<section class="qa" id="q1" aria-labelledby="q1-title"><h2 id="q1-title" class="qa-question"><span class="qa-label qa-label-q">Q1</span> Why?</h2>');
     expect(html).toContain('<p class="qa-answer"><span class="qa-label qa-label-a">A1</span> Because.</p>');
     expect(html).toContain('<p>More.</p>');
-    // the answer label goes on the first paragraph, even after a list
-    expect(html).toContain('<span class="qa-label qa-label-a">A2</span> Then text.');
+    // an answer that opens with a list gets its label on a line of its own before the list
+    expect(html).toContain('<p class="qa-answer qa-answer-label"><span class="qa-label qa-label-a">A2</span></p><ul>');
+    expect(html).toContain('<p>Then text.</p>');
     // text before the first question stays outside any section
     expect(html.startsWith('<p>Intro.</p>')).toBe(true);
   });

@@ -35,9 +35,15 @@ export function numberQuestions(tree: Root): Question[] {
       out.push(child);
       continue;
     }
-    if (!answered && child.type === 'element' && child.tagName === 'p') {
-      child.properties = { ...child.properties, className: ['qa-answer'] };
-      child.children.unshift(label(`A${questions.length}`, 'qa-label-a'), { type: 'text', value: ' ' });
+    if (!answered && child.type === 'element') {
+      const a = label(`A${questions.length}`, 'qa-label-a');
+      if (child.tagName === 'p') {
+        child.properties = { ...child.properties, className: ['qa-answer'] };
+        child.children.unshift(a, { type: 'text', value: ' ' });
+      } else {
+        // The answer opens with a list, quote or table: the label stands on its own line before it.
+        current.children.push({ type: 'element', tagName: 'p', properties: { className: ['qa-answer', 'qa-answer-label'] }, children: [a] });
+      }
       answered = true;
     }
     current.children.push(child as ElementContent);
