@@ -68,7 +68,7 @@ function previewerFor(browser: Browser): { page: Promise<Page>; queue: Promise<u
 }
 
 async function openPreviewer(browser: Browser): Promise<Page> {
-  const page = await browser.newPage({ type: 'window' });
+  const page = await browser.newPage();
   const base = `${printOrigin}/.previews/`;
   const files = new Map<string, () => { body: Buffer | string; contentType: string }>([
     [`${base}index.html`, () => ({ body: shell, contentType: 'text/html; charset=utf-8' })],
