@@ -160,7 +160,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!read.value) return failed(read.diagnostics);
     const brief = read.value;
     if (number !== undefined) brief.number = number;
-    const settled = await Promise.allSettled(chosen.map((t) => t.build(brief, { ...ctx, links })));
+    // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
+    const briefCtx = { ...ctx, links };
+    const settled = await Promise.allSettled(chosen.map((t) => t.build(brief, briefCtx)));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {

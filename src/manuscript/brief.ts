@@ -139,7 +139,7 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
     copyright,
     copyrightText: toString(copyright).trim(),
     images: dedupe(images),
-    sources: [file, ...src.sources.filter((s) => !s.includes(`${path.sep}authors${path.sep}`) || authors.some((a) => s.endsWith(`${a.id}.md`))), ...images.map((i) => i.path)],
+    sources: [file, ...src.sources, ...authors.map((a) => src.authors.get(a.id)!.file), ...images.map((i) => i.path)],
   };
   return { value: brief, diagnostics };
 }

@@ -27,6 +27,7 @@ export interface SeriesSource {
   /** Raw Markdown of the boilerplate, with placeholders. */
   disclaimer: { text: string; file: string };
   copyright: { text: string; file: string };
+  /** The series-level files every brief reads (series.yaml, boilerplate); author files are in `authors`. */
   sources: string[];
 }
 
@@ -74,7 +75,6 @@ export function readSeries(root: string): Loaded<SeriesSource> {
     for (const name of readdirSync(authorsDir).sort()) {
       if (!name.endsWith('.md')) continue;
       const afile = path.join(authorsDir, name);
-      sources.push(afile);
       const atext = readFileSync(afile, 'utf8');
       const split = splitFrontMatter(atext);
       if (!split) {

@@ -19,7 +19,6 @@ import { BriefpressError, EnvironmentError, hasErrors } from '../util/diagnostic
 import { isInside } from '../util/paths.js';
 import { contentType, resolveInside, uiFiles, vendorFiles } from './files.js';
 import { openInBrowser } from './open.js';
-import { foregroundPool } from './pool.js';
 import { PreviewSession, type Edition } from './session.js';
 import { watchFolders, type Watcher } from './watch.js';
 
@@ -64,7 +63,7 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
   const removeOut = () => rmSync(outDir, { recursive: true, force: true });
   process.once('exit', removeOut);
   const { launchPool } = await import('../browser/pool.js');
-  const launch = () => launchPool(options.jobs ?? 2).then(foregroundPool);
+  const launch = () => launchPool(options.jobs ?? 2);
   let pool: Promise<BrowserPool> = launch();
   pool.catch(() => {});
   const getPool = async () => {

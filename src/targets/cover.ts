@@ -5,7 +5,7 @@
  * request is refused, JavaScript is off. The EPUB embeds the PNG; the PDF and the catalog can reuse
  * it: `coverFor` renders each brief once per build.
  */
-import { readFileSync } from 'node:fs';
+import { readCached } from '../util/files.js';
 import type { Page } from 'puppeteer-core';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
@@ -47,7 +47,7 @@ export function coverHtml(brief: Brief, theme: Theme): string {
   const names = brief.authors.map((a) => a.name);
   const title = brief.title;
   const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
-  const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readFileSync(f.path).toString('base64')}` }));
+  const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
   return renderTemplate(
     theme.read('cover.html'),
     {

@@ -3,7 +3,6 @@
  * `renderPage` also makes the print variant that the PDF target prints (DESIGN.md: the PDF prints
  * the HTML target's print variant).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
@@ -11,6 +10,7 @@ import { toString } from 'hast-util-to-string';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
+import { readAsset } from '../util/files.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 
@@ -103,7 +103,7 @@ export const htmlTarget: Target = {
         pdf: ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined,
       },
     });
-    const written = page.assets.map((a) => writeAtomic(path.join(dir, a.href), a.data ?? readFileSync(a.path!)));
+    const written = page.assets.map((a) => writeAtomic(path.join(dir, a.href), a.data ?? readAsset(a.path!, a.mediaType)));
     written.push(writeAtomic(path.join(dir, 'index.html'), page.html));
     return written;
   },

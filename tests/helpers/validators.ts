@@ -3,23 +3,14 @@
  * them once per book, from a beforeAll. Results come from the exit code AND the JSON report
  * (epubcheck prints "0 errors" even when it could not read the file).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../../src/browser/find.js';
+import { runTool } from '../../src/check/run.js';
 import { repoRoot } from './cli.js';
 
 export { epubcheckJar, runEpubcheck, type EpubcheckMessage, type EpubcheckResult } from '../../src/check/epubcheck.js';
-
-function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 export interface AceViolation {
   rule: string;
@@ -42,7 +33,7 @@ export async function runAce(epub: string): Promise<AceResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ace-'));
   try {
     const ace = path.join(repoRoot, 'node_modules', '.bin', 'ace-cli');
-    const r = await run(ace, ['-s', '-f', '-E', '-o', dir, epub], { PUPPETEER_EXECUTABLE_PATH: findChromium() });
+    const r = await runTool(ace, ['-s', '-f', '-E', '-o', dir, epub], { PUPPETEER_EXECUTABLE_PATH: findChromium() });
     const reportPath = path.join(dir, 'report.json');
     if (!existsSync(reportPath)) throw new Error(`Ace wrote no report (exit ${r.code}): ${r.stderr || r.stdout}`);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {

@@ -4,6 +4,7 @@
  * and identifier. Every href is relative to the feed, so the folder can be served from anywhere.
  */
 import type { Series } from '../../model/brief.js';
+import type { CatalogEntry } from '../types.js';
 import { uuidV5 } from '../../util/hash.js';
 
 /** Editions of one brief found in the output folder, as hrefs relative to the output folder. */
@@ -14,19 +15,8 @@ export interface EntryFiles {
   cover?: { href: string; type: string };
 }
 
-export interface FeedBrief {
-  slug: string;
-  title: string;
-  subtitle?: string;
-  authors: { name: string }[];
-  date: string;
-  summary: string;
-  identifier: string;
-  language: string;
-  keywords: string[];
-  updated: number;
-  files: EntryFiles;
-}
+/** A catalog entry with the edition files found on disk. */
+export type FeedBrief = CatalogEntry & { files: EntryFiles };
 
 export const opdsAcquisitionType = 'application/atom+xml;profile=opds-catalog;kind=acquisition';
 

@@ -3,6 +3,7 @@
  * subsets, and has the theme's templates rendered and zipped by epub-gen-memory (package.ts).
  */
 import { readFileSync } from 'node:fs';
+import { readCached } from '../../util/files.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontsFor } from '../../theme/theme.js';
@@ -45,7 +46,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
   ].join(' ');
   const fonts = fontsFor(theme, text);
   const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: readFileSync(img.path) }));
-  const fontFiles: PackagedFile[] = fonts.map((f) => ({ href: f.href, data: readFileSync(f.path) }));
+  const fontFiles: PackagedFile[] = fonts.map((f) => ({ href: f.href, data: readCached(f.path) }));
 
   const epoch = ctx.epoch(brief);
   const book = describeBook(

@@ -3,9 +3,10 @@
  * origin through request interception, only the page and its vetted assets are answered, everything
  * else (file://, other hosts, `../` escapes) is aborted, and JavaScript is off (FACTS.md, security).
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
+import { readAsset } from '../../util/files.js';
 import type { Asset, RenderedPage } from '../html.js';
 
 /** The made-up origin pages are served from; `.invalid` never resolves (RFC 6761). */
@@ -66,7 +67,7 @@ export function answersFor(page: RenderedPage, opts: Pick<PrintOptions, 'slug' |
       continue;
     }
     const url = new URL(asset.href, base).href;
-    answers.set(url, () => ({ body: asset.data ?? readCached(asset.path!), contentType: contentTypeOf(asset) }));
+    answers.set(url, () => ({ body: asset.data ?? readAsset(asset.path!, asset.mediaType), contentType: contentTypeOf(asset) }));
   }
   return { answers, rejected };
 }
@@ -149,16 +150,4 @@ export async function printPage(page: Page, rendered: RenderedPage, opts: PrintO
     await page.setJavaScriptEnabled(true).catch(() => {});
     await page.emulateMediaType().catch(() => {});
   }
-}
-
-/** Theme files and fonts are the same for every brief of a build: read each file once per process. */
-const fileCache = new Map<string, { mtimeMs: number; size: number; bytes: Buffer }>();
-
-function readCached(file: string): Buffer {
-  const st = statSync(file);
-  const hit = fileCache.get(file);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.bytes;
-  const bytes = readFileSync(file);
-  fileCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, bytes });
-  return bytes;
 }
