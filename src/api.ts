@@ -19,6 +19,7 @@ import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme, packageRoot } from './theme/theme.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { version } from './util/version.js';
+import { traced } from './util/trace.js';
 import type { WrittenFile } from './util/write.js';
 
 export type { Brief } from './model/brief.js';
@@ -156,13 +157,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     options.onEvent?.({ type: 'brief-start', slug });
     // The Markdown pipeline loads only when a brief is rebuilt.
     const { readBrief } = await import('./manuscript/brief.js');
-    const read = await readBrief(src, s.dir);
+    const read = await traced('read', () => readBrief(src, s.dir), slug);
     if (!read.value) return failed(read.diagnostics);
     const brief = read.value;
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     const briefCtx = { ...ctx, links };
-    const settled = await Promise.allSettled(chosen.map((t) => t.build(brief, briefCtx)));
+    const settled = await Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug)));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPool, type BrowserPool } from '../src/browser/pool.js';
 import { findChromium } from '../src/browser/find.js';
-import { allowedRoots, observePrints, printOrigin, printPage, type PrintReport } from '../src/targets/pdf.js';
+import { allowedRoots, observePrints, printOrigin, printWith, Printer, type PrintReport } from '../src/targets/pdf.js';
 import { renderPage } from '../src/targets/html.js';
 import { EnvironmentError } from '../src/util/diagnostics.js';
 import { buildPdfs, fixtures, pdftext, readManuscript, run, sample, searchable } from './helpers/pdf.js';
@@ -98,7 +98,7 @@ describe('the print function itself (no sanitizer in front of it)', () => {
       { href: '../up.css', data: 'body{}', mediaType: 'text/css' },
       { href: 'file:///etc/hostname', path: '/etc/hostname', mediaType: 'text/plain' },
     ];
-    const result = await pool.withPage((p) => printPage(p, { html: hostile, assets }, { slug: brief.slug, allowedRoots: allowedRoots(brief, m.theme) }));
+    const result = await printWith(pool, { html: hostile, assets }, { slug: brief.slug, allowedRoots: allowedRoots(brief, m.theme) });
     const file = path.join(tmp, 'direct.pdf');
     writeFileSync(file, result.pdf);
     const text = searchable(pdftext(file));
@@ -129,10 +129,25 @@ describe('the print function itself (no sanitizer in front of it)', () => {
     expect(result.fontsLoaded.some((f) => f.startsWith('Source Serif 4'))).toBe(true);
   });
 
-  it('leaves the pooled page clean for the next user', async () => {
-    const state = await pool.withPage(async (p) => ({ url: p.url(), js: await p.evaluate(() => 1 + 1) }));
-    expect(state.url).toBe('about:blank');
-    expect(state.js).toBe(2);
+  it('answers nothing between prints: a printer does not serve the last print\'s files again', async () => {
+    // The printers are kept for the whole build; the pool has 2, both have printed by now.
+    const printers = pool.lender('printer', Printer.open, (p) => p.close());
+    const tries = await Promise.all(
+      [0, 1].map(() =>
+        printers.use(async (printer) => {
+          const js = await printer.page.evaluate(() => 1 + 1); // DevTools still evaluates
+          const again = await printer.page.goto(`${printOrigin}/hostile/index.html`).then(
+            () => 'loaded',
+            (e: Error) => e.message,
+          );
+          return { js, again };
+        }),
+      ),
+    );
+    for (const t of tries) {
+      expect(t.js).toBe(2);
+      expect(t.again).toMatch(/ERR_BLOCKED_BY_CLIENT/);
+    }
   });
 });
 

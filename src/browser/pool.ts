@@ -13,14 +13,76 @@ export interface BrowserPool {
   /** Run `fn` with a page from the pool (at most `size` at once); the page is reset afterwards. */
   withPage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
   /**
-   * Like withPage, for work that needs the page drawn (screenshots): the page is brought to the
-   * front, one at a time. A background tab gets no frames, and a screenshot in it never ends.
+   * Run `fn` with `page` (pooled or not) brought to the front, one such call at a time: for work
+   * that needs the page drawn (screenshots). A background tab gets no frames, and a screenshot in
+   * it never ends.
    */
-  withVisiblePage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
-  /** Run `fn` with `page` (pooled or not) brought to the front, one such call at a time. */
   inFront<T>(page: Page, fn: () => Promise<T>): Promise<T>;
+  /**
+   * The pool's lender of pages of one kind (say, printers set up once for printing): at most
+   * `size` of them, opened on demand by `open`, kept between uses.
+   */
+  lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>): Lender<T>;
   close(): Promise<void>;
   readonly browser: Browser;
+  /** Pages at work at once (`--jobs`). */
+  readonly size: number;
+}
+
+/**
+ * At most `size` items (pages, or pages wrapped in their set-up), opened on demand and lent one
+ * user at a time. An item whose user threw is closed and replaced: it may be left half set up.
+ */
+export class Lender<T> {
+  private idle: T[] = [];
+  private opened = 0;
+  private waiters: { resolve: (item: T) => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(
+    readonly size: number,
+    private readonly open: () => Promise<T>,
+    private readonly dispose: (item: T) => Promise<void>,
+  ) {}
+
+  async use<R>(fn: (item: T) => Promise<R>): Promise<R> {
+    const item = await this.acquire();
+    let healthy = false;
+    try {
+      const r = await fn(item);
+      healthy = true;
+      return r;
+    } finally {
+      if (healthy) this.release(item);
+      else {
+        this.opened--;
+        await this.dispose(item).catch(() => {});
+        // Someone may be waiting for this slot: open a fresh item for them.
+        const w = this.waiters.shift();
+        if (w) this.acquire().then(w.resolve, w.reject);
+      }
+    }
+  }
+
+  private async acquire(): Promise<T> {
+    const item = this.idle.pop();
+    if (item !== undefined) return item;
+    if (this.opened < this.size) {
+      this.opened++;
+      try {
+        return await this.open();
+      } catch (e) {
+        this.opened--;
+        throw e;
+      }
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private release(item: T): void {
+    const w = this.waiters.shift();
+    if (w) w.resolve(item);
+    else this.idle.push(item);
+  }
 }
 
 /** Flags that keep Chromium off the network and working as root (FACTS.md). */
@@ -46,7 +108,7 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
   if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) args.push('--no-sandbox');
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath, args, userDataDir, headless: true, timeout: 60_000, protocolTimeout: 120_000 });
+    browser = await puppeteer.launch({ executablePath, args, userDataDir, headless: true, pipe: true, timeout: 60_000, protocolTimeout: 120_000 });
   } catch (e) {
     rmSync(userDataDir, { recursive: true, force: true });
     throw new EnvironmentError(`Chromium (${executablePath}) did not start: ${(e as Error).message.split('\n')[0]}`, 'Check that it runs: `' + executablePath + ' --headless --no-sandbox --dump-dom about:blank`.');
@@ -54,42 +116,19 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
   // Puppeteer's own SIGINT handler exits the process: remove the profile folder on any exit.
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true });
   process.once('exit', removeProfile);
-  const idle: Page[] = [];
   let front: Promise<unknown> = Promise.resolve();
-  let open = 0;
-  const waiters: ((p: Page) => void)[] = [];
-  const acquire = async (): Promise<Page> => {
-    const p = idle.pop();
-    if (p) return p;
-    if (open < size) {
-      open++;
-      return browser.newPage();
-    }
-    return new Promise((resolve) => waiters.push(resolve));
-  };
-  const release = (p: Page) => {
-    const w = waiters.shift();
-    if (w) w(p);
-    else idle.push(p);
-  };
-  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    const page = await acquire();
-    let healthy = true;
-    try {
-      return await fn(page);
-    } catch (e) {
-      healthy = false;
-      throw e;
-    } finally {
-      if (healthy) {
+  const plain = new Lender<Page>(size, () => browser.newPage(), (p) => p.close());
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const lenders = new Map<string, Lender<any>>();
+
+  function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    return plain.use(async (page) => {
+      try {
+        return await fn(page);
+      } finally {
         page.removeAllListeners('request');
-        release(page);
-      } else {
-        // A page that failed mid-way may hold interception state: replace it.
-        await page.close().catch(() => {});
-        release(await browser.newPage());
       }
-    }
+    });
   }
 
   function inFront<T>(page: Page, fn: () => Promise<T>): Promise<T> {
@@ -103,10 +142,13 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
 
   return {
     browser,
+    size,
     withPage,
     inFront,
-    withVisiblePage(fn) {
-      return withPage((page) => inFront(page, () => fn(page)));
+    lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>): Lender<T> {
+      let l = lenders.get(kind) as Lender<T> | undefined;
+      if (!l) lenders.set(kind, (l = new Lender<T>(size, () => open(browser), close)));
+      return l;
     },
     async close() {
       await browser.close().catch(() => {});

@@ -7,12 +7,14 @@
  */
 import { readCached } from '../util/files.js';
 import type { Page } from 'puppeteer-core';
+import type { BrowserPool } from '../browser/pool.js';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
 import { labelsFor } from './epub/labels.js';
 import { formatDate } from './html.js';
 import type { BuildContext } from './types.js';
+import { traced } from '../util/trace.js';
 
 export interface CoverImage {
   data: Buffer;
@@ -36,7 +38,7 @@ export function coverFor(brief: Brief, ctx: BuildContext): Promise<CoverImage> {
   if (!byBrief) made.set(ctx, (byBrief = new Map()));
   let cover = byBrief.get(brief.slug);
   if (!cover) {
-    cover = ctx.browser().then((pool) => pool.withVisiblePage((page) => renderCover(brief, ctx.theme, page)));
+    cover = ctx.browser().then((pool) => traced('cover', () => renderCover(brief, ctx.theme, pool), brief.slug));
     byBrief.set(brief.slug, cover);
   }
   return cover;
@@ -69,28 +71,42 @@ export function coverHtml(brief: Brief, theme: Theme): string {
   );
 }
 
-export async function renderCover(brief: Brief, theme: Theme, page: Page): Promise<CoverImage> {
+/**
+ * One cover page per browser, set up once (no script, every request refused but data: fonts, the
+ * cover's viewport): covers are drawn there one after another. A screenshot needs the page drawn,
+ * and only the front tab is, so each cover brings it to the front (`BrowserPool.inFront`).
+ */
+const coverPages = new WeakMap<BrowserPool, Promise<Page>>();
+
+function coverPage(pool: BrowserPool): Promise<Page> {
+  let page = coverPages.get(pool);
+  if (!page) {
+    page = (async () => {
+      const p = await pool.browser.newPage();
+      await p.setJavaScriptEnabled(false);
+      await p.setRequestInterception(true);
+      p.on('request', (req) => {
+        const url = req.url();
+        if (url.startsWith('data:') || url === 'about:blank') void req.continue().catch(() => {});
+        else void req.abort('blockedbyclient').catch(() => {});
+      });
+      await p.setViewport({ width: cssWidth, height: cssHeight, deviceScaleFactor: scale });
+      return p;
+    })();
+    coverPages.set(pool, page);
+  }
+  return page;
+}
+
+/** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
+export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
   const html = coverHtml(brief, theme);
-  await page.setJavaScriptEnabled(false);
-  await page.setRequestInterception(true);
-  const onRequest = (req: import('puppeteer-core').HTTPRequest) => {
-    const url = req.url();
-    if (url.startsWith('data:') || url === 'about:blank') void req.continue();
-    else void req.abort('blockedbyclient');
-  };
-  page.on('request', onRequest);
-  try {
-    await page.setViewport({ width: cssWidth, height: cssHeight, deviceScaleFactor: scale });
+  const page = await coverPage(pool);
+  return pool.inFront(page, async () => {
     await page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
     // Wait for the embedded fonts, or the screenshot shows a fallback face.
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     const data = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));
     return { data, mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
-  } finally {
-    // Leave the pooled page as we found it for the next user (the PDF target prints with it).
-    page.off('request', onRequest);
-    await page.setRequestInterception(false);
-    await page.setJavaScriptEnabled(true);
-    await page.setViewport({ width: 800, height: 600, deviceScaleFactor: 1 });
-  }
+  });
 }

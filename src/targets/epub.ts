@@ -4,15 +4,19 @@
  */
 import path from 'node:path';
 import type { Brief } from '../model/brief.js';
-import { writeAtomic, type WrittenFile } from '../util/write.js';
+import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { makeEpub } from './epub/book.js';
 import type { BuildContext, Target } from './types.js';
+import { traced } from '../util/trace.js';
 
 export const epubTarget: Target = {
   name: 'epub',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const dir = path.join(ctx.outDir, brief.slug);
-    const book = await makeEpub(brief, ctx);
-    return [writeAtomic(path.join(dir, `cover.${book.cover.ext}`), book.cover.data), writeAtomic(path.join(dir, `${brief.slug}.epub`), book.data)];
+    const book = await traced('epub', () => makeEpub(brief, ctx), brief.slug);
+    return writeFilesAtomic([
+      { path: path.join(dir, `cover.${book.cover.ext}`), data: book.cover.data },
+      { path: path.join(dir, `${brief.slug}.epub`), data: book.data },
+    ]);
   },
 };

@@ -11,7 +11,7 @@ import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
 import { readAsset } from '../util/files.js';
-import { writeAtomic, type WrittenFile } from '../util/write.js';
+import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
@@ -103,9 +103,10 @@ export const htmlTarget: Target = {
         pdf: ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined,
       },
     });
-    const written = page.assets.map((a) => writeAtomic(path.join(dir, a.href), a.data ?? readAsset(a.path!, a.mediaType)));
-    written.push(writeAtomic(path.join(dir, 'index.html'), page.html));
-    return written;
+    return writeFilesAtomic([
+      ...page.assets.map((a) => ({ path: path.join(dir, a.href), data: a.data ?? readAsset(a.path!, a.mediaType) })),
+      { path: path.join(dir, 'index.html'), data: page.html },
+    ]);
   },
 };
 

@@ -6,16 +6,17 @@
 import path from 'node:path';
 import type { Brief } from '../model/brief.js';
 import type { Theme } from '../theme/theme.js';
-import { writeAtomic, type WrittenFile } from '../util/write.js';
+import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { renderPage } from './html.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
 import { setPdfInfo } from './pdf/metadata.js';
 import { renderPreviews, warmPreviews } from './pdf/previews.js';
-import { printPage, type PrintLog } from './pdf/print.js';
+import { printWith, type PrintLog } from './pdf/print.js';
 import type { BuildContext, Target } from './types.js';
+import { traced } from '../util/trace.js';
 
 export { hyphenateTree } from './pdf/hyphenate.js';
-export { printPage, printOrigin, type PrintLog, type PrintResult } from './pdf/print.js';
+export { printWith, printOrigin, Printer, type PrintLog, type PrintResult } from './pdf/print.js';
 
 /** What one print did, for tests and debugging (which requests were answered or refused). */
 export interface PrintReport extends PrintLog {
@@ -42,14 +43,14 @@ export const pdfTarget: Target = {
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
     warmPreviews(pool); // loads pdf.js while this brief prints
-    const rendered = renderPage(brief, {
+    const rendered = await traced('pdf.render-html', async () => renderPage(brief, {
       variant: 'print',
       theme: ctx.theme,
       version: ctx.version,
       transform: (tree, b) => hyphenateTree(tree, b.language),
-    });
-    const printed = await pool.withPage((page) => printPage(page, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }));
-    const pdf = await setPdfInfo(printed.pdf, {
+    }));
+    const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }), brief.slug);
+    const pdf = await traced('pdf.info', () => setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
       subject: brief.summary,
@@ -59,12 +60,13 @@ export const pdfTarget: Target = {
       epoch: ctx.epoch(brief),
       language: brief.language,
       outlineTitles: printed.headings,
-    });
-    const previews = await renderPreviews(pool, pdf);
+    }));
+    const previews = await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug);
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
-    const written = previews.map((png, i) => writeAtomic(path.join(dir, 'pages', `page-${i + 1}.png`), png));
-    written.push(writeAtomic(path.join(dir, `${brief.slug}.pdf`), pdf));
-    return written;
+    return writeFilesAtomic([
+      ...previews.map((png, i) => ({ path: path.join(dir, 'pages', `page-${i + 1}.png`), data: png })),
+      { path: path.join(dir, `${brief.slug}.pdf`), data: pdf },
+    ]);
   },
 };

@@ -3,6 +3,7 @@
  * failed build never leaves a half-written edition and the previous good file stays in place.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface WrittenFile {
@@ -10,9 +11,13 @@ export interface WrittenFile {
   bytes: number;
 }
 
+function tmpName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+}
+
 export function writeAtomic(file: string, data: string | Uint8Array): WrittenFile {
   makeDir(path.dirname(file));
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const tmp = tmpName(file);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, file);
@@ -21,6 +26,27 @@ export function writeAtomic(file: string, data: string | Uint8Array): WrittenFil
     throw e;
   }
   return { path: file, bytes: statSync(file).size };
+}
+
+/**
+ * Write several files atomically, off the main thread (file creation is slow on some disks, and
+ * the build has other work to do meanwhile). Resolves when all are in place.
+ */
+export async function writeFilesAtomic(files: { path: string; data: string | Uint8Array }[]): Promise<WrittenFile[]> {
+  for (const dir of new Set(files.map((f) => path.dirname(f.path)))) makeDir(dir);
+  return Promise.all(
+    files.map(async ({ path: file, data }) => {
+      const tmp = tmpName(file);
+      try {
+        await writeFile(tmp, data);
+        await rename(tmp, file);
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
+      }
+      return { path: file, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength };
+    }),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { BrowserPool } from '../../browser/pool.js';
 import { printOrigin } from './print.js';
+import { traced } from '../../util/trace.js';
 
 export interface PreviewOptions {
   /** Width of a preview in CSS pixels (default 340: 0.5 px per point of a Letter page, at 1x). */
@@ -42,7 +43,9 @@ window.renderPreviews = async (width, base64) => {
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    await page.render({ canvasContext: ctx, viewport, annotationMode: pdfjs.AnnotationMode.DISABLE }).promise;
+    // intent 'print': pdf.js then draws in one go instead of across animation frames, which a
+    // background tab never gets (the previewer is never the front tab).
+    await page.render({ canvasContext: ctx, viewport, intent: 'print', annotationMode: pdfjs.AnnotationMode.DISABLE }).promise;
     out.push(canvas.toDataURL('image/png').split(',')[1]);
     page.cleanup();
   }
@@ -100,8 +103,7 @@ export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: P
   const previewer = previewerFor(pool.browser);
   const run = previewer.queue.then(async () => {
     const page = await previewer.page;
-    // Drawing needs frames: a background tab gets none, and pdf.js would wait forever.
-    const pngs = await pool.inFront(page, () => page.evaluate(
+    const pngs = await traced('previews.draw', () => page.evaluate(
       (w, b64) => (window as unknown as { renderPreviews: (w: number, b: string) => Promise<string[]> }).renderPreviews(w, b64),
       opts.width ?? 340,
       Buffer.from(pdf).toString('base64'),

@@ -5,9 +5,11 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
+import type { BrowserPool } from '../../browser/pool.js';
 import { readAsset } from '../../util/files.js';
 import type { Asset, RenderedPage } from '../html.js';
+import { traced } from '../../util/trace.js';
 
 /** The made-up origin pages are served from; `.invalid` never resolves (RFC 6761). */
 export const printOrigin = 'https://briefpress.invalid';
@@ -98,56 +100,82 @@ function contentTypeOf(a: Asset): string {
 }
 
 /**
- * Load `rendered` in `page` from the made-up origin and print it. The page is left as it was found:
- * interception off, JavaScript back on, listeners removed.
+ * A page set up once for printing (JavaScript off, interception on, no cache, print media) that
+ * answers only the files of the print in progress: between prints it answers nothing. Printers are
+ * kept for the whole build, so a print pays for none of this set-up.
  */
-export async function printPage(page: Page, rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
-  const { answers, rejected } = answersFor(rendered, opts);
-  const log: PrintLog = { served: [], blocked: rejected.map((r) => ({ url: r.href, reason: `asset refused: ${r.reason}` })) };
-  const onRequest = (req: HTTPRequest) => {
+export class Printer {
+  private current?: { answers: Map<string, () => Answer>; log: PrintLog };
+
+  private constructor(readonly page: Page) {}
+
+  static async open(browser: Browser): Promise<Printer> {
+    const page = await browser.newPage();
+    const printer = new Printer(page);
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    // The memory cache would let a second print skip interception (and the log).
+    await page.setCacheEnabled(false);
+    await page.emulateMediaType('print');
+    page.on('request', (req) => printer.answer(req));
+    return printer;
+  }
+
+  private answer(req: HTTPRequest): void {
     const url = req.url();
-    if (url.startsWith('data:')) {
+    if (url.startsWith('data:') || url === 'about:blank') {
       void req.continue().catch(() => {});
       return;
     }
-    const answer = req.method() === 'GET' ? answers.get(url.split('#')[0]!) : undefined;
+    const current = this.current;
+    const answer = current && req.method() === 'GET' ? current.answers.get(url.split('#')[0]!) : undefined;
     if (!answer) {
-      log.blocked.push({ url, reason: 'not a file of the page' });
+      current?.log.blocked.push({ url, reason: 'not a file of the page' });
       void req.abort('blockedbyclient').catch(() => {});
       return;
     }
-    log.served.push(url);
+    current!.log.served.push(url);
     const { body, contentType } = answer();
     void req.respond({ status: 200, contentType, body: typeof body === 'string' ? body : Buffer.from(body), headers: { 'cache-control': 'no-store' } }).catch(() => {});
-  };
-  await page.setJavaScriptEnabled(false);
-  await page.setRequestInterception(true);
-  // The memory cache would let a second print skip interception (and the log).
-  await page.setCacheEnabled(false);
-  page.on('request', onRequest);
-  try {
-    await page.goto(`${printOrigin}/${encodeURIComponent(opts.slug)}/index.html`, { waitUntil: 'load', timeout: 60_000 });
-    await page.emulateMediaType('print');
-    // DevTools evaluation still runs with page scripts disabled: wait for every web font in use.
-    const fontsLoaded = await page.evaluate(async () => {
-      await document.fonts.ready;
-      // Not fonts.forEach: with scripts disabled, native code may not call back into page functions.
-      const faces = Array.from(document.fonts as unknown as Iterable<FontFace>);
-      return faces.filter((f) => f.status === 'loaded').map((f) => `${f.family.replace(/["']/g, '')} ${f.weight} ${f.style}`);
-    });
-    const headings = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
-        .filter((h) => (h as HTMLElement).offsetParent !== null || getComputedStyle(h).position === 'fixed')
-        .map((h) => (h.textContent ?? '').replace(/\u00ad/g, '').replace(/\s+/g, ' ').trim()),
-    );
-    const pdf = await page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 });
-    return { pdf, fontsLoaded, headings, ...log };
-  } finally {
-    // Leave the page while the handler still refuses stray requests, then drop interception.
-    await page.goto('about:blank').catch(() => {});
-    page.off('request', onRequest);
-    await page.setRequestInterception(false).catch(() => {});
-    await page.setJavaScriptEnabled(true).catch(() => {});
-    await page.emulateMediaType().catch(() => {});
   }
+
+  /** Load `rendered` from the made-up origin and print it. */
+  async print(rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
+    const page = this.page;
+    const { answers, rejected } = answersFor(rendered, opts);
+    const log: PrintLog = { served: [], blocked: rejected.map((r) => ({ url: r.href, reason: `asset refused: ${r.reason}` })) };
+    this.current = { answers, log };
+    try {
+      await traced('print.goto', () => page.goto(`${printOrigin}/${encodeURIComponent(opts.slug)}/index.html`, { waitUntil: 'load', timeout: 60_000 }));
+      // DevTools evaluation still runs with page scripts disabled: wait for every web font in use,
+      // and read the headings as laid out (for the bookmarks' titles).
+      const { fontsLoaded, headings } = await traced('print.fonts', () =>
+        page.evaluate(async () => {
+          await document.fonts.ready;
+          // Not fonts.forEach: with scripts disabled, native code may not call back into page functions.
+          const faces = Array.from(document.fonts as unknown as Iterable<FontFace>);
+          return {
+            fontsLoaded: faces.filter((f) => f.status === 'loaded').map((f) => `${f.family.replace(/["']/g, '')} ${f.weight} ${f.style}`),
+            headings: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+              .filter((h) => (h as HTMLElement).offsetParent !== null || getComputedStyle(h).position === 'fixed')
+              .map((h) => (h.textContent ?? '').replace(/\u00ad/g, '').replace(/\s+/g, ' ').trim()),
+          };
+        }),
+      );
+      const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 }));
+      return { pdf, fontsLoaded, headings, ...log };
+    } finally {
+      // From here on the page's requests are refused (the page is left as it is: the next print replaces it).
+      this.current = undefined;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.page.close();
+  }
+}
+
+/** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
+export function printWith(pool: BrowserPool, rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
+  return pool.lender('printer', Printer.open, (p) => p.close()).use((printer) => printer.print(rendered, opts));
 }
