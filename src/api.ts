@@ -132,6 +132,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     epoch: envEpoch ?? null,
   };
 
+  const contextOf = (s: ScannedBrief) => ({ ...buildKey, number: plan.numbers.get(s.slug) ?? null, links: linksFor(plan, s.slug, titles) });
+  const isFresh = (s: ScannedBrief, context = contextOf(s)) => {
+    const prev = cache.briefs.get(s.slug);
+    return useCache && prev !== undefined && prev.briefHash === s.hash && cache.isFresh(s.slug, cache.key(prev.sources, context));
+  };
+  // Chromium takes a second to start: start it now, while the first briefs are read, if any will need it.
+  if (!options.pool && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && !isFresh(s))) {
+    ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
+  }
+
   // A bug or a missing tool stops the build: no new brief starts, the ones in progress finish.
   let fatal: unknown;
   const buildOne = async (s: ScannedBrief): Promise<BriefResult> => {
@@ -145,11 +155,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     };
     const planErrors = plan.errors.get(slug);
     if (planErrors) return failed(planErrors);
-    const links = linksFor(plan, slug, titles);
-    const context = { ...buildKey, number: number ?? null, links };
+    const context = contextOf(s);
+    const { links } = context;
 
-    const prev = cache.briefs.get(slug);
-    if (useCache && prev && prev.briefHash === s.hash && cache.isFresh(slug, cache.key(prev.sources, context))) {
+    if (isFresh(s, context)) {
       options.onEvent?.({ type: 'brief-cached', slug });
       return { slug, ok: true, cached: true, number, files: [], diagnostics: [], ms: performance.now() - started };
     }

@@ -98,35 +98,45 @@ describe('the print function itself (no sanitizer in front of it)', () => {
       { href: '../up.css', data: 'body{}', mediaType: 'text/css' },
       { href: 'file:///etc/hostname', path: '/etc/hostname', mediaType: 'text/plain' },
     ];
-    const result = await printWith(pool, { html: hostile, assets }, { slug: brief.slug, allowedRoots: allowedRoots(brief, m.theme) });
-    const file = path.join(tmp, 'direct.pdf');
-    writeFileSync(file, result.pdf);
-    const text = searchable(pdftext(file));
-    expect(text).toContain('HOSTILE-PAGE-MARKER');
-    expect(text).toContain('NOSCRIPT-SHOWN-MARKER'); // scripts are off, so <noscript> shows
-    expect(text).not.toContain('SCRIPT-RAN-MARKER');
-    expect(text).not.toContain('OUTSIDE-SECRET-MARKER');
-    expect(text).not.toMatch(new RegExp(`${passwd}:x?:0`));
-    expect(text).not.toContain(hostname);
+    // Twice on one printer: the first print loads the page, the second swaps it into the page shown
+    // (same style sheets): the sandbox must hold either way.
+    const own = await launchPool(1);
+    try {
+      for (const way of ['loaded', 'swapped']) {
+        const result = await printWith(own, { html: hostile, assets }, { slug: brief.slug, allowedRoots: allowedRoots(brief, m.theme) });
+        const file = path.join(tmp, `direct-${way}.pdf`);
+        writeFileSync(file, result.pdf);
+        const text = searchable(pdftext(file));
+        expect(text).toContain('HOSTILE-PAGE-MARKER');
+        expect(text).toContain('NOSCRIPT-SHOWN-MARKER'); // scripts are off, so <noscript> shows
+        expect(text).not.toContain('SCRIPT-RAN-MARKER');
+        expect(text).not.toContain('OUTSIDE-SECRET-MARKER');
+        expect(text).not.toMatch(new RegExp(`${passwd}:x?:0`));
+        expect(text).not.toContain(hostname);
 
-    expectOnlyOwnFiles(result, brief.slug, rendered.assets.map((a) => a.href));
-    const refused = result.blocked.map((b) => b.url);
-    // The hostile asset entries are refused up front ...
-    expect(refused).toEqual(expect.arrayContaining(['secret.txt', 'escape.txt', '../up.css', 'file:///etc/hostname']));
-    // ... and the requests the page made for them, or for anything else, are aborted. (Chromium
-    // itself drops http:// stylesheets on an https page as mixed content: they never get this far.)
-    expect(refused).toEqual(
-      expect.arrayContaining([
-        `${printOrigin}/${brief.slug}/secret.txt`,
-        `${printOrigin}/${brief.slug}/escape.txt`,
-        `${printOrigin}/etc/hostname`,
-        `${printOrigin}/etc/x.css`,
-        'http://127.0.0.1:9/x.png',
-        'https://example.com/y.css',
-      ]),
-    );
-    // Fonts still loaded from the theme's packages.
-    expect(result.fontsLoaded.some((f) => f.startsWith('Source Serif 4'))).toBe(true);
+        if (way === 'loaded') expectOnlyOwnFiles(result, brief.slug, rendered.assets.map((a) => a.href));
+        else expect(result.served, 'a swapped page loads no style sheet or font again').toEqual([]);
+        const refused = result.blocked.map((b) => b.url);
+        // The hostile asset entries are refused up front ...
+        expect(refused).toEqual(expect.arrayContaining(['secret.txt', 'escape.txt', '../up.css', 'file:///etc/hostname']));
+        // ... and the requests the page made for them, or for anything else, are aborted. (Chromium
+        // itself drops http:// stylesheets on an https page as mixed content: they never get this far.)
+        expect(refused).toEqual(
+          expect.arrayContaining([
+            `${printOrigin}/${brief.slug}/secret.txt`,
+            `${printOrigin}/${brief.slug}/escape.txt`,
+            `${printOrigin}/etc/hostname`,
+            `${printOrigin}/etc/x.css`,
+            'http://127.0.0.1:9/x.png',
+            'https://example.com/y.css',
+          ]),
+        );
+        // Fonts still loaded from the theme's packages.
+        expect(result.fontsLoaded.some((f) => f.startsWith('Source Serif 4'))).toBe(true);
+      }
+    } finally {
+      await own.close();
+    }
   });
 
   it('answers nothing between prints: a printer does not serve the last print\'s files again', async () => {

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPool, type BrowserPool } from '../src/browser/pool.js';
 import type { Brief } from '../src/model/brief.js';
-import { buildPdfs, catalogLang, outline, pdffonts, pdfinfo, pdftext, qpdfCheck, sample, searchable } from './helpers/pdf.js';
+import { buildPdfs, catalogLang, fixtures, outline, pdffonts, pdfinfo, pdftext, qpdfCheck, sample, searchable } from './helpers/pdf.js';
 import { toString } from 'hast-util-to-string';
+import { observePrints } from '../src/targets/pdf.js';
 
 let tmp: string;
 let pool: BrowserPool;
@@ -133,5 +134,38 @@ describe('print PDF of the sample', () => {
 
   it('is byte-identical across two builds', () => {
     expect(Buffer.compare(readFileSync(secondPath), Buffer.from(bytes))).toBe(0);
+  });
+});
+
+describe('a printer kept for many briefs', () => {
+  it('prints each brief to the same bytes as a browser that printed nothing before (swapped or loaded, tables too)', async () => {
+    // The sample, then two fixture briefs (a table with header cells, images, footnotes; a Russian
+    // brief with other fonts) on one printer, in both orders, against each built alone.
+    const dirs = [sample, path.join(fixtures, 'epub')];
+    const alone = new Map<string, Buffer>();
+    for (const dir of dirs) {
+      const { files } = await buildPdfs(dir, path.join(tmp, 'alone'), undefined);
+      for (const f of files.filter((f) => f.path.endsWith('.pdf'))) alone.set(path.basename(f.path), readFileSync(f.path));
+    }
+    expect(alone.size).toBe(3);
+    const one = await launchPool(1);
+    const hows: string[] = [];
+    const stop = observePrints((r) => hows.push(`${r.slug} ${r.how}`));
+    try {
+      for (const order of [dirs, [...dirs].reverse()]) {
+        const out = path.join(tmp, `kept-${order === dirs ? 'a' : 'b'}`);
+        for (const dir of order) await buildPdfs(dir, out, one);
+        for (const [name, want] of alone) {
+          const slug = name.replace(/\.pdf$/, '');
+          expect(Buffer.compare(readFileSync(path.join(out, slug, name)), want), `${name} after other briefs`).toBe(0);
+        }
+      }
+      // Both ways were taken: the sample's style sheets and fonts are the fixture's English brief's.
+      expect(hows).toContain('rich-features swapped');
+      expect(hows).toContain('russian-brief loaded');
+    } finally {
+      stop();
+      await one.close();
+    }
   });
 });

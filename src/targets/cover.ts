@@ -75,10 +75,16 @@ export function coverHtml(brief: Brief, theme: Theme): string {
  * One cover page per browser, set up once (no script, every request refused but data: fonts, the
  * cover's viewport): covers are drawn there one after another. A screenshot needs the page drawn,
  * and only the front tab is, so each cover brings it to the front (`BrowserPool.inFront`).
+ * Consecutive covers of a series share their head (styles and fonts): then only the body is
+ * replaced, and the fonts are not decoded again.
  */
-const coverPages = new WeakMap<BrowserPool, Promise<Page>>();
+interface CoverPage {
+  page: Page;
+  head?: string;
+}
+const coverPages = new WeakMap<BrowserPool, Promise<CoverPage>>();
 
-function coverPage(pool: BrowserPool): Promise<Page> {
+function coverPage(pool: BrowserPool): Promise<CoverPage> {
   let page = coverPages.get(pool);
   if (!page) {
     page = (async () => {
@@ -91,19 +97,39 @@ function coverPage(pool: BrowserPool): Promise<Page> {
         else void req.abort('blockedbyclient').catch(() => {});
       });
       await p.setViewport({ width: cssWidth, height: cssHeight, deviceScaleFactor: scale });
-      return p;
+      return { page: p };
     })();
     coverPages.set(pool, page);
   }
   return page;
 }
 
+/** Show `html` in the cover page: the body alone when the head is the one shown already. */
+async function show(cover: CoverPage, html: string): Promise<void> {
+  const at = html.search(/<body[\s>]/i);
+  const end = html.search(/<\/html>\s*$/i);
+  const head = at < 0 ? undefined : html.slice(0, at);
+  if (head !== undefined && head === cover.head) {
+    const body = html.slice(at, end < 0 ? undefined : end);
+    await cover.page.evaluate((b) => {
+      // Parsed inert (no script runs), then swapped in for the old body.
+      const parsed = new DOMParser().parseFromString(`<!DOCTYPE html><html>${b}</html>`, 'text/html');
+      document.body.replaceWith(document.importNode(parsed.body, true));
+    }, body);
+  } else {
+    cover.head = undefined;
+    await cover.page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
+    cover.head = head;
+  }
+}
+
 /** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
   const html = coverHtml(brief, theme);
-  const page = await coverPage(pool);
+  const cover = await coverPage(pool);
+  const page = cover.page;
   return pool.inFront(page, async () => {
-    await page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
+    await show(cover, html);
     // Wait for the embedded fonts, or the screenshot shows a fallback face.
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     const data = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));

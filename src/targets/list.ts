@@ -6,9 +6,9 @@
 import type { Brief } from '../model/brief.js';
 import type { SeriesContext, SeriesTarget, Target, BuildContext } from './types.js';
 
-function lazy(name: string, load: () => Promise<Target>): Target {
+function lazy(name: string, usesBrowser: boolean, load: () => Promise<Target>): Target {
   let loaded: Promise<Target> | undefined;
-  return { name, build: async (brief: Brief, ctx: BuildContext) => (await (loaded ??= load())).build(brief, ctx) };
+  return { name, usesBrowser, build: async (brief: Brief, ctx: BuildContext) => (await (loaded ??= load())).build(brief, ctx) };
 }
 
 function lazySeries(name: string, load: () => Promise<SeriesTarget>): SeriesTarget {
@@ -18,9 +18,9 @@ function lazySeries(name: string, load: () => Promise<SeriesTarget>): SeriesTarg
 
 /** Per-brief editions, selectable with `--format`. */
 export const targets: readonly Target[] = [
-  lazy('html', async () => (await import('./html.js')).htmlTarget),
-  lazy('epub', async () => (await import('./epub.js')).epubTarget),
-  lazy('pdf', async () => (await import('./pdf.js')).pdfTarget),
+  lazy('html', false, async () => (await import('./html.js')).htmlTarget),
+  lazy('epub', true, async () => (await import('./epub.js')).epubTarget),
+  lazy('pdf', true, async () => (await import('./pdf.js')).pdfTarget),
 ];
 
 export const targetNames = targets.map((t) => t.name);

@@ -11,7 +11,7 @@ import { renderPage } from './html.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
 import { setPdfInfo } from './pdf/metadata.js';
 import { renderPreviews, warmPreviews } from './pdf/previews.js';
-import { printWith, type PrintLog } from './pdf/print.js';
+import { printWith, type PrintLog, type PrintResult } from './pdf/print.js';
 import type { BuildContext, Target } from './types.js';
 import { traced } from '../util/trace.js';
 
@@ -22,6 +22,7 @@ export { printWith, printOrigin, Printer, type PrintLog, type PrintResult } from
 export interface PrintReport extends PrintLog {
   slug: string;
   pages: number;
+  how: PrintResult['how'];
 }
 
 const observers = new Set<(r: PrintReport) => void>();
@@ -40,6 +41,7 @@ export function allowedRoots(brief: Brief, theme: Theme): string[] {
 
 export const pdfTarget: Target = {
   name: 'pdf',
+  usesBrowser: true,
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
     warmPreviews(pool); // loads pdf.js while this brief prints
@@ -62,7 +64,7 @@ export const pdfTarget: Target = {
       outlineTitles: printed.headings,
     }));
     const previews = await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug);
-    for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, served: printed.served, blocked: printed.blocked });
+    for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, how: printed.how, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
     return writeFilesAtomic([
       ...previews.map((png, i) => ({ path: path.join(dir, 'pages', `page-${i + 1}.png`), data: png })),

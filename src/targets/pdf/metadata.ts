@@ -5,7 +5,7 @@
  * and the file ID from the content, so the same input gives the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
 export interface PdfInfo {
   title: string;
@@ -33,7 +33,7 @@ export function cleanText(s: string): string {
 }
 
 export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const date = new Date(info.epoch * 1000);
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
@@ -45,11 +45,81 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   doc.setModificationDate(date);
   if (info.outlineTitles) retitleOutline(doc, info.outlineTitles.map(cleanText));
   if (!doc.catalog.get(PDFName.of('Lang'))) doc.catalog.set(PDFName.of('Lang'), PDFString.of(info.language));
-  // A fixed ID derived from what the document is, not from when it was made.
-  const first = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
-  const id = createHash('sha256').update(first).digest('hex').slice(0, 32).toUpperCase();
-  doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
-  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+  renumberNodeIds(doc);
+  // A fixed ID derived from what the document is, not from when it was made: saved with a
+  // placeholder of the same length, which is then replaced by the hash of those bytes.
+  const placeholder = '0'.repeat(32);
+  doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(placeholder), PDFHexString.of(placeholder)]);
+  const bytes = Buffer.from(await doc.save({ useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Infinity }));
+  const id = Buffer.from(createHash('sha256').update(bytes).digest('hex').slice(0, 32).toUpperCase(), 'latin1');
+  const at = bytes.lastIndexOf(`/ID [ <${placeholder}> <${placeholder}> ]`, undefined, 'latin1');
+  if (at < 0) throw new Error('pdf-lib wrote the trailer ID in an unexpected form');
+  id.copy(bytes, at + '/ID [ <'.length);
+  id.copy(bytes, at + `/ID [ <${placeholder}> <`.length);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Chromium names structure elements (table header cells, for the data cells' /Headers) after the
+ * DOM node's id in its renderer, `node00000123`: numbers that depend on what the renderer drew
+ * before, and in what order it first asked for them. They are renamed in document order (the
+ * structure tree's), the ID tree rebuilt to match, so a brief prints the same bytes whether it is
+ * built alone or after others.
+ */
+function renumberNodeIds(doc: PDFDocument): void {
+  const root = doc.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
+  const idTree = root?.lookupMaybe(PDFName.of('IDTree'), PDFDict);
+  if (!root || !idTree) return;
+  const renamed = new Map<string, string>();
+  const elements: PDFDict[] = [];
+  const seen = new Set<PDFDict>();
+  const walk = (kids: PDFObject | undefined) => {
+    const node = kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
+    if (node instanceof PDFArray) {
+      for (let i = 0; i < node.size(); i++) walk(node.get(i));
+    } else if (node instanceof PDFDict && !seen.has(node)) {
+      seen.add(node);
+      const id = node.get(PDFName.of('ID'));
+      if ((id instanceof PDFString || id instanceof PDFHexString) && !renamed.has(id.decodeText())) {
+        renamed.set(id.decodeText(), `node${String(renamed.size + 1).padStart(8, '0')}`);
+        elements.push(node);
+      }
+      walk(node.get(PDFName.of('K')));
+    }
+  };
+  walk(root.get(PDFName.of('K')));
+  if (renamed.size === 0) return;
+  const rename = (s: PDFObject | undefined) => (s instanceof PDFString || s instanceof PDFHexString ? renamed.get(s.decodeText()) : undefined);
+  for (const el of elements) el.set(PDFName.of('ID'), PDFString.of(rename(el.get(PDFName.of('ID')))!));
+  // Data cells name their header cells in /Headers, in their attribute dicts.
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict)) continue;
+    const attrs = obj.get(PDFName.of('A'));
+    const list = attrs instanceof PDFArray ? attrs.asArray() : [attrs];
+    for (const a of list) {
+      const dict = a instanceof PDFRef ? doc.context.lookup(a) : a;
+      const headers = dict instanceof PDFDict ? dict.lookupMaybe(PDFName.of('Headers'), PDFArray) : undefined;
+      if (!headers) continue;
+      for (let i = 0; i < headers.size(); i++) {
+        const to = rename(headers.get(i));
+        if (to) headers.set(i, PDFString.of(to));
+      }
+    }
+  }
+  // One leaf: the names in order, each with its element.
+  const names = doc.context.obj([]);
+  elements.forEach((el, i) => {
+    names.push(PDFString.of(`node${String(i + 1).padStart(8, '0')}`));
+    names.push(doc.context.getObjectRef(el) ?? el);
+  });
+  const drop = (ref: PDFObject | undefined) => {
+    if (!(ref instanceof PDFRef)) return;
+    const kids = doc.context.lookupMaybe(ref, PDFDict)?.lookupMaybe(PDFName.of('Kids'), PDFArray);
+    kids?.asArray().forEach(drop);
+    doc.context.delete(ref);
+  };
+  drop(root.get(PDFName.of('IDTree')));
+  root.set(PDFName.of('IDTree'), doc.context.obj({ Names: names }));
 }
 
 /** Outline items, depth first (document order). */

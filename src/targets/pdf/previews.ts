@@ -56,18 +56,11 @@ document.title = 'ready';
 </script></body></html>`;
 
 /**
- * One previewer page per browser, loaded once (pdf.js and its worker are ~1.3 MB of script to
- * parse: loading them per PDF cost more than printing). Uses are queued one after another.
+ * Previewer pages, loaded once each (pdf.js and its worker are ~1.3 MB of script to parse: loading
+ * them per PDF cost more than printing), as many as the pool's `--jobs`, kept for the whole build.
  */
-const previewers = new WeakMap<Browser, { page: Promise<Page>; queue: Promise<unknown> }>();
-
-function previewerFor(browser: Browser): { page: Promise<Page>; queue: Promise<unknown> } {
-  let p = previewers.get(browser);
-  if (!p) {
-    p = { page: openPreviewer(browser), queue: Promise.resolve() };
-    previewers.set(browser, p);
-  }
-  return p;
+function previewers(pool: BrowserPool) {
+  return pool.lender('previewer', openPreviewer, (p) => p.close());
 }
 
 async function openPreviewer(browser: Browser): Promise<Page> {
@@ -95,21 +88,22 @@ async function openPreviewer(browser: Browser): Promise<Page> {
 
 /** Start loading pdf.js in the browser now, so the first previews do not wait for it. */
 export function warmPreviews(pool: BrowserPool): void {
-  previewerFor(pool.browser).page.catch(() => undefined);
+  if (warmed.has(pool)) return;
+  warmed.add(pool);
+  previewers(pool).use(async () => undefined).catch(() => undefined);
 }
+const warmed = new WeakSet<BrowserPool>();
 
-/** One PNG per page of `pdf`, drawn by pdf.js in the browser's previewer page. */
+/** One PNG per page of `pdf`, drawn by pdf.js in one of the browser's previewer pages. */
 export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
-  const previewer = previewerFor(pool.browser);
-  const run = previewer.queue.then(async () => {
-    const page = await previewer.page;
-    const pngs = await traced('previews.draw', () => page.evaluate(
-      (w, b64) => (window as unknown as { renderPreviews: (w: number, b: string) => Promise<string[]> }).renderPreviews(w, b64),
-      opts.width ?? 340,
-      Buffer.from(pdf).toString('base64'),
-    ));
-    return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
-  });
-  previewer.queue = run.catch(() => undefined);
-  return run;
+  const pngs = await previewers(pool).use((page) =>
+    traced('previews.draw', () =>
+      page.evaluate(
+        (w, b64) => (window as unknown as { renderPreviews: (w: number, b: string) => Promise<string[]> }).renderPreviews(w, b64),
+        opts.width ?? 340,
+        Buffer.from(pdf).toString('base64'),
+      ),
+    ),
+  );
+  return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
 }

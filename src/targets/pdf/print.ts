@@ -3,6 +3,7 @@
  * origin through request interception, only the page and its vetted assets are answered, everything
  * else (file://, other hosts, `../` escapes) is aborted, and JavaScript is off (FACTS.md, security).
  */
+import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
@@ -36,6 +37,8 @@ export interface PrintResult extends PrintLog {
   fontsLoaded: string[];
   /** Text of every visible h1..h6 in document order, as written (Chromium's bookmarks show the rendered text). */
   headings: string[];
+  /** How the page got into the printer: loaded, or swapped into the page it showed. */
+  how: 'loaded' | 'swapped';
 }
 
 export const defaultPdfOptions: PDFOptions = {
@@ -103,9 +106,18 @@ function contentTypeOf(a: Asset): string {
  * A page set up once for printing (JavaScript off, interception on, no cache, print media) that
  * answers only the files of the print in progress: between prints it answers nothing. Printers are
  * kept for the whole build, so a print pays for none of this set-up.
+ *
+ * Loading a page costs more than printing it (a navigation, a dozen style sheets and fonts through
+ * interception, the fonts decoded again). So when a print needs exactly the style sheets and fonts
+ * the printer shows already (same files, same bytes), the printer does not navigate: it moves to
+ * the brief's address (`history.replaceState`), swaps in the new head's other elements (title,
+ * meta, the footer's style) and the new body, parsed inert. The PDF is the same either way
+ * once metadata.ts has renamed the node ids Chromium gives table header cells (tests/pdf.test.ts).
  */
 export class Printer {
   private current?: { answers: Map<string, () => Answer>; log: PrintLog };
+  /** What the page shows: its folder URL, and the key of its style sheets and fonts. */
+  private shown?: { base: string; styleKey: string; styles: Map<string, () => Answer> };
 
   private constructor(readonly page: Page) {}
 
@@ -121,36 +133,59 @@ export class Printer {
     return printer;
   }
 
+  private lookup(url: string): (() => Answer) | undefined {
+    const current = this.current;
+    if (!current) return undefined;
+    const found = current.answers.get(url);
+    if (found) return found;
+    // A font the shown style sheets ask for late (a new unicode-range), under the address they were loaded from.
+    const shown = this.shown;
+    return shown && url.startsWith(shown.base) ? shown.styles.get(url.slice(shown.base.length)) : undefined;
+  }
+
   private answer(req: HTTPRequest): void {
     const url = req.url();
     if (url.startsWith('data:') || url === 'about:blank') {
       void req.continue().catch(() => {});
       return;
     }
-    const current = this.current;
-    const answer = current && req.method() === 'GET' ? current.answers.get(url.split('#')[0]!) : undefined;
+    const answer = req.method() === 'GET' ? this.lookup(url.split('#')[0]!) : undefined;
     if (!answer) {
-      current?.log.blocked.push({ url, reason: 'not a file of the page' });
+      this.current?.log.blocked.push({ url, reason: 'not a file of the page' });
       void req.abort('blockedbyclient').catch(() => {});
       return;
     }
-    current!.log.served.push(url);
+    this.current!.log.served.push(url);
     const { body, contentType } = answer();
     void req.respond({ status: 200, contentType, body: typeof body === 'string' ? body : Buffer.from(body), headers: { 'cache-control': 'no-store' } }).catch(() => {});
   }
 
-  /** Load `rendered` from the made-up origin and print it. */
+  /** Load `rendered` from the made-up origin (or swap it into the page shown) and print it. */
   async print(rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
     const page = this.page;
     const { answers, rejected } = answersFor(rendered, opts);
     const log: PrintLog = { served: [], blocked: rejected.map((r) => ({ url: r.href, reason: `asset refused: ${r.reason}` })) };
+    const base = `${printOrigin}/${encodeURIComponent(opts.slug)}/`;
+    const styles = new Map<string, () => Answer>();
+    for (const a of rendered.assets) {
+      const answer = answers.get(new URL(a.href, base).href);
+      if (answer && (a.mediaType === 'text/css' || a.mediaType.startsWith('font/'))) styles.set(a.href, answer);
+    }
+    const styleKey = keyOf(styles);
     this.current = { answers, log };
     try {
-      await traced('print.goto', () => page.goto(`${printOrigin}/${encodeURIComponent(opts.slug)}/index.html`, { waitUntil: 'load', timeout: 60_000 }));
-      // DevTools evaluation still runs with page scripts disabled: wait for every web font in use,
-      // and read the headings as laid out (for the bookmarks' titles).
+      const swappable = this.shown?.styleKey === styleKey;
+      const swapped = swappable && (await traced('print.swap', () => this.swap(rendered.html, `${base}index.html`)));
+      if (!swapped) {
+        this.shown = undefined;
+        await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 }));
+        this.shown = { base, styleKey, styles };
+      }
+      // DevTools evaluation still runs with page scripts disabled: wait for every web font and image
+      // in use, and read the headings as laid out (for the bookmarks' titles).
       const { fontsLoaded, headings } = await traced('print.fonts', () =>
         page.evaluate(async () => {
+          await Promise.allSettled(Array.from(document.images).map((i) => i.decode()));
           await document.fonts.ready;
           // Not fonts.forEach: with scripts disabled, native code may not call back into page functions.
           const faces = Array.from(document.fonts as unknown as Iterable<FontFace>);
@@ -163,16 +198,64 @@ export class Printer {
         }),
       );
       const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 }));
-      return { pdf, fontsLoaded, headings, ...log };
+      return { pdf, fontsLoaded, headings, how: swapped ? 'swapped' : 'loaded', ...log };
+    } catch (e) {
+      this.shown = undefined;
+      throw e;
     } finally {
       // From here on the page's requests are refused (the page is left as it is: the next print replaces it).
       this.current = undefined;
     }
   }
 
+  /**
+   * Swap `html` into the page shown, without navigating. False (nothing changed) when its head
+   * differs in more than plain elements: another count of elements, or another style sheet link.
+   */
+  private swap(html: string, url: string): Promise<boolean> {
+    return this.page.evaluate(
+      (html, url) => {
+        const next = new DOMParser().parseFromString(html, 'text/html');
+        const oldHead = Array.from(document.head.children);
+        const newHead = Array.from(next.head.children);
+        if (oldHead.length !== newHead.length) return false;
+        // (No named helper functions in here: the bundler would wrap them in a helper the page lacks.)
+        for (let i = 0; i < oldHead.length * 2; i++) {
+          const el = i < oldHead.length ? oldHead[i]! : newHead[i - oldHead.length]!;
+          const loads = el.localName === 'link' || el.localName === 'base' || (el.localName === 'style' && /@import|@font-face|url\(/i.test(el.textContent ?? ''));
+          const j = i % oldHead.length;
+          if (loads && oldHead[j]!.outerHTML !== newHead[j]!.outerHTML) return false;
+        }
+        history.replaceState(null, '', url);
+        const root = document.documentElement;
+        for (const attr of Array.from(root.attributes)) root.removeAttribute(attr.name);
+        for (const attr of Array.from(next.documentElement.attributes)) root.setAttribute(attr.name, attr.value);
+        oldHead.forEach((a, i) => {
+          const b = newHead[i]!;
+          if (a.outerHTML !== b.outerHTML) a.replaceWith(document.importNode(b, true));
+        });
+        document.body.replaceWith(document.importNode(next.body, true));
+        return true;
+      },
+      html,
+      url,
+    );
+  }
+
   close(): Promise<void> {
     return this.page.close();
   }
+}
+
+/** One key for a set of style sheets and fonts: their hrefs and bytes. */
+function keyOf(styles: Map<string, () => Answer>): string {
+  const h = createHash('sha256');
+  for (const [href, answer] of [...styles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    h.update(`${href}\0`);
+    h.update(answer().body);
+    h.update('\0');
+  }
+  return h.digest('hex');
 }
 
 /** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
