@@ -43,12 +43,13 @@ interface Sample {
 
 function runBuild(input: string, out: string): Sample {
   const t = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/bench-run.ts'), input, out, formats], { encoding: 'utf8', cwd: repoRoot });
+  // The real command line, as a user runs it (`npx briefpress build`).
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/bin.js'), 'build', input, '--out', out, '--format', formats, '--jobs', String(jobs), '--json'], { encoding: 'utf8', cwd: repoRoot });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stderr}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const j = JSON.parse(r.stdout);
   if (!j.ok) throw new Error(`build of ${input} reported errors`);
-  return { wallMs, buildMs: j.ms, maxRssKb: j.maxRssKb, built: j.built, cached: j.cached };
+  return { wallMs, buildMs: j.ms, maxRssKb: j.peakRssKb, built: j.built, cached: j.unchanged };
 }
 
 const median = (xs: number[]) => {

@@ -1,7 +1,77 @@
 #!/usr/bin/env node
-// briefpress is written in TypeScript and run from source through tsx (no compile step to forget).
-import { register } from 'tsx/esm/api';
+// briefpress is written in TypeScript. The CLI runs it as one bundle made by esbuild (a dependency,
+// through tsx) in node_modules/.cache/briefpress/<fingerprint of src/>/: made again, in about
+// 0.1 s, whenever a file under src/ changes, so there is no compile step to forget. Starting from
+// the bundle takes ~0.3 s against ~0.8 s through tsx's loader. If the bundle cannot be made (no
+// esbuild, a read-only node_modules), the sources run through tsx as before.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-const { main } = await import('./main.ts');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const src = path.join(root, 'src');
+
+/** A fingerprint of src/: every file's path, size and modification time. */
+function fingerprint() {
+  const h = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|js|mjs)$/.test(e.name)) {
+        const s = statSync(p);
+        h.update(`${path.relative(src, p)}\0${s.size}\0${s.mtimeMs}\n`);
+      }
+    }
+  };
+  walk(src);
+  return h.digest('hex').slice(0, 16);
+}
+
+async function bundled() {
+  if (process.env.BRIEFPRESS_NO_BUNDLE) return undefined;
+  const cache = path.join(root, 'node_modules', '.cache', 'briefpress');
+  const dir = path.join(cache, fingerprint());
+  const entry = path.join(dir, 'main.js');
+  if (existsSync(entry)) return entry;
+  try {
+    const { build } = await import('esbuild');
+    const tmp = `${dir}.${process.pid}.tmp`;
+    await build({
+      entryPoints: [path.join(src, 'cli', 'main.ts')],
+      bundle: true,
+      splitting: true, // the lazy imports stay lazy: a chunk each
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outdir: tmp,
+      logLevel: 'silent',
+    });
+    writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}\n');
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another process made it first
+    }
+    // Bundles of other sources made over a day ago go (a running CLI may still use a newer one).
+    for (const old of readdirSync(cache)) {
+      const p = path.join(cache, old);
+      if (p !== dir && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
+    }
+    return existsSync(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const entry = await bundled();
+let main;
+if (entry) ({ main } = await import(pathToFileURL(entry).href));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('./main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

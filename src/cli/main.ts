@@ -14,7 +14,7 @@ import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, 
 export const usage = `briefpress ${version}: policy briefs from Markdown to web page, EPUB and print PDF
 
 Usage:
-  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force]
+  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force] [--json]
   briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
   briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
   briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions]
@@ -24,7 +24,8 @@ Commands:
   build     Build the editions of every brief in the series into --out, then the series catalog
             (index.html, opds.xml, catalog.json). Unchanged briefs are reused from the last build.
             Given one brief's folder: build only that brief (numbered and linked in its series; the
-            catalog is left as it is).
+            catalog is left as it is). --json prints a report on stdout instead of the progress:
+            each brief's files, time and messages, the build's time and peak memory.
   new       Create briefs/<slug>/brief.md in the series: next number, today's date, a sample question.
   preview   Serve a live preview on 127.0.0.1: the print layout page by page, the web edition and
             the EPUB. Every save rebuilds the briefs it affects and refreshes the page; errors show
@@ -129,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function runBuild(
   rest: string[],
-  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean },
+  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean; json?: boolean },
   out: ReturnType<typeof createReporter>,
 ): Promise<number> {
   if (rest.length > 1) {
@@ -147,7 +148,7 @@ async function runBuild(
     out.line('briefpress build: --jobs takes a whole number from 1 to 16');
     return 2;
   }
-  const quiet = Boolean(values.quiet);
+  const quiet = Boolean(values.quiet || values.json);
   let progress: Progress | undefined;
   let single = false;
   const onEvent = (e: BuildEvent) => {
@@ -187,6 +188,20 @@ async function runBuild(
   const cached = result.briefs.filter((b) => b.cached).length;
   const built = result.briefs.length - failed - cached;
   out.line(`${failed ? '✗' : '✓'} ${built} built, ${cached} unchanged, ${failed} failed in ${formatMs(result.ms)}`);
+  if (values.json) {
+    const report = {
+      ok: result.ok,
+      ms: Math.round(result.ms),
+      built,
+      unchanged: cached,
+      failed,
+      peakRssKb: process.resourceUsage().maxRSS,
+      briefs: result.briefs.map((b) => ({ slug: b.slug, number: b.number, ok: b.ok, unchanged: b.cached, ms: Math.round(b.ms), files: b.files.map((f) => rel(f.path)), diagnostics: b.diagnostics })),
+      series: result.seriesFiles.map((f) => rel(f.path)),
+      diagnostics: result.diagnostics,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  }
   return result.ok ? 0 : 1;
 }
 

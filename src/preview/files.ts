@@ -6,11 +6,10 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../theme/theme.js';
 import { isInside } from '../util/paths.js';
 
-export const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ui');
+export const uiDir = path.join(packageRoot, 'src', 'preview', 'ui');
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

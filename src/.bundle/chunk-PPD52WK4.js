@@ -1,0 +1,34 @@
+// src/util/trace.ts
+var enabled = Boolean(process.env.BRIEFPRESS_TRACE);
+var spans = /* @__PURE__ */ new Map();
+var t0 = performance.now();
+var timeline = [];
+async function traced(name, fn, label = "") {
+  if (!enabled) return fn();
+  const start = performance.now();
+  try {
+    return await fn();
+  } finally {
+    const end = performance.now();
+    let list = spans.get(name);
+    if (!list) spans.set(name, list = []);
+    list.push(end - start);
+    if (process.env.BRIEFPRESS_TRACE === "timeline") timeline.push(`${(start - t0).toFixed(0).padStart(6)} ${(end - t0).toFixed(0).padStart(6)} ${name} ${label}`);
+  }
+}
+if (enabled) {
+  process.on("exit", () => {
+    const rows = [...spans].map(([name, ms]) => {
+      const sorted = [...ms].sort((a, b) => a - b);
+      const total = ms.reduce((a, b) => a + b, 0);
+      return `${name.padEnd(24)} n=${String(ms.length).padStart(4)}  total ${total.toFixed(0).padStart(7)} ms  median ${sorted[Math.floor(sorted.length / 2)].toFixed(0).padStart(5)} ms`;
+    });
+    const cpu = process.cpuUsage();
+    rows.push(`node process cpu: user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s`);
+    process.stderr.write(["briefpress trace:", ...timeline, ...rows, ""].join("\n"));
+  });
+}
+
+export {
+  traced
+};
