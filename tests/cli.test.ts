@@ -28,15 +28,17 @@ describe('briefpress CLI', () => {
     // A changed source file (its modification time, here) gives a new bundle.
     const file = path.join(repoRoot, 'src', 'cli', 'report.ts');
     const { atime, mtime } = statSync(file);
+    let made: string[] = [];
     try {
-      utimesSync(file, atime, new Date(mtime.getTime() + 1000));
+      utimesSync(file, atime, new Date(mtime.getTime() + 1000 + Math.floor(Math.random() * 1e9)));
       const v = runCli(['--version']);
       expect(v.code).toBe(0);
-      const made = readdirSync(cache).filter((d) => !before.has(d));
+      made = readdirSync(cache).filter((d) => !before.has(d));
       expect(made.length).toBeGreaterThan(0);
       expect(existsSync(path.join(cache, made[0]!, 'main.js'))).toBe(true);
     } finally {
       utimesSync(file, atime, mtime);
+      for (const d of made) rmSync(path.join(cache, d), { recursive: true, force: true });
     }
     const fromSource = runCli(['--help'], { env: { BRIEFPRESS_NO_BUNDLE: '1' } });
     expect(fromSource.code).toBe(0);
