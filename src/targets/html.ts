@@ -111,13 +111,19 @@ export const htmlTarget: Target = {
   },
 };
 
+const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+
 export function formatDate(iso: string, language: string): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  try {
-    return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
-  } catch {
-    return iso;
+  let f = dateFormats.get(language);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+    } catch {
+      f = null;
+    }
+    dateFormats.set(language, f);
   }
+  return f ? f.format(new Date(`${iso}T00:00:00Z`)) : iso;
 }
 
 /** A string usable inside a CSS "..." literal. */

@@ -130,12 +130,25 @@ function resolveFonts(fonts: z.infer<typeof themeSchema>['fonts'], subsets: stri
 
 /** The theme's fonts whose unicode range covers some character of `text` (latin always). */
 export function fontsFor(theme: Theme, text: string): FontAsset[] {
-  const codes = new Set<number>();
-  for (const ch of text) codes.add(ch.codePointAt(0)!);
-  return theme.fonts.filter((f) => f.subset === 'latin' || rangesOf(f.unicodeRange).some(([a, b]) => [...codes].some((c) => c >= a && c <= b)));
+  const seen = new Set<number>();
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i)!;
+    if (c > 0xffff) i++;
+    seen.add(c);
+  }
+  const codes = [...seen];
+  return theme.fonts.filter((f) => f.subset === 'latin' || rangesOf(f.unicodeRange).some(([a, b]) => codes.some((c) => c >= a && c <= b)));
 }
 
+const ranges = new Map<string, [number, number][]>();
+
 function rangesOf(range: string): [number, number][] {
+  let r = ranges.get(range);
+  if (!r) ranges.set(range, (r = parseRanges(range)));
+  return r;
+}
+
+function parseRanges(range: string): [number, number][] {
   return range.split(',').map((r) => {
     const [a, b] = r.trim().replace(/^U\+/i, '').split('-');
     const lo = parseInt(a!.replace(/\?/g, '0'), 16);

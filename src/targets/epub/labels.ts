@@ -25,9 +25,12 @@ export type Labels = z.infer<typeof labelSchema> & {
   lang: string;
 };
 
+const parsed = new Map<string, Record<string, z.infer<typeof labelSchema>>>();
+
 export function labelsFor(theme: Theme, language: string): Labels {
   const text = theme.read('epub/labels.yaml');
-  const all = z.record(z.string(), labelSchema).parse(parseYaml(text));
+  let all = parsed.get(text);
+  if (!all) parsed.set(text, (all = z.record(z.string(), labelSchema).parse(parseYaml(text))));
   const tags = [language.toLowerCase(), language.toLowerCase().split('-')[0]!];
   for (const tag of tags) {
     const hit = Object.entries(all).find(([k]) => k.toLowerCase() === tag);

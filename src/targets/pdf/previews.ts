@@ -30,7 +30,8 @@ pdfjs.GlobalWorkerOptions.workerSrc = './pdf.worker.mjs';
 // One worker for every PDF: starting a worker means parsing pdf.js' 1 MB worker script again.
 const worker = new pdfjs.PDFWorker();
 window.renderPreviews = async (width, base64) => {
-  const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  // Decoded by the browser, not by a loop over atob's characters.
+  const data = new Uint8Array(await (await fetch('data:application/pdf;base64,' + base64)).arrayBuffer());
   const doc = await pdfjs.getDocument({ data, worker, isEvalSupported: false, enableXfa: false, disableFontFace: false, useSystemFonts: false }).promise;
   const out = [];
   for (let n = 1; n <= doc.numPages; n++) {
