@@ -19,6 +19,7 @@ import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme, packageRoot } from './theme/theme.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { version } from './util/version.js';
+import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
 import type { WrittenFile } from './util/write.js';
 
@@ -58,7 +59,8 @@ export type BuildEvent =
   | { type: 'brief-done'; slug: string; files: WrittenFile[]; ms: number }
   | { type: 'brief-cached'; slug: string }
   | { type: 'brief-failed'; slug: string; diagnostics: Diagnostic[] }
-  | { type: 'series-done'; files: WrittenFile[]; ms: number };
+  | { type: 'series-done'; files: WrittenFile[]; ms: number }
+  | { type: 'series-cached' };
 
 export interface BriefResult {
   slug: string;
@@ -208,11 +210,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         return e ? [{ ...e, number: plan.numbers.get(slug)! }] : [];
       });
       const seriesEpoch = envEpoch ?? Math.max(0, ...entries.map((e) => e.updated));
-      // Nothing built yet (say, every brief failed on a first build): no catalog, nothing written.
-      for (const step of entries.length ? seriesTargets : []) {
-        seriesFiles.push(...(await step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch })));
+      // The catalog is made from the entries, the series and the theme: the same again is not rewritten.
+      const seriesKey = sha256(JSON.stringify({ buildKey, series: src.series, entries, seriesEpoch }));
+      if (useCache && entries.length && cache.seriesFresh(seriesKey)) {
+        options.onEvent?.({ type: 'series-cached' });
+      } else {
+        // Nothing built yet (say, every brief failed on a first build): no catalog, nothing written.
+        for (const step of entries.length ? seriesTargets : []) {
+          seriesFiles.push(...(await step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch })));
+        }
+        cache.series = entries.length ? { key: seriesKey, outputs: seriesFiles.map((f) => path.relative(outDir, f.path)) } : undefined;
+        options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
       }
-      options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
     }
     if (useCache && (cache.briefs.size > 0 || cache.existed)) cache.save();
   } finally {

@@ -35,6 +35,14 @@ export interface CacheEntry {
 interface CacheFile {
   format: number;
   briefs: Record<string, CacheEntry>;
+  /** The series-level files (catalog) and the key of what they were made from. */
+  series?: SeriesEntry;
+}
+
+export interface SeriesEntry {
+  key: string;
+  /** Output files, relative to the output folder. */
+  outputs: string[];
 }
 
 export class BuildCache {
@@ -43,11 +51,20 @@ export class BuildCache {
   /** A cache file was there when the build started. */
   readonly existed: boolean;
   private readonly hashes = new Map<string, string>();
+  /** The catalog's entry: set after the series steps ran. */
+  series: SeriesEntry | undefined;
 
   constructor(readonly outDir: string) {
     this.file = path.join(outDir, cacheFileName);
     this.existed = existsSync(this.file);
-    this.briefs = new Map(Object.entries(readCacheFile(this.file)?.briefs ?? {}));
+    const data = readCacheFile(this.file);
+    this.briefs = new Map(Object.entries(data?.briefs ?? {}));
+    this.series = data?.series;
+  }
+
+  /** Whether the series files were made from `key` and are all still there. */
+  seriesFresh(key: string): boolean {
+    return this.series?.key === key && this.series.outputs.every((f) => existsSync(path.join(this.outDir, f)));
   }
 
   /** A remembered head for this brief.md content, so the scan can skip YAML. */
@@ -104,7 +121,7 @@ export class BuildCache {
   }
 
   save(): void {
-    const data: CacheFile = { format: cacheFormat, briefs: Object.fromEntries([...this.briefs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    const data: CacheFile = { format: cacheFormat, briefs: Object.fromEntries([...this.briefs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), series: this.series };
     writeAtomic(this.file, JSON.stringify(data));
   }
 }

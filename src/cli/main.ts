@@ -170,6 +170,8 @@ async function runBuild(
         const assets = summarizeAssets(e.files);
         if (assets) out.line(`    + ${assets}`);
       }
+    } else if (e.type === 'series-cached' && !quiet) {
+      out.line('· catalog (unchanged)');
     } else if (e.type === 'series-done' && !quiet) {
       out.line(`✓ catalog: ${e.files.filter((f) => /[\\/](index\.html|opds\.xml|catalog\.json)$/.test(f.path) && !/_assets/.test(f.path)).map((f) => rel(f.path)).join(', ')} (${formatMs(e.ms)})`);
     }
