@@ -170,3 +170,19 @@ describe('briefpress new', () => {
   });
 });
 
+
+describe('a brief built in its series or alone', () => {
+  it('gets the same bytes in every file (cover, EPUB, PDF, previews, web page): no state leaks between briefs', async () => {
+    // Three briefs of one series share the browser's cover page, printers and previewers; the third
+    // is then built alone in a fresh browser.
+    const root = series(3);
+    const all = await build({ input: root, outDir: outOf(root), cache: false });
+    expect(all.ok).toBe(true);
+    const alone = path.join(path.dirname(root), 'alone');
+    const one = await build({ input: path.join(root, 'briefs', 'brief-003'), outDir: alone, cache: false });
+    expect(one.ok).toBe(true);
+    const files = one.briefs[0]!.files.map((f) => path.relative(alone, f.path));
+    expect(files).toEqual(expect.arrayContaining(['brief-003/cover.png', 'brief-003/brief-003.epub', 'brief-003/brief-003.pdf', 'brief-003/pages/page-1.png', 'brief-003/index.html']));
+    for (const f of files) expect(readFileSync(path.join(alone, f)).equals(readFileSync(path.join(outOf(root), f))), f).toBe(true);
+  });
+});
