@@ -41,10 +41,10 @@ interface Sample {
   cached: number;
 }
 
-function runBuild(input: string, out: string): Sample {
+function runBuild(input: string, out: string, extra: string[] = []): Sample {
   const t = performance.now();
   // The real command line, as a user runs it (`npx briefpress build`).
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/bin.js'), 'build', input, '--out', out, '--format', formats, '--jobs', String(jobs), '--json'], { encoding: 'utf8', cwd: repoRoot });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/bin.js'), 'build', input, '--out', out, '--format', formats, '--jobs', String(jobs), '--json', ...extra], { encoding: 'utf8', cwd: repoRoot });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stderr}`);
   const j = JSON.parse(r.stdout);
@@ -65,11 +65,11 @@ interface Row {
 }
 const rows: Row[] = [];
 
-function scenario(name: string, prepare: (i: number) => { input: string; out: string }, n = runs): Row {
+function scenario(name: string, prepare: (i: number) => { input: string; out: string }, n = runs, extra: string[] = []): Row {
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const { input, out } = prepare(i);
-    samples.push(runBuild(input, out));
+    samples.push(runBuild(input, out, extra));
   }
   const row = { name, samples };
   rows.push(row);
@@ -101,6 +101,7 @@ const fresh = (name: string) => () => {
 
 const oneRow = scenario('1 brief, cold', () => ({ input: one, out: fresh('one')() }));
 const twentyRow = scenario(`${small} briefs, cold`, () => ({ input: twenty, out: fresh('twenty')() }));
+const twentyLeanRow = scenario(`${small} briefs, cold, --no-previews`, () => ({ input: twenty, out: fresh('twenty')() }), runs, ['--no-previews']);
 scenario(`${big} briefs, cold`, () => ({ input: hundred, out: fresh('hundred')() }), bigRuns);
 const changed = path.join(hundred, 'briefs', `brief-${String(Math.ceil(big / 2)).padStart(3, '0')}`, 'brief.md');
 const original = readFileSync(changed, 'utf8');
@@ -113,6 +114,7 @@ const noChangeRow = scenario(`${big} briefs, none changed`, () => ({ input: hund
 const s = (r: Row) => summary(r);
 console.log('\nTargets (issue #5):');
 console.log(`  ${small} briefs, all editions, cold <= 8 s:           wall ${sec(s(twentyRow).wall)}, build() ${sec(s(twentyRow).build)}`);
+console.log(`    the same without page previews (--no-previews):   wall ${sec(s(twentyLeanRow).wall)}, build() ${sec(s(twentyLeanRow).build)}`);
 console.log(`  ${big} briefs, no change <= 0.5 s:                    wall ${sec(s(noChangeRow).wall)}, build() ${sec(s(noChangeRow).build)}`);
 console.log(`  1 changed in ${big} <= 1.5x that brief alone:        wall ${(s(oneChangedRow).wall / s(oneRow).wall).toFixed(2)}x, build() ${(s(oneChangedRow).build / s(oneRow).build).toFixed(2)}x`);
 

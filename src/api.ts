@@ -39,6 +39,8 @@ export interface BuildOptions {
   outDir?: string;
   /** Editions to make. Default all: html, epub, pdf. */
   formats?: string[];
+  /** Page previews beside each PDF (`<slug>/pages/page-N.png`). Default true. */
+  previews?: boolean;
   /** Pages printing at once in the one browser. Default 2. */
   jobs?: number;
   /** Briefs in progress at once (read, web page and EPUB while others print). Default `jobs + 2`. */
@@ -120,6 +122,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     theme,
     version,
     formats,
+    previews: options.previews ?? true,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
     browser: () => (options.pool ? Promise.resolve(options.pool) : (pool ??= import('./browser/pool.js').then((m) => m.launchPool(jobs)))),
   };
@@ -131,6 +134,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     theme: hashTree(theme.dirs),
     fonts: theme.fonts.map((f) => f.path),
     formats: [...formats].sort(),
+    previews: options.previews ?? true,
     epoch: envEpoch ?? null,
   };
 

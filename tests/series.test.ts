@@ -186,3 +186,19 @@ describe('a brief built in its series or alone', () => {
     for (const f of files) expect(readFileSync(path.join(alone, f)).equals(readFileSync(path.join(outOf(root), f))), f).toBe(true);
   });
 });
+
+describe('--no-previews', () => {
+  it('builds the PDF without page previews, removes the previews an earlier build left, and rebuilds when the choice changes', async () => {
+    const root = series(1);
+    const out = outOf(root);
+    const pages = path.join(out, 'brief-001', 'pages');
+    expect((await build({ input: root, outDir: out, formats: ['pdf'] })).ok).toBe(true);
+    expect(existsSync(path.join(pages, 'page-1.png'))).toBe(true);
+    const r = runCli(['build', root, '--out', out, '--format', 'pdf', '--no-previews']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('1 built, 0 unchanged'); // another choice: not the cached editions
+    expect(existsSync(path.join(out, 'brief-001', 'brief-001.pdf'))).toBe(true);
+    expect(existsSync(path.join(pages, 'page-1.png'))).toBe(false);
+    expect(existsSync(path.join(pages, 'page-2.png'))).toBe(false);
+  });
+});

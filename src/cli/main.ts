@@ -14,7 +14,7 @@ import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, 
 export const usage = `briefpress ${version}: policy briefs from Markdown to web page, EPUB and print PDF
 
 Usage:
-  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force] [--json]
+  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force] [--no-previews] [--json]
   briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
   briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
   briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions]
@@ -40,6 +40,7 @@ Options:
   -f, --format LIST    editions to build, comma-separated: ${targetNames.join(', ')} (default: all)
   -j, --jobs N         pages printing at once in the one browser (default: 2)
       --force          rebuild every brief, even those unchanged since the last build
+      --no-previews    no page previews (<slug>/pages/page-N.png) beside the PDFs: a faster build
       --title TEXT     (new) the brief's title (default: from the slug)
       --author ID      (new) author file stem in authors/ (default: the latest brief's first author)
       --date DATE      (new) publication date (default: today)
@@ -75,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
         'no-open': { type: 'boolean' },
         json: { type: 'boolean' },
         'no-editions': { type: 'boolean' },
+        'no-previews': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -130,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function runBuild(
   rest: string[],
-  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean; json?: boolean },
+  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean; json?: boolean; 'no-previews'?: boolean },
   out: ReturnType<typeof createReporter>,
 ): Promise<number> {
   if (rest.length > 1) {
@@ -179,7 +181,7 @@ async function runBuild(
   let result;
   try {
     const { build } = await import('../api.js');
-    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, cache: !values.force, onEvent });
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], cache: !values.force, onEvent });
   } finally {
     progress?.end();
   }

@@ -3,6 +3,7 @@
  * Chromium in a sandboxed page, then given its document information with pdf-lib. Writes
  * `<slug>/<slug>.pdf` and small page previews `<slug>/pages/page-N.png`.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Brief } from '../model/brief.js';
 import type { Theme } from '../theme/theme.js';
@@ -44,7 +45,8 @@ export const pdfTarget: Target = {
   usesBrowser: true,
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
-    warmPreviews(pool); // loads pdf.js while this brief prints
+    const withPreviews = ctx.previews ?? true;
+    if (withPreviews) warmPreviews(pool); // loads pdf.js while this brief prints
     const rendered = await traced('pdf.render-html', async () => renderPage(brief, {
       variant: 'print',
       theme: ctx.theme,
@@ -63,12 +65,28 @@ export const pdfTarget: Target = {
       language: brief.language,
       outlineTitles: printed.headings,
     }));
-    const previews = await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug);
+    const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug) : [];
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, how: printed.how, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
-    return writeFilesAtomic([
+    const written = await writeFilesAtomic([
       ...previews.map((png, i) => ({ path: path.join(dir, 'pages', `page-${i + 1}.png`), data: png })),
       { path: path.join(dir, `${brief.slug}.pdf`), data: pdf },
     ]);
+    removeStalePreviews(path.join(dir, 'pages'), previews.length);
+    return written;
   },
 };
+
+/** Previews of pages the PDF no longer has (or of every page, when previews are off) would mislead: remove them. */
+function removeStalePreviews(dir: string, pages: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const n = /^page-(\d+)\.png$/.exec(name)?.[1];
+    if (n !== undefined && Number(n) > pages) rmSync(path.join(dir, name), { force: true });
+  }
+}

@@ -27,6 +27,8 @@ export interface BuildContext {
   browser: () => Promise<BrowserPool>;
   /** Formats being built (the web page links to the other editions only when they are built). */
   formats: readonly string[];
+  /** Page previews beside the PDF (`pages/page-N.png`). Default true. */
+  previews?: boolean;
   /** Series navigation for the web edition, when building a series. */
   links?: SeriesLinks;
 }
