@@ -129,10 +129,16 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
   const cover = await coverPage(pool);
   const page = cover.page;
   return pool.inFront(page, async () => {
-    await show(cover, html);
-    // Wait for the embedded fonts, or the screenshot shows a fallback face.
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    const data = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));
-    return { data, mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
+    try {
+      await show(cover, html);
+      // Wait for the embedded fonts, or the screenshot shows a fallback face.
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      const data = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));
+      return { data, mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
+    } catch (e) {
+      cover.head = undefined; // the next cover loads its page afresh ...
+      if (page.isClosed()) coverPages.delete(pool); // ... in a new page if this one is gone
+      throw e;
+    }
   });
 }

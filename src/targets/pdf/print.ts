@@ -175,7 +175,8 @@ export class Printer {
     this.current = { answers, log };
     try {
       const swappable = this.shown?.styleKey === styleKey;
-      const swapped = swappable && (await traced('print.swap', () => this.swap(rendered.html, `${base}index.html`)));
+      // A swap that fails for any reason falls back to loading the page.
+      const swapped = swappable && (await traced('print.swap', () => this.swap(rendered.html, `${base}index.html`).catch(() => false)));
       if (!swapped) {
         this.shown = undefined;
         await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 }));
