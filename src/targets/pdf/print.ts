@@ -174,6 +174,7 @@ export class Printer {
     const styleKey = keyOf(styles);
     this.current = { answers, log };
     try {
+      // (Images need no care: their addresses name their bytes, so an edited image is a new address.)
       const swappable = this.shown?.styleKey === styleKey;
       // A swap that fails for any reason falls back to loading the page.
       const swapped = swappable && (await traced('print.swap', () => this.swap(rendered.html, `${base}index.html`).catch(() => false)));
