@@ -106,3 +106,30 @@ describe('front matter split (no Markdown parser)', () => {
     expect(splitFrontMatter('---\n---\nbody')!.yaml).toBe('');
   });
 });
+
+describe('Lender (the pool of printers and previewers)', () => {
+  it('opens at most `size` items on demand, lends each to one user at a time, and replaces one whose user threw', async () => {
+    const { Lender } = await import('../src/browser/pool.js');
+    let made = 0;
+    const closed: number[] = [];
+    const lender = new Lender<number>(2, async () => ++made, async (n) => void closed.push(n));
+    const busy = new Set<number>();
+    let most = 0;
+    const work = (fail = false) =>
+      lender.use(async (n) => {
+        expect(busy.has(n)).toBe(false);
+        busy.add(n);
+        most = Math.max(most, busy.size);
+        await new Promise((r) => setTimeout(r, 5));
+        busy.delete(n);
+        if (fail) throw new Error('draw failed');
+        return n;
+      });
+    const results = await Promise.allSettled([work(), work(), work(true), work(), work(), work()]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(most).toBe(2);
+    expect(closed).toHaveLength(1); // the item whose user threw
+    expect(made).toBe(3); // two, then one in its place
+    expect(await work()).not.toBe(closed[0]);
+  });
+});
