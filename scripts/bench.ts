@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeSeries, repoRoot } from './synthetic-series.js';
+import { findChromium } from '../src/browser/find.js';
 
 const { values } = parseArgs({
   options: {
@@ -122,7 +123,7 @@ const pandoc = spawnSync('which', ['pandoc'], { encoding: 'utf8' }).stdout.trim(
 if (!pandoc) {
   console.log('\npandoc is not installed: no comparison (apt-get install pandoc to add one).');
 } else {
-  const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/lib/chromium/chromium';
+  const chromium = findChromium();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const out = fresh('pandoc')();

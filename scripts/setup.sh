@@ -18,13 +18,20 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # 2. OS packages: Chromium always; validators and poppler/qpdf for the tests.
+# Chromium's headless shell is preferred (it starts in 0.2 s against 0.7 s; src/browser/find.ts);
+# any Chromium or Chrome will do.
 need=()
+have_shell=0
 have_chromium=0
-for c in "${PUPPETEER_EXECUTABLE_PATH:-}" /usr/lib/chromium/chromium; do
-  [ -n "$c" ] && [ -x "$c" ] && have_chromium=1
+for c in "${PUPPETEER_EXECUTABLE_PATH:-}" /usr/lib/chromium/chromium-headless-shell; do
+  [ -n "$c" ] && [ -x "$c" ] && have_shell=1 && have_chromium=1
 done
+[ -x /usr/lib/chromium/chromium ] && have_chromium=1
 for n in chromium chromium-browser google-chrome; do command -v "$n" >/dev/null 2>&1 && have_chromium=1; done
-[ "$have_chromium" = 1 ] || need+=(chromium)
+[ "$have_chromium" = 1 ] || need+=(BROWSER)
+if [ "$have_chromium" = 1 ] && [ "$have_shell" = 0 ]; then
+  say "tip: Chromium's headless shell makes builds faster (Debian: apt-get install chromium-headless-shell)"
+fi
 if [ "$want_test" = 1 ]; then
   [ -f /usr/share/java/epubcheck.jar ] || need+=(epubcheck)
   command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
@@ -35,10 +42,15 @@ if [ "${#need[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO="sudo"
-    say "installing OS packages: ${need[*]}"
     $SUDO apt-get update -qq >&2
+    # The browser: the headless shell where the packages have it, else Chromium.
+    browser=chromium
+    apt-cache show chromium-headless-shell >/dev/null 2>&1 && browser=chromium-headless-shell
+    need=("${need[@]/BROWSER/$browser}")
+    say "installing OS packages: ${need[*]}"
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
   else
+    need=("${need[@]/BROWSER/chromium}")
     say "missing: ${need[*]}. Install them with your package manager (macOS: brew install --cask chromium; brew install epubcheck poppler qpdf)."
     exit 1
   fi
