@@ -116,13 +116,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   let pool: Promise<BrowserPool> | undefined;
   const jobs = options.jobs ?? 2;
+  const previews = options.previews ?? true;
   const envEpoch = options.sourceDateEpoch ?? parseEpoch(process.env.SOURCE_DATE_EPOCH);
   const ctx: BuildContext = {
     outDir,
     theme,
     version,
     formats,
-    previews: options.previews ?? true,
+    previews,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
     browser: () => (options.pool ? Promise.resolve(options.pool) : (pool ??= import('./browser/pool.js').then((m) => m.launchPool(jobs)))),
   };
@@ -134,14 +135,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     theme: hashTree(theme.dirs),
     fonts: theme.fonts.map((f) => f.path),
     formats: [...formats].sort(),
-    previews: options.previews ?? true,
+    previews,
     epoch: envEpoch ?? null,
   };
 
   const contextOf = (s: ScannedBrief) => ({ ...buildKey, number: plan.numbers.get(s.slug) ?? null, links: linksFor(plan, s.slug, titles) });
+  // Asked twice per brief (may Chromium start early? then by the brief's build): decided once.
+  const freshness = new Map<string, boolean>();
   const isFresh = (s: ScannedBrief, context = contextOf(s)) => {
-    const prev = cache.briefs.get(s.slug);
-    return useCache && prev !== undefined && prev.briefHash === s.hash && cache.isFresh(s.slug, cache.key(prev.sources, context));
+    let fresh = freshness.get(s.slug);
+    if (fresh === undefined) {
+      const prev = cache.briefs.get(s.slug);
+      fresh = useCache && prev !== undefined && prev.briefHash === s.hash && cache.isFresh(s.slug, cache.key(prev.sources, context));
+      freshness.set(s.slug, fresh);
+    }
+    return fresh;
   };
   // Chromium takes a second to start: start it now, while the first briefs are read, if any will need it.
   if (!options.pool && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && !isFresh(s))) {

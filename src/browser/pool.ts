@@ -20,9 +20,9 @@ export interface BrowserPool {
   inFront<T>(page: Page, fn: () => Promise<T>): Promise<T>;
   /**
    * The pool's lender of pages of one kind (say, printers set up once for printing): at most
-   * `size` of them, opened on demand by `open`, kept between uses.
+   * `limit` of them (default: the pool's size), opened on demand by `open`, kept between uses.
    */
-  lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>): Lender<T>;
+  lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit?: number): Lender<T>;
   close(): Promise<void>;
   readonly browser: Browser;
   /** Pages at work at once (`--jobs`). */
@@ -145,9 +145,9 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     size,
     withPage,
     inFront,
-    lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>): Lender<T> {
+    lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit = size): Lender<T> {
       let l = lenders.get(kind) as Lender<T> | undefined;
-      if (!l) lenders.set(kind, (l = new Lender<T>(size, () => open(browser), close)));
+      if (!l) lenders.set(kind, (l = new Lender<T>(limit, () => open(browser), close)));
       return l;
     },
     async close() {

@@ -6,7 +6,7 @@
  * it: `coverFor` renders each brief once per build.
  */
 import { readCached } from '../util/files.js';
-import type { Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import type { BrowserPool } from '../browser/pool.js';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
@@ -76,32 +76,24 @@ export function coverHtml(brief: Brief, theme: Theme): string {
  * cover's viewport): covers are drawn there one after another. A screenshot needs the page drawn,
  * and only the front tab is, so each cover brings it to the front (`BrowserPool.inFront`).
  * Consecutive covers of a series share their head (styles and fonts): then only the body is
- * replaced, and the fonts are not decoded again.
+ * replaced, and the fonts are not decoded again. A page whose draw failed is replaced (the Lender).
  */
 interface CoverPage {
   page: Page;
   head?: string;
 }
-const coverPages = new WeakMap<BrowserPool, Promise<CoverPage>>();
 
-function coverPage(pool: BrowserPool): Promise<CoverPage> {
-  let page = coverPages.get(pool);
-  if (!page) {
-    page = (async () => {
-      const p = await pool.browser.newPage();
-      await p.setJavaScriptEnabled(false);
-      await p.setRequestInterception(true);
-      p.on('request', (req) => {
-        const url = req.url();
-        if (url.startsWith('data:') || url === 'about:blank') void req.continue().catch(() => {});
-        else void req.abort('blockedbyclient').catch(() => {});
-      });
-      await p.setViewport({ width: cssWidth, height: cssHeight, deviceScaleFactor: scale });
-      return { page: p };
-    })();
-    coverPages.set(pool, page);
-  }
-  return page;
+async function openCoverPage(browser: Browser): Promise<CoverPage> {
+  const page = await browser.newPage();
+  await page.setJavaScriptEnabled(false);
+  await page.setRequestInterception(true);
+  page.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url === 'about:blank') void req.continue().catch(() => {});
+    else void req.abort('blockedbyclient').catch(() => {});
+  });
+  await page.setViewport({ width: cssWidth, height: cssHeight, deviceScaleFactor: scale });
+  return { page };
 }
 
 /** Show `html` in the cover page: the body alone when the head is the one shown already. */
@@ -117,7 +109,6 @@ async function show(cover: CoverPage, html: string): Promise<void> {
       document.body.replaceWith(document.importNode(parsed.body, true));
     }, body);
   } else {
-    cover.head = undefined;
     await cover.page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
     cover.head = head;
   }
@@ -126,19 +117,14 @@ async function show(cover: CoverPage, html: string): Promise<void> {
 /** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
   const html = coverHtml(brief, theme);
-  const cover = await coverPage(pool);
-  const page = cover.page;
-  return pool.inFront(page, async () => {
-    try {
+  const covers = pool.lender('cover', openCoverPage, (c) => c.page.close(), 1);
+  return covers.use((cover) =>
+    pool.inFront(cover.page, async () => {
       await show(cover, html);
       // Wait for the embedded fonts, or the screenshot shows a fallback face.
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      const data = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));
+      await cover.page.evaluate(() => document.fonts.ready.then(() => undefined));
+      const data = Buffer.from(await cover.page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: cssWidth, height: cssHeight }, captureBeyondViewport: false }));
       return { data, mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
-    } catch (e) {
-      cover.head = undefined; // the next cover loads its page afresh ...
-      if (page.isClosed()) coverPages.delete(pool); // ... in a new page if this one is gone
-      throw e;
-    }
-  });
+    }),
+  );
 }

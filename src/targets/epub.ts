@@ -11,7 +11,6 @@ import { traced } from '../util/trace.js';
 
 export const epubTarget: Target = {
   name: 'epub',
-  usesBrowser: true,
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const dir = path.join(ctx.outDir, brief.slug);
     const book = await traced('epub', () => makeEpub(brief, ctx), brief.slug);

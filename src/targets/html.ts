@@ -91,7 +91,6 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
 
 export const htmlTarget: Target = {
   name: 'html',
-  usesBrowser: false,
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const dir = path.join(ctx.outDir, brief.slug);
     const page = renderPage(brief, {

@@ -42,7 +42,6 @@ export function allowedRoots(brief: Brief, theme: Theme): string[] {
 
 export const pdfTarget: Target = {
   name: 'pdf',
-  usesBrowser: true,
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
     const withPreviews = ctx.previews ?? true;

@@ -35,7 +35,7 @@ export interface BuildContext {
 
 export interface Target {
   name: string;
-  /** Whether the target draws or prints in the build's browser (then it is started early). */
+  /** Whether the target draws or prints in the build's browser (then it is started early; set in list.ts). */
   usesBrowser?: boolean;
   /** Build the brief's edition(s); throw BriefpressError for the user's mistakes. */
   build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]>;

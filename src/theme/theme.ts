@@ -11,7 +11,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EnvironmentError } from '../util/diagnostics.js';
 
-/** briefpress' own folder (holds templates/ and node_modules/). */
 /**
  * briefpress' own folder (templates/, src/, package.json): the nearest folder above this module
  * with briefpress' package.json. Searched, not assumed: the CLI runs this code from a bundle in
@@ -131,11 +130,7 @@ function resolveFonts(fonts: z.infer<typeof themeSchema>['fonts'], subsets: stri
 /** The theme's fonts whose unicode range covers some character of `text` (latin always). */
 export function fontsFor(theme: Theme, text: string): FontAsset[] {
   const seen = new Set<number>();
-  for (let i = 0; i < text.length; i++) {
-    const c = text.codePointAt(i)!;
-    if (c > 0xffff) i++;
-    seen.add(c);
-  }
+  for (const ch of text) seen.add(ch.codePointAt(0)!);
   const codes = [...seen];
   return theme.fonts.filter((f) => f.subset === 'latin' || rangesOf(f.unicodeRange).some(([a, b]) => codes.some((c) => c >= a && c <= b)));
 }

@@ -68,54 +68,45 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
  */
 function renumberNodeIds(doc: PDFDocument): void {
   const root = doc.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
-  const idTree = root?.lookupMaybe(PDFName.of('IDTree'), PDFDict);
-  if (!root || !idTree) return;
+  if (!root?.lookupMaybe(PDFName.of('IDTree'), PDFDict)) return;
+  const text = (s: PDFObject | undefined) => (s instanceof PDFString || s instanceof PDFHexString ? s.decodeText() : undefined);
   const renamed = new Map<string, string>();
-  const elements: PDFDict[] = [];
-  const seen = new Set<PDFDict>();
+  const names = doc.context.obj([]); // the new ID tree's one leaf: name, element, ...
+  const elements = new Set<PDFDict>();
   const walk = (kids: PDFObject | undefined) => {
     const node = kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
     if (node instanceof PDFArray) {
       for (let i = 0; i < node.size(); i++) walk(node.get(i));
-    } else if (node instanceof PDFDict && !seen.has(node)) {
-      seen.add(node);
-      const id = node.get(PDFName.of('ID'));
-      if ((id instanceof PDFString || id instanceof PDFHexString) && !renamed.has(id.decodeText())) {
-        renamed.set(id.decodeText(), `node${String(renamed.size + 1).padStart(8, '0')}`);
-        elements.push(node);
+    } else if (node instanceof PDFDict && !elements.has(node)) {
+      elements.add(node);
+      const id = text(node.get(PDFName.of('ID')));
+      if (id !== undefined && !renamed.has(id)) {
+        const to = `node${String(renamed.size + 1).padStart(8, '0')}`;
+        renamed.set(id, to);
+        node.set(PDFName.of('ID'), PDFString.of(to));
+        names.push(PDFString.of(to));
+        names.push(doc.context.getObjectRef(node) ?? node);
       }
       walk(node.get(PDFName.of('K')));
     }
   };
   walk(root.get(PDFName.of('K')));
   if (renamed.size === 0) return;
-  const rename = (s: PDFObject | undefined) => (s instanceof PDFString || s instanceof PDFHexString ? renamed.get(s.decodeText()) : undefined);
-  for (const el of elements) el.set(PDFName.of('ID'), PDFString.of(rename(el.get(PDFName.of('ID')))!));
   // Data cells name their header cells in /Headers, in their attribute dicts.
-  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
-    if (!(obj instanceof PDFDict)) continue;
-    const attrs = obj.get(PDFName.of('A'));
-    const list = attrs instanceof PDFArray ? attrs.asArray() : [attrs];
-    for (const a of list) {
+  for (const el of elements) {
+    const attrs = el.get(PDFName.of('A'));
+    for (const a of attrs instanceof PDFArray ? attrs.asArray() : [attrs]) {
       const dict = a instanceof PDFRef ? doc.context.lookup(a) : a;
       const headers = dict instanceof PDFDict ? dict.lookupMaybe(PDFName.of('Headers'), PDFArray) : undefined;
-      if (!headers) continue;
-      for (let i = 0; i < headers.size(); i++) {
-        const to = rename(headers.get(i));
-        if (to) headers.set(i, PDFString.of(to));
+      for (let i = 0; i < (headers?.size() ?? 0); i++) {
+        const to = renamed.get(text(headers!.get(i)) ?? '');
+        if (to) headers!.set(i, PDFString.of(to));
       }
     }
   }
-  // One leaf: the names in order, each with its element.
-  const names = doc.context.obj([]);
-  elements.forEach((el, i) => {
-    names.push(PDFString.of(`node${String(i + 1).padStart(8, '0')}`));
-    names.push(doc.context.getObjectRef(el) ?? el);
-  });
   const drop = (ref: PDFObject | undefined) => {
     if (!(ref instanceof PDFRef)) return;
-    const kids = doc.context.lookupMaybe(ref, PDFDict)?.lookupMaybe(PDFName.of('Kids'), PDFArray);
-    kids?.asArray().forEach(drop);
+    doc.context.lookupMaybe(ref, PDFDict)?.lookupMaybe(PDFName.of('Kids'), PDFArray)?.asArray().forEach(drop);
     doc.context.delete(ref);
   };
   drop(root.get(PDFName.of('IDTree')));

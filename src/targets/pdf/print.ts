@@ -221,21 +221,15 @@ export class Printer {
         const oldHead = Array.from(document.head.children);
         const newHead = Array.from(next.head.children);
         if (oldHead.length !== newHead.length) return false;
-        // (No named helper functions in here: the bundler would wrap them in a helper the page lacks.)
-        for (let i = 0; i < oldHead.length * 2; i++) {
-          const el = i < oldHead.length ? oldHead[i]! : newHead[i - oldHead.length]!;
-          const loads = el.localName === 'link' || el.localName === 'base' || (el.localName === 'style' && /@import|@font-face|url\(/i.test(el.textContent ?? ''));
-          const j = i % oldHead.length;
-          if (loads && oldHead[j]!.outerHTML !== newHead[j]!.outerHTML) return false;
-        }
+        // An element that differs must be one that loads nothing. (No named helper functions in
+        // here: tsx's esbuild would wrap them in a `__name` helper the page lacks.)
+        const changed = oldHead.map((a, i) => [a, newHead[i]!] as const).filter(([a, b]) => a.outerHTML !== b.outerHTML);
+        if (changed.flat().some((el) => el.localName === 'link' || el.localName === 'base' || (el.localName === 'style' && /@import|@font-face|url\(/i.test(el.textContent ?? '')))) return false;
         history.replaceState(null, '', url);
         const root = document.documentElement;
         for (const attr of Array.from(root.attributes)) root.removeAttribute(attr.name);
         for (const attr of Array.from(next.documentElement.attributes)) root.setAttribute(attr.name, attr.value);
-        oldHead.forEach((a, i) => {
-          const b = newHead[i]!;
-          if (a.outerHTML !== b.outerHTML) a.replaceWith(document.importNode(b, true));
-        });
+        for (const [a, b] of changed) a.replaceWith(document.importNode(b, true));
         document.body.replaceWith(document.importNode(next.body, true));
         return true;
       },
