@@ -61,7 +61,7 @@ document.title = 'ready';
  * them per PDF cost more than printing), as many as the pool's `--jobs`, kept for the whole build.
  */
 function previewers(pool: BrowserPool) {
-  return pool.lender('previewer', openPreviewer, (p) => p.close());
+  return pool.lender('previewer', openPreviewer, (p) => p.close(), 1);
 }
 
 async function openPreviewer(browser: Browser): Promise<Page> {
