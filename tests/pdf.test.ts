@@ -128,6 +128,7 @@ describe('print PDF of the sample', () => {
       expect(png.readUInt32BE(16)).toBe(340); // width
       expect(png.readUInt32BE(20)).toBe(440); // height: Letter proportions
       expect(png.length).toBeLessThan(200_000);
+      expect(png.length).toBeGreaterThan(10_000); // text drawn: a blank page of this size is about 2 KB
     }
     expect(() => statSync(path.join(tmp, 'a', brief.slug, 'pages', `page-${pages + 1}.png`))).toThrow();
   });

@@ -26,8 +26,10 @@ function pdfjsFile(name: string): string {
 const shell = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews</title></head><body>
 <script type="module">
 import * as pdfjs from './pdf.mjs';
-pdfjs.GlobalWorkerOptions.workerSrc = './pdf.worker.mjs';
-// One worker for every PDF: starting a worker means parsing pdf.js' 1 MB worker script again.
+// pdf.js' parser runs in this page's own thread, not in a Web Worker: the previewer is one page
+// drawing one PDF at a time, so a worker bought no parallelism and cost a second script
+// compilation and JIT warm-up, plus copying every operator list and font between threads.
+globalThis.pdfjsWorker = await import('./pdf.worker.mjs');
 const worker = new pdfjs.PDFWorker();
 window.renderPreviews = async (width, base64) => {
   // Decoded by the browser, not by a loop over atob's characters.
@@ -57,8 +59,10 @@ document.title = 'ready';
 </script></body></html>`;
 
 /**
- * Previewer pages, loaded once each (pdf.js and its worker are ~1.3 MB of script to parse: loading
- * them per PDF cost more than printing), as many as the pool's `--jobs`, kept for the whole build.
+ * The previewer page, loaded once per build (pdf.js is ~1.3 MB of script to parse: loading it per
+ * PDF cost more than printing) and kept for the whole build. One, not one per `--jobs`: a cold
+ * previewer costs about a CPU-second of script loading and JIT warm-up before its drawing gets fast,
+ * and the build's CPUs are busy with printing and covers anyway.
  */
 function previewers(pool: BrowserPool) {
   return pool.lender('previewer', openPreviewer, (p) => p.close(), 1);
