@@ -13,12 +13,6 @@ export interface BrowserPool {
   /** Run `fn` with a page from the pool (at most `size` at once); the page is reset afterwards. */
   withPage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
   /**
-   * Run `fn` with `page` (pooled or not) brought to the front, one such call at a time: for work
-   * that needs the page drawn (screenshots). A background tab gets no frames, and a screenshot in
-   * it never ends.
-   */
-  inFront<T>(page: Page, fn: () => Promise<T>): Promise<T>;
-  /**
    * The pool's lender of pages of one kind (say, printers set up once for printing): at most
    * `limit` of them (default: the pool's size), opened on demand by `open`, kept between uses.
    */
@@ -116,7 +110,6 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
   // Puppeteer's own SIGINT handler exits the process: remove the profile folder on any exit.
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true });
   process.once('exit', removeProfile);
-  let front: Promise<unknown> = Promise.resolve();
   const plain = new Lender<Page>(size, () => browser.newPage(), (p) => p.close());
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const lenders = new Map<string, Lender<any>>();
@@ -131,20 +124,10 @@ export async function launchPool(size = 2): Promise<BrowserPool> {
     });
   }
 
-  function inFront<T>(page: Page, fn: () => Promise<T>): Promise<T> {
-    const run = front.then(async () => {
-      await page.bringToFront();
-      return fn();
-    });
-    front = run.catch(() => undefined);
-    return run;
-  }
-
   return {
     browser,
     size,
     withPage,
-    inFront,
     lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit = size): Lender<T> {
       let l = lenders.get(kind) as Lender<T> | undefined;
       if (!l) lenders.set(kind, (l = new Lender<T>(limit, () => open(browser), close)));

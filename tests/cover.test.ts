@@ -1,0 +1,58 @@
+/**
+ * The cover is drawn as an SVG image onto a canvas, not screenshot: it must still be the picture a
+ * page of the theme's cover.html shows, in a fresh browser too (where the web fonts of the first
+ * cover are decoded for the first time), for Latin and Cyrillic titles.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPool, type BrowserPool } from '../src/browser/pool.js';
+import { coverHtml, renderCover } from '../src/targets/cover.js';
+import { epubFixtures, sampleManuscript } from './helpers/epub.js';
+import { readManuscript, type Manuscript } from './helpers/pdf.js';
+import { decodePng, differingShare } from './helpers/png.js';
+
+let pool: BrowserPool;
+let fixtures: Manuscript;
+let sample: Manuscript;
+
+beforeAll(async () => {
+  pool = await launchPool(1);
+  fixtures = await readManuscript(epubFixtures);
+  sample = await readManuscript(sampleManuscript);
+});
+
+afterAll(async () => {
+  await pool?.close();
+});
+
+/** The cover's HTML shown as a page of 800 x 1200 at 2x and screenshot: what the theme author sees. */
+async function screenshotOf(html: string): Promise<Uint8Array> {
+  return pool.withPage(async (page) => {
+    await page.setViewport({ width: 800, height: 1200, deviceScaleFactor: 2 });
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    return page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: 800, height: 1200 } });
+  });
+}
+
+describe('the cover', () => {
+  it('is the picture the cover page shows (fonts, layout, colours), from the first cover of a fresh browser on', async () => {
+    // The Russian brief first: its Cyrillic faces are the first fonts this browser decodes.
+    const briefs = [...fixtures.briefs].reverse().concat(sample.briefs);
+    expect(briefs.map((b) => b.slug)).toEqual(['russian-brief', 'rich-features', 'kerry-in-russia']);
+    for (const brief of briefs) {
+      const theme = sample.briefs.includes(brief) ? sample.theme : fixtures.theme;
+      const drawn = decodePng((await renderCover(brief, theme, pool)).data);
+      const shown = decodePng(await screenshotOf(coverHtml(brief, theme)));
+      expect([drawn.width, drawn.height, drawn.channels]).toEqual([1600, 2400, 3]);
+      // A fallback font or a lost element changes thousands of pixels; anti-aliasing a handful.
+      expect(differingShare(drawn, shown), brief.slug).toBeLessThan(0.0005);
+    }
+  });
+
+  it('tells covers apart, and draws a title with characters XML cannot hold', async () => {
+    const brief = sample.briefs[0]!;
+    const a = decodePng((await renderCover(brief, sample.theme, pool)).data);
+    const b = decodePng((await renderCover({ ...brief, title: 'Another \u0001title\u0008 entirely' }, sample.theme, pool)).data);
+    expect(differingShare(a, b)).toBeGreaterThan(0.005);
+  });
+});
