@@ -2,6 +2,7 @@
  * The print PDF of the sample, checked with the real tools (poppler, qpdf, pdf-lib): built twice
  * in one browser, into two folders, to check byte-identical output too.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,27 @@ import type { Brief } from '../src/model/brief.js';
 import { buildPdfs, catalogLang, fixtures, outline, pdffonts, pdfinfo, pdftext, qpdfCheck, sample, searchable } from './helpers/pdf.js';
 import { toString } from 'hast-util-to-string';
 import { observePrints } from '../src/targets/pdf.js';
+import { decodePng, type Pixels } from './helpers/png.js';
+
+/** Page n of a PDF drawn by poppler at 340 x 440, as PNG bytes. */
+function poppler(pdf: string, n: number): Buffer {
+  const root = path.join(tmp, `poppler-${n}`);
+  execFileSync('pdftoppm', ['-png', '-singlefile', '-f', String(n), '-l', String(n), '-scale-to-x', '340', '-scale-to-y', '440', pdf, root]);
+  return readFileSync(`${root}.png`);
+}
+
+/** Mean brightness of each 20 x 20 block of an image, row by row. */
+function blockMeans(img: Pixels, size = 20): number[] {
+  const means: number[] = [];
+  for (let by = 0; by + size <= img.height; by += size) {
+    for (let bx = 0; bx + size <= img.width; bx += size) {
+      let sum = 0;
+      for (let y = by; y < by + size; y++) for (let x = bx; x < bx + size; x++) for (let k = 0; k < 3; k++) sum += img.data[(y * img.width + x) * img.channels + Math.min(k, img.channels - 1)]!;
+      means.push(sum / (size * size * 3));
+    }
+  }
+  return means;
+}
 
 let tmp: string;
 let pool: BrowserPool;
@@ -128,7 +150,13 @@ describe('print PDF of the sample', () => {
       expect(png.readUInt32BE(16)).toBe(340); // width
       expect(png.readUInt32BE(20)).toBe(440); // height: Letter proportions
       expect(png.length).toBeLessThan(200_000);
-      expect(png.length).toBeGreaterThan(10_000); // text drawn: a blank page of this size is about 2 KB
+      // Page n itself, drawn in full: poppler's drawing of it, compared block by block (20 x 20
+      // pixels, mean brightness), differs by anti-aliasing only; a missing line or another page
+      // shows at once.
+      const ours = blockMeans(decodePng(png));
+      const theirs = blockMeans(decodePng(poppler(pdfPath, n)));
+      expect(Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!))), `page ${n}`).toBeLessThan(24);
+      expect(ours.filter((v) => v < 240).length, `page ${n} has text`).toBeGreaterThan(ours.length / 4);
     }
     expect(() => statSync(path.join(tmp, 'a', brief.slug, 'pages', `page-${pages + 1}.png`))).toThrow();
   });

@@ -45,7 +45,7 @@ export const pdfTarget: Target = {
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
     const withPreviews = ctx.previews ?? true;
-    if (withPreviews) warmPreviews(pool); // loads pdf.js while this brief prints
+    if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
     const rendered = await traced('pdf.render-html', async () => renderPage(brief, {
       variant: 'print',
       theme: ctx.theme,
