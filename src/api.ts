@@ -125,7 +125,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     formats,
     previews,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (options.pool ? Promise.resolve(options.pool) : (pool ??= import('./browser/pool.js').then((m) => m.launchPool(jobs)))),
+    browser: () => (options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // Everything besides a brief's own files that shapes its editions.
