@@ -78,8 +78,9 @@ export function coverHtml(brief: Brief, theme: Theme): string {
  * tested), but without the compositor and the screenshot's readback, which cost about as much as
  * everything else together (a cover went from ~270 to ~130 ms of CPU). An SVG drawn as an image
  * runs no script and fetches nothing, so the theme's cover can use only what it carries inline
- * (its fonts go in as data: URLs); its web fonts are decoded before the image is (tested with a
- * fresh browser). Nothing needs the front tab: covers draw in the background while pages print.
+ * (its fonts go in as data: URLs), and it does not wait for its web fonts: they are loaded in the
+ * cover page first (below; a test draws a Cyrillic cover first thing in a fresh browser). Nothing
+ * needs the front tab: covers draw in the background while pages print.
  */
 async function openCoverPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
