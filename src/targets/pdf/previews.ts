@@ -26,6 +26,9 @@ function pdfiumFile(name: string): string {
   return path.join(path.dirname(require.resolve('@hyzyla/pdfium/pdfium.wasm')), name);
 }
 
+// The page draws with PDFium's own calls (the wrapper's render() asks for LCD text, which fringes
+// glyphs with colour), through the wrapper's module and page handle: internals, hence the exact
+// version pinned in package.json.
 const shell = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews</title></head><body>
 <script type="module">
 import { PDFiumLibrary } from './pdfium.mjs';
@@ -58,6 +61,7 @@ window.renderPreviews = async (width, base64) => {
       } finally {
         pdfium._FPDFBitmap_Destroy(bitmap);
         pdfium.wasmExports.free(ptr);
+        pdfium._FPDF_ClosePage(page.pageIdx);
       }
     }
   } finally {
