@@ -1,6 +1,6 @@
 /** The command line's contract: usage, exit codes, and no stack trace for the user's mistakes. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,12 +37,24 @@ describe('briefpress CLI', () => {
     const made = [...bundles()].filter((d) => !before.has(d));
     expect(made).toHaveLength(1);
     expect(existsSync(path.join(cache, made[0]!, 'main.js'))).toBe(true);
+    // A bundle's folder is dated by its last use: one used two days ago, and now, is not old.
+    const firstDir = path.join(cache, made[0]!);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(firstDir, twoDaysAgo, twoDaysAgo);
     expect(run().status).toBe(0);
     expect(bundles().size, 'unchanged sources: the same bundle').toBe(before.size + 1);
-    // A changed source file gives a new bundle.
-    writeFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), readFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), 'utf8') + '\n// changed\n');
+    expect(statSync(firstDir).mtimeMs).toBeGreaterThan(Date.now() - 600_000);
+    // A changed source file gives a new bundle; the other, used a moment ago, stays.
+    const change = (mark: string) => writeFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), readFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), 'utf8') + `\n// ${mark}\n`);
+    change('changed');
     expect(run().status).toBe(0);
     expect(bundles().size).toBe(before.size + 2);
+    expect(existsSync(firstDir)).toBe(true);
+    // Unused for two days, it goes when the next bundle is made.
+    utimesSync(firstDir, twoDaysAgo, twoDaysAgo);
+    change('changed again');
+    expect(run().status).toBe(0);
+    expect(existsSync(firstDir)).toBe(false);
     const fromSource = run({ BRIEFPRESS_NO_BUNDLE: '1' });
     expect(fromSource.status).toBe(0);
     expect(fromSource.stdout).toBe(first.stdout);

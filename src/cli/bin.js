@@ -7,7 +7,7 @@
 // Puppeteer, esbuild and tsx, which find files of their own at run time. If the bundle cannot be made (no
 // esbuild, a read-only node_modules), the sources run through tsx as before.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -36,7 +36,16 @@ async function bundled() {
   const cache = path.join(root, 'node_modules', '.cache', 'briefpress');
   const dir = path.join(cache, fingerprint());
   const entry = path.join(dir, 'main.js');
-  if (existsSync(entry)) return entry;
+  if (existsSync(entry)) {
+    // Its folder's time is its last use: folders unused for a day are removed (below).
+    try {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      // a read-only node_modules: the bundle still runs
+    }
+    return entry;
+  }
   try {
     const { build } = await import('esbuild');
     const tmp = `${dir}.${process.pid}.tmp`;
@@ -58,7 +67,8 @@ async function bundled() {
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another process made it first
     }
-    // Bundles of other sources made over a day ago go (a running CLI may still use a newer one).
+    // Bundles of other sources not used for a day go (only a CLI running for over a day from a
+    // bundle nothing else started since could miss a lazy chunk).
     for (const old of readdirSync(cache)) {
       const p = path.join(cache, old);
       if (p !== dir && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
