@@ -8,6 +8,7 @@ import { launchPool, type BrowserPool } from '../src/browser/pool.js';
 import { coverHtml, renderCover } from '../src/targets/cover.js';
 import { epubFixtures, sampleManuscript } from './helpers/epub.js';
 import { readManuscript, type Manuscript } from './helpers/pdf.js';
+import type { Theme } from '../src/theme/theme.js';
 import { decodePng, differingShare } from './helpers/png.js';
 
 let pool: BrowserPool;
@@ -54,5 +55,18 @@ describe('the cover', () => {
     const a = decodePng((await renderCover(brief, sample.theme, pool)).data);
     const b = decodePng((await renderCover({ ...brief, title: 'Another \u0001title\u0008 entirely' }, sample.theme, pool)).data);
     expect(differingShare(a, b)).toBeGreaterThan(0.005);
+  });
+
+  it('drops attributes XML cannot name, and says which file to fix when a cover cannot be drawn', async () => {
+    const brief = sample.briefs[0]!;
+    const withCover = (edit: (html: string) => string): Theme => ({ ...sample.theme, read: (f) => (f === 'cover.html' ? edit(sample.theme.read(f)) : sample.theme.read(f)) });
+    const plain = decodePng((await renderCover(brief, sample.theme, pool)).data);
+    const vue = decodePng((await renderCover(brief, withCover((h) => h.replace('<footer class="foot"', '<footer @click="go" :class="x" class="foot"')), pool)).data);
+    expect(differingShare(plain, vue)).toBe(0);
+    await expect(renderCover(brief, withCover((h) => h.replace('<footer class="foot">', '<footer class="foot"><i@x>oops</i@x>')), pool)).rejects.toThrow(
+      /The theme's cover \(.*templates\/csis\/cover\.html\) cannot be drawn as an image/,
+    );
+    // The cover page is still usable afterwards.
+    expect(differingShare(plain, decodePng((await renderCover(brief, sample.theme, pool)).data))).toBe(0);
   });
 });

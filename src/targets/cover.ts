@@ -14,6 +14,8 @@ import { labelsFor } from './epub/labels.js';
 import { formatDate } from './html.js';
 import type { BuildContext } from './types.js';
 import { traced } from '../util/trace.js';
+import { EnvironmentError } from '../util/diagnostics.js';
+import { displayPath } from '../util/paths.js';
 
 export interface CoverImage {
   data: Buffer;
@@ -100,7 +102,7 @@ async function openCoverPage(browser: Browser): Promise<Page> {
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
   const html = coverHtml(brief, theme);
   const covers = pool.lender('cover', openCoverPage, (page) => page.close(), 1);
-  const png = await covers.use((page) =>
+  const drawn = covers.use((page) =>
     page.evaluate(
       async (html, width, height, scale) => {
         const doc = new DOMParser().parseFromString(html, 'text/html');
@@ -118,7 +120,11 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
         const faces: Promise<FontFace>[] = [];
         document.fonts.forEach((face) => faces.push(face.load()));
         await Promise.all(faces);
-        // XML cannot hold C0 control characters; XMLSerializer writes them as they are.
+        // XML cannot hold an attribute named like `@click` or `:x` (HTML can), nor C0 control
+        // characters; XMLSerializer writes both as they are. Such attributes draw nothing: dropped.
+        for (const el of Array.from(doc.querySelectorAll('*'))) {
+          for (const attr of Array.from(el.attributes)) if (!/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/.test(attr.name)) el.removeAttribute(attr.name);
+        }
         const xhtml = new XMLSerializer().serializeToString(doc.documentElement).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
         const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><foreignObject x="0" y="0" width="${width}" height="${height}">${xhtml}</foreignObject></svg>`;
         const image = new Image();
@@ -148,5 +154,15 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
       scale,
     ),
   );
+  let png: string;
+  try {
+    png = await drawn;
+  } catch (e) {
+    if (!/cannot be decoded/.test(String(e))) throw e;
+    throw new EnvironmentError(
+      `The theme's cover (${displayPath(theme.path('cover.html'))}) cannot be drawn as an image`,
+      'It is drawn as XHTML inside an SVG image: keep it plain HTML (elements with plain names, no script, everything inline; see templates/README.md, "The cover").',
+    );
+  }
   return { data: Buffer.from(png, 'base64'), mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
 }
