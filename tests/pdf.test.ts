@@ -12,7 +12,7 @@ import type { Brief } from '../src/model/brief.js';
 import { buildPdfs, catalogLang, fixtures, outline, pdffonts, pdfinfo, pdftext, qpdfCheck, sample, searchable } from './helpers/pdf.js';
 import { toString } from 'hast-util-to-string';
 import { observePrints } from '../src/targets/pdf.js';
-import { decodePng, type Pixels } from './helpers/png.js';
+import { blockMeans, decodePng } from './helpers/png.js';
 
 /** Page n of a PDF drawn by poppler at 340 x 440, as PNG bytes. */
 function poppler(pdf: string, n: number): Buffer {
@@ -21,18 +21,6 @@ function poppler(pdf: string, n: number): Buffer {
   return readFileSync(`${root}.png`);
 }
 
-/** Mean brightness of each 20 x 20 block of an image, row by row. */
-function blockMeans(img: Pixels, size = 20): number[] {
-  const means: number[] = [];
-  for (let by = 0; by + size <= img.height; by += size) {
-    for (let bx = 0; bx + size <= img.width; bx += size) {
-      let sum = 0;
-      for (let y = by; y < by + size; y++) for (let x = bx; x < bx + size; x++) for (let k = 0; k < 3; k++) sum += img.data[(y * img.width + x) * img.channels + Math.min(k, img.channels - 1)]!;
-      means.push(sum / (size * size * 3));
-    }
-  }
-  return means;
-}
 
 let tmp: string;
 let pool: BrowserPool;

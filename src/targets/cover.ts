@@ -7,6 +7,7 @@
 import { readCached } from '../util/files.js';
 import type { Browser, Page } from 'puppeteer-core';
 import type { BrowserPool } from '../browser/pool.js';
+import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
@@ -87,7 +88,7 @@ export function coverHtml(brief: Brief, theme: Theme): string {
 async function openCoverPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
   // JavaScript stays on: the page holds no document but about:blank, so the only script is ours
-  // (with it off, the canvas' and FileReader's callbacks never come). The theme's HTML never runs:
+  // (with it off, canvasPng's callbacks never come). The theme's HTML never runs:
   // DOMParser and SVG images run no script.
   await page.setRequestInterception(true);
   page.on('request', (req) => {
@@ -95,6 +96,7 @@ async function openCoverPage(browser: Browser): Promise<Page> {
     if (url.startsWith('data:') || url === 'about:blank') void req.continue().catch(() => {});
     else void req.abort('blockedbyclient').catch(() => {});
   });
+  await page.evaluate(canvasPngScript);
   return page;
 }
 
@@ -138,15 +140,7 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
         ctx.fillRect(0, 0, canvas.width, canvas.height);
         // An SVG image is vector: drawn at twice its size, it is painted at twice the resolution.
         ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
-        const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-        if (!blob) throw new Error('the canvas gave no PNG');
-        const url = await new Promise<string>((resolve, reject) => {
-          const reader = new FileReader();
-          reader.onload = () => resolve(String(reader.result));
-          reader.onerror = () => reject(reader.error);
-          reader.readAsDataURL(blob);
-        });
-        return url.slice(url.indexOf(',') + 1);
+        return (window as unknown as CanvasPngWindow).canvasPng(canvas);
       },
       html,
       cssWidth,

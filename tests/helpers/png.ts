@@ -79,3 +79,16 @@ export function differingShare(a: Pixels, b: Pixels, tolerance = 32): number {
   }
   return differing / n;
 }
+
+/** Mean brightness of each 20 x 20 block of an image, row by row. */
+export function blockMeans(img: Pixels, size = 20): number[] {
+  const means: number[] = [];
+  for (let by = 0; by + size <= img.height; by += size) {
+    for (let bx = 0; bx + size <= img.width; bx += size) {
+      let sum = 0;
+      for (let y = by; y < by + size; y++) for (let x = bx; x < bx + size; x++) for (let k = 0; k < 3; k++) sum += img.data[(y * img.width + x) * img.channels + Math.min(k, img.channels - 1)]!;
+      means.push(sum / (size * size * 3));
+    }
+  }
+  return means;
+}

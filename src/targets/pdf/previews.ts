@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { BrowserPool } from '../../browser/pool.js';
+import { canvasPngScript } from '../../browser/canvas-png.js';
 import { printOrigin } from './print.js';
 import { traced } from '../../util/trace.js';
 
@@ -30,6 +31,7 @@ function pdfiumFile(name: string): string {
 // glyphs with colour), through the wrapper's module and page handle: internals, hence the exact
 // version pinned in package.json.
 const shell = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews</title></head><body>
+<script>${canvasPngScript}</script>
 <script type="module">
 import { PDFiumLibrary } from './pdfium.mjs';
 const library = await PDFiumLibrary.init({ wasmUrl: './pdfium.wasm' });
@@ -39,7 +41,7 @@ window.renderPreviews = async (width, base64) => {
   // Decoded by the browser, not by a loop over atob's characters.
   const data = new Uint8Array(await (await fetch('data:application/pdf;base64,' + base64)).arrayBuffer());
   const doc = await library.loadDocument(data);
-  const blobs = [];
+  const pngs = [];
   try {
     for (const page of doc.pages()) {
       const size = page.getOriginalSize();
@@ -55,9 +57,8 @@ window.renderPreviews = async (width, base64) => {
         canvas.width = w;
         canvas.height = h;
         const pixels = new Uint8ClampedArray(pdfium.HEAPU8.buffer, ptr, w * h * 4);
-        // Opaque, so the PNG is RGB (toBlob keeps that; toDataURL would write RGBA).
         canvas.getContext('2d', { alpha: false }).putImageData(new ImageData(new Uint8ClampedArray(pixels), w, h), 0, 0);
-        blobs.push(new Promise((resolve) => canvas.toBlob(resolve, 'image/png')));
+        pngs.push(window.canvasPng(canvas));
       } finally {
         pdfium._FPDFBitmap_Destroy(bitmap);
         pdfium.wasmExports.free(ptr);
@@ -67,18 +68,7 @@ window.renderPreviews = async (width, base64) => {
   } finally {
     doc.destroy();
   }
-  const out = [];
-  for (const blob of await Promise.all(blobs)) {
-    if (!blob) throw new Error('the canvas gave no PNG');
-    const url = await new Promise((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result));
-      reader.onerror = () => reject(reader.error);
-      reader.readAsDataURL(blob);
-    });
-    out.push(url.slice(url.indexOf(',') + 1));
-  }
-  return out;
+  return Promise.all(pngs);
 };
 document.title = 'ready';
 </script></body></html>`;
