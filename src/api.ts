@@ -106,7 +106,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const seriesDirs = wholeSeries ? loc.briefDirs : findManuscript(loc.root).briefDirs;
   const cache = new BuildCache(outDir);
   const useCache = options.cache ?? true;
-  const scanned = seriesDirs.map((d) => scanBrief(d, (slug, hash) => cache.head(slug, hash)));
+  const scanned = seriesDirs.map((d) => scanBrief(d, src.roots, (slug, hash) => cache.head(slug, hash)));
   for (const s of scanned) cache.knowHash(s.file, s.hash);
   const plan = planSeries(scanned);
   const titles = new Map(scanned.filter((s) => s.head).map((s) => [s.slug, s.head!.title]));
@@ -180,7 +180,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     options.onEvent?.({ type: 'brief-start', slug });
     // The Markdown pipeline loads only when a brief is rebuilt.
     const { readBrief } = await import('./manuscript/brief.js');
-    const read = await traced('read', () => readBrief(src, s.dir), slug);
+    const read = await traced('read', () => readBrief(src, s.dir, s), slug);
     if (!read.value) return failed(read.diagnostics);
     const brief = read.value;
     if (number !== undefined) brief.number = number;

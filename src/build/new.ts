@@ -51,7 +51,7 @@ export function newBrief(options: NewBriefOptions): NewBriefResult {
   const date = options.date ?? today();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) err('frontmatter-schema', `The date \`${date}\` is not YYYY-MM-DD`, 'Give a date such as 2015-05-12.');
 
-  const briefs = findManuscript(input).briefDirs.map((d) => scanBrief(d));
+  const briefs = findManuscript(input).briefDirs.map((d) => scanBrief(d, src.roots));
   const plan = planSeries(briefs);
   const number = Math.max(0, ...plan.numbers.values(), ...briefs.map((b) => b.head?.number ?? 0)) + 1;
 

@@ -4,10 +4,10 @@
  * read (src/manuscript/brief.ts) happens only for briefs that must be rebuilt; a brief whose front
  * matter does not parse here is simply left out of the numbering, and its full read reports why.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { sha256 } from '../util/hash.js';
+import { decodeText, readSource, type SourceFile } from '../manuscript/source.js';
+import type { Diagnostic } from '../util/diagnostics.js';
 
 export interface BriefHead {
   title: string;
@@ -24,19 +24,27 @@ export interface ScannedBrief {
   dir: string;
   /** Absolute path of brief.md. */
   file: string;
-  /** sha256 of brief.md. */
+  /** sha256 of brief.md ('' when it could not be read). */
   hash: string;
+  /** brief.md as read (once: the full read parses these same bytes); undefined when it could not be read. */
+  source?: SourceFile;
+  /** brief.md's text (decoded from `source`). */
+  text: string;
+  /** Why brief.md could not be read, and warnings about its text (encoding). */
+  diagnostics: Diagnostic[];
   /** Undefined when the front matter is missing or does not parse (the full read will say why). */
   head?: BriefHead;
 }
 
 /** Scan one brief folder; `known` returns a head remembered for the same brief.md hash (skips YAML). */
-export function scanBrief(dir: string, known?: (slug: string, hash: string) => BriefHead | undefined): ScannedBrief {
+export function scanBrief(dir: string, roots: string[], known?: (slug: string, hash: string) => BriefHead | undefined): ScannedBrief {
   const file = path.join(dir, 'brief.md');
   const slug = path.basename(dir);
-  const text = readFileSync(file, 'utf8');
-  const hash = sha256(text);
-  return { slug, dir, file, hash, head: known?.(slug, hash) ?? readHead(text) };
+  const read = readSource(file, roots, 'brief.md');
+  if (!read.ok) return { slug, dir, file, hash: '', text: '', diagnostics: [read.diagnostic] };
+  const { text, diagnostics } = decodeText(read.file);
+  const hash = read.file.hash;
+  return { slug, dir, file, hash, source: read.file, text, diagnostics, head: known?.(slug, hash) ?? readHead(text) };
 }
 
 const fmRe = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;

@@ -4,7 +4,8 @@
  * the real validators (epubcheck for the EPUB; poppler and qpdf for the PDF). A validator that is not
  * installed is reported (info) and skipped, never a crash.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
@@ -46,12 +47,14 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       const slug = path.basename(dir);
       briefs.push(slug);
       options.onProgress?.(`manuscript: ${slug}`);
-      const read = await readBrief(series.value, dir);
+      const scanned = scanBrief(dir, series.value.roots);
+      const read = await readBrief(series.value, dir, scanned);
       diagnostics.push(...read.diagnostics);
-      const file = path.join(dir, 'brief.md');
-      const text = readFileSync(file, 'utf8');
-      const split = splitFrontMatter(text);
-      diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
+      if (scanned.source) {
+        const { text, file } = scanned;
+        const split = splitFrontMatter(text);
+        diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
+      }
       if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress)));
     }
   }

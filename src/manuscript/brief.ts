@@ -2,7 +2,6 @@
  * Read one brief folder into the Brief model: front matter (validated), body, authors' bios,
  * boilerplate with placeholders filled. Nothing is written; problems come back as Diagnostics.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
 import { toString } from 'hast-util-to-string';
@@ -18,12 +17,15 @@ import { uuidV5 } from '../util/hash.js';
 import { displayPath } from '../util/paths.js';
 import { fillPlaceholders } from './placeholders.js';
 import type { Loaded, SeriesSource } from './series.js';
+import { scanBrief, type ScannedBrief } from '../build/scan.js';
 
-export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<Brief>> {
+/** Read a brief; `scanned` is brief.md as the build already read it (the same bytes: read once). */
+export async function readBrief(src: SeriesSource, dir: string, scanned: ScannedBrief = scanBrief(dir, src.roots)): Promise<Loaded<Brief>> {
   const file = path.join(dir, 'brief.md');
   const shown = displayPath(file);
   const slug = path.basename(dir);
-  const text = readFileSync(file, 'utf8');
+  if (!scanned.source) return { diagnostics: scanned.diagnostics };
+  const text = scanned.text;
   const vfile = new VFile({ path: file, value: text });
   const mdast = parseMarkdown(vfile);
   const fmNode = mdast.children[0]?.type === 'yaml' ? mdast.children[0] : undefined;
@@ -51,7 +53,7 @@ export async function readBrief(src: SeriesSource, dir: string): Promise<Loaded<
   const fm = v.value;
   mdast.children.shift();
   const { series } = src;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...scanned.diagnostics];
   const fmLine = fmNode.position!.start.line;
 
   const common = { briefDir: dir, root: series.root, rawHtml: series.rawHtml };

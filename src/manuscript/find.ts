@@ -2,11 +2,12 @@
  * Locate a manuscript: the series folder and its brief folders. A path to one brief folder (or its
  * brief.md) selects that brief in the series above it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { slugRe } from '../config/schema.js';
 import type { Diagnostic } from '../util/diagnostics.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, isInside } from '../util/paths.js';
+import { realRoots } from './source.js';
 
 export interface ManuscriptLocation {
   /** The series folder (holds series.yaml). */
@@ -36,10 +37,34 @@ export function findManuscript(input: string): ManuscriptLocation {
   const briefsDir = path.join(target, 'briefs');
   const briefDirs: string[] = [];
   if (existsSync(briefsDir)) {
+    const root = realRoots([target]);
     for (const name of readdirSync(briefsDir).sort()) {
       const dir = path.join(briefsDir, name);
-      if (!statSync(dir).isDirectory() || name.startsWith('.')) continue;
-      if (!existsSync(path.join(dir, 'brief.md'))) continue;
+      if (name.startsWith('.')) continue;
+      // A brief folder must be a folder inside the manuscript: a dangling or outward symlink is an error.
+      let real: string;
+      try {
+        real = realpathSync(dir);
+      } catch {
+        if (lstatSync(dir).isSymbolicLink()) {
+          diagnostics.push({ file: displayPath(dir), line: 0, column: 0, severity: 'error', message: `\`briefs/${name}\` is a symlink to nothing`, ruleId: 'input-unreadable', hint: 'Remove the link, or restore what it points to.' });
+        }
+        continue;
+      }
+      if (!root.some((r) => isInside(real, r))) {
+        diagnostics.push({
+          file: displayPath(dir),
+          line: 0,
+          column: 0,
+          severity: 'error',
+          message: `The brief folder \`${name}\` leads outside the manuscript (to ${real})`,
+          ruleId: 'input-outside',
+          hint: 'Move the brief folder into briefs/ instead of linking to it.',
+        });
+        continue;
+      }
+      if (!statSync(real).isDirectory()) continue;
+      if (!existsSync(path.join(dir, 'brief.md')) && !isLink(path.join(dir, 'brief.md'))) continue;
       if (!slugRe.test(name)) {
         diagnostics.push({
           file: displayPath(dir),
@@ -67,4 +92,13 @@ export function findManuscript(input: string): ManuscriptLocation {
     });
   }
   return { root: target, briefDirs, diagnostics };
+}
+
+/** A symlink, dangling or not (existsSync follows links and says false for a dangling one). */
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * Read the series-level files of a manuscript folder: series.yaml, authors/, boilerplate/.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { authorSchema, seriesSchema, type AuthorConfig } from '../config/schema.js';
 import { validateYaml } from '../config/validate.js';
@@ -9,6 +9,7 @@ import type { Series } from '../model/brief.js';
 import { splitFrontMatter } from './frontmatter.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
+import { decodeText, readSource, realRoots, type SourceFile } from './source.js';
 
 export interface AuthorSource {
   id: string;
@@ -29,6 +30,10 @@ export interface SeriesSource {
   copyright: { text: string; file: string };
   /** The series-level files every brief reads (series.yaml, boilerplate); author files are in `authors`. */
   sources: string[];
+  /** Real path of the manuscript folder: every manuscript file must resolve inside it (src/manuscript/source.ts). */
+  roots: string[];
+  /** Every file read, as read (bytes hashed once): series.yaml, author files, boilerplate. */
+  files: Map<string, SourceFile>;
 }
 
 export type Loaded<T> = { value?: T; diagnostics: Diagnostic[] };
@@ -51,9 +56,23 @@ export function readSeries(root: string): Loaded<SeriesSource> {
       ],
     };
   }
-  const text = readFileSync(file, 'utf8');
+  const roots = realRoots([root]);
+  const files = new Map<string, SourceFile>();
+  const readText = (f: string, what: string): string | undefined => {
+    const r = readSource(f, roots, what);
+    if (!r.ok) {
+      diagnostics.push(r.diagnostic);
+      return undefined;
+    }
+    files.set(f, r.file);
+    const d = decodeText(r.file);
+    diagnostics.push(...d.diagnostics);
+    return d.text;
+  };
+  const text = readText(file, 'series.yaml');
+  if (text === undefined) return { diagnostics };
   const v = validateYaml({ file: displayPath(file), text, offset: 0, yaml: text }, seriesSchema, 'series-schema');
-  if (!v.ok) return { diagnostics: v.diagnostics };
+  if (!v.ok) return { diagnostics: [...diagnostics, ...v.diagnostics] };
   const c = v.value;
   const series: Series = {
     name: c.name,
@@ -75,7 +94,8 @@ export function readSeries(root: string): Loaded<SeriesSource> {
     for (const name of readdirSync(authorsDir).sort()) {
       if (!name.endsWith('.md')) continue;
       const afile = path.join(authorsDir, name);
-      const atext = readFileSync(afile, 'utf8');
+      const atext = readText(afile, 'author file');
+      if (atext === undefined) continue;
       const split = splitFrontMatter(atext);
       if (!split) {
         diagnostics.push({
@@ -111,11 +131,13 @@ export function readSeries(root: string): Loaded<SeriesSource> {
       });
       return { text: '', file: bfile };
     }
+    const btext = readText(bfile, `series ${name}`);
+    if (btext === undefined) return { text: '', file: bfile };
     sources.push(bfile);
-    return { text: readFileSync(bfile, 'utf8'), file: bfile };
+    return { text: btext, file: bfile };
   };
   const disclaimer = boiler('disclaimer');
   const copyright = boiler('copyright');
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { value: { series, authors, disclaimer, copyright, sources }, diagnostics };
+  return { value: { series, authors, disclaimer, copyright, sources, roots, files }, diagnostics };
 }

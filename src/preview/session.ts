@@ -10,6 +10,7 @@ import path from 'node:path';
 import { build } from '../api.js';
 import type { BrowserPool } from '../browser/pool.js';
 import { scanBrief } from '../build/scan.js';
+import { realRoots } from '../manuscript/source.js';
 import { parse as parseYaml } from 'yaml';
 import { findManuscript } from '../manuscript/find.js';
 import { BriefpressError, EnvironmentError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
@@ -78,7 +79,7 @@ export class PreviewSession {
     const next: BriefStatus[] = [];
     this.dirs.clear();
     for (const dir of loc.briefDirs) {
-      const s = scanBrief(dir);
+      const s = scanBrief(dir, realRoots([this.opts.root]));
       this.dirs.set(s.slug, dir);
       const prev = old.get(s.slug);
       next.push(prev ? { ...prev, title: s.head?.title ?? prev.title } : { slug: s.slug, title: s.head?.title ?? s.slug, state: 'waiting', versions: { pdf: 0, html: 0, epub: 0 }, built: false, files: {}, diagnostics: [] });
@@ -94,7 +95,7 @@ export class PreviewSession {
     const st = this.status(slug);
     if (!dir || !st) return;
     try {
-      st.title = scanBrief(dir).head?.title ?? st.title;
+      st.title = scanBrief(dir, realRoots([this.opts.root])).head?.title ?? st.title;
     } catch {
       // brief.md removed: the folder event that follows rescans the list
     }

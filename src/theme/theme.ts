@@ -3,13 +3,14 @@
  * series' own `theme/<name>/` first, then briefpress' `templates/<name>/`; a file in the series'
  * copy wins over the stock one (STYLE.md 4).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { EnvironmentError } from '../util/diagnostics.js';
+import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
+import { readSource, realRoots } from '../manuscript/source.js';
 
 /**
  * briefpress' own folder (templates/, src/, package.json): the nearest folder above this module
@@ -74,10 +75,24 @@ export function loadTheme(name: string, seriesRoot: string): Theme {
   if (dirs.length === 0) {
     throw new EnvironmentError(`Theme \`${name}\` not found`, `Create ${path.join(seriesRoot, 'theme', name)}/ or use a theme in ${path.join(packageRoot, 'templates')}.`);
   }
-  const find = (file: string) => dirs.map((d) => path.join(d, file)).find((p) => existsSync(p));
+  const realDirs = realRoots(dirs);
+  // A theme file may be a symlink only to a file inside the theme's folders (src/manuscript/source.ts).
+  const find = (file: string) => {
+    const p = dirs.map((d) => path.join(d, file)).find((f) => existsSync(f) || isLink(f));
+    if (p) {
+      const r = readSource(p, realDirs, `theme file ${file}`);
+      if (!r.ok) throw new BriefpressError([r.diagnostic]);
+    }
+    return p;
+  };
+  const readText = (p: string, file: string) => {
+    const r = readSource(p, realDirs, `theme file ${file}`);
+    if (!r.ok) throw new BriefpressError([r.diagnostic]);
+    return r.file.bytes.toString('utf8');
+  };
   const cfgPath = find('theme.yaml');
   if (!cfgPath) throw new EnvironmentError(`Theme \`${name}\` has no theme.yaml`, 'Copy templates/csis/theme.yaml and adapt it.');
-  const cfg = themeSchema.parse(parseYaml(readFileSync(cfgPath, 'utf8')));
+  const cfg = themeSchema.parse(parseYaml(readText(cfgPath, 'theme.yaml')));
   const fonts = resolveFonts(cfg.fonts, cfg.subsets);
   return {
     name,
@@ -89,11 +104,11 @@ export function loadTheme(name: string, seriesRoot: string): Theme {
       return p;
     },
     read(file) {
-      return readFileSync(this.path(file), 'utf8');
+      return readText(this.path(file), file);
     },
     maybeRead(file) {
       const p = find(file);
-      return p ? readFileSync(p, 'utf8') : undefined;
+      return p ? readText(p, file) : undefined;
     },
   };
 }
@@ -161,4 +176,12 @@ export function fontFaceCss(fonts: FontAsset[], prefix = ''): string {
         `  src: url(${prefix}${f.href}) format('woff2');\n  unicode-range: ${f.unicodeRange};\n}\n`,
     )
     .join('\n');
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
