@@ -94,16 +94,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!targetNames.includes(f)) throw new EnvironmentError(`Unknown format \`${f}\``, `Use one or more of ${targetNames.join(', ')}.`);
   }
   const input = options.input ?? 'manuscript';
+  // Only what every brief needs stops the series (no manuscript, no brief, series.yaml, the theme);
+  // a bad folder in briefs/, author or boilerplate file fails the briefs it touches (README "Errors").
   const loc = findManuscript(input);
-  if (hasErrors(loc.diagnostics)) throw new BriefpressError(loc.diagnostics);
+  if (hasErrors(loc.diagnostics) && loc.briefDirs.length === 0) throw new BriefpressError(loc.diagnostics);
   const seriesRead = readSeries(loc.root);
   if (!seriesRead.value) throw new BriefpressError(seriesRead.diagnostics);
   const src = seriesRead.value;
-  const theme = loadTheme(src.series.theme, loc.root);
+  const theme = loadTheme(src.series.theme, loc.root, src.themeAt);
 
   // The whole series is scanned even for one brief: its number and neighbours depend on the others.
   const wholeSeries = path.resolve(input) === path.resolve(loc.root);
-  const seriesDirs = wholeSeries ? loc.briefDirs : findManuscript(loc.root).briefDirs;
+  const seriesLoc = wholeSeries ? loc : findManuscript(loc.root);
+  const seriesDirs = seriesLoc.briefDirs;
   const cache = new BuildCache(outDir);
   const useCache = options.cache ?? true;
   const scanned = seriesDirs.map((d) => scanBrief(d, src.roots, (slug, hash) => cache.head(slug, hash)));
@@ -167,6 +170,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       options.onEvent?.({ type: 'brief-failed', slug, diagnostics });
       return { slug, ok: false, cached: false, number, files: [], diagnostics, ms: performance.now() - started };
     };
+    const folderFaults = seriesLoc.faults.get(s.dir) ?? loc.faults.get(s.dir);
+    if (folderFaults) return failed(folderFaults);
     const planErrors = plan.errors.get(slug);
     if (planErrors) return failed(planErrors);
     const context = contextOf(s);
@@ -182,6 +187,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const { readBrief } = await import('./manuscript/brief.js');
     const read = await traced('read', () => readBrief(src, s.dir, s), slug);
     if (!read.value) return failed(read.diagnostics);
+    if (fatal) return { slug, ok: false, cached: false, number, files: [], diagnostics: [], ms: 0 };
     const brief = read.value;
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
@@ -239,11 +245,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     if (pool) await (await pool.catch(() => undefined))?.close();
   }
+  // Series-level messages: folders in briefs/ that are not briefs, warnings about series files and,
+  // for the whole series, broken author or boilerplate files that no brief reported (none uses them).
+  const reported = new Set(results.flatMap((r) => r.diagnostics));
+  const unused = wholeSeries ? [...src.faults.values()].flat().filter((d) => !reported.has(d)) : [];
+  const diagnostics = [...loc.diagnostics, ...seriesRead.diagnostics, ...unused];
   return {
-    ok: results.every((r) => r.ok) && !hasErrors(seriesRead.diagnostics),
+    ok: results.every((r) => r.ok) && !hasErrors(diagnostics),
     briefs: results,
     seriesFiles,
-    diagnostics: seriesRead.diagnostics,
+    diagnostics,
     ms: performance.now() - t0,
   };
 }

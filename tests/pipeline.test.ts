@@ -49,6 +49,14 @@ describe('rehype-questions', () => {
     expect(html).toBe('<h2>Background</h2>\n<p>Text.</p>');
   });
 
+  it('warns (no-questions) about a Q&A brief without a question, at its first line; not in article format', async () => {
+    const { messages, html } = await run('\n\nJust an essay.\n\n- a list\n\nMore.\n');
+    expect(messages).toEqual([expect.objectContaining({ line: 3, column: 1, severity: 'warning', ruleId: 'no-questions' })]);
+    expect(html).toContain('<p>Just an essay.</p>');
+    expect((await run('Just an essay.\n', { qa: false })).messages).toEqual([]);
+    expect((await run('## One?\n\nYes.\n')).messages).toEqual([]);
+  });
+
   it('numberQuestions returns nothing for a tree without h2', () => {
     expect(numberQuestions({ type: 'root', children: [] })).toEqual([]);
   });
@@ -77,7 +85,7 @@ describe('rehype-images', () => {
   });
 
   it('rejects images without alt text, missing files and remote or absolute sources', async () => {
-    const { messages } = await run('![](dot.png)\n\n![x](nope.png)\n\n![y](http://example.com/a.png)\n\n![z](/etc/hostname)\n');
+    const { messages } = await run('![](dot.png)\n\n![x](nope.png)\n\n![y](http://example.com/a.png)\n\n![z](/etc/hostname)\n', { qa: false });
     expect(messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual([
       '1:1 image-alt',
       '3:1 image-missing',
@@ -89,7 +97,7 @@ describe('rehype-images', () => {
 
 describe('links and raw HTML', () => {
   it('drops javascript: links with an error, keeps http and mailto', async () => {
-    const { html, messages } = await run('[a](https://x.org) [b](mailto:a@b.org) [c](javascript:alert(1))\n');
+    const { html, messages } = await run('[a](https://x.org) [b](mailto:a@b.org) [c](javascript:alert(1))\n', { qa: false });
     expect(html).toContain('href="https://x.org"');
     expect(html).toContain('href="mailto:a@b.org"');
     expect(html).not.toContain('javascript');
@@ -98,7 +106,7 @@ describe('links and raw HTML', () => {
   });
 
   it('warns about raw HTML when the series does not allow it, and drops it', async () => {
-    const { html, messages } = await run('Text <b>bold</b>\n\n<script>alert(1)</script>\n');
+    const { html, messages } = await run('Text <b>bold</b>\n\n<script>alert(1)</script>\n', { qa: false });
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<b>');
     expect(messages.every((m) => m.ruleId === 'raw-html' && m.severity === 'warning')).toBe(true);

@@ -2,12 +2,14 @@
  * `briefpress new`: scaffold `briefs/<slug>/brief.md` in a series, front matter filled in (next number,
  * today's date, an author) and the theme's sample body (templates/<theme>/new-brief.md).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { slugRe } from '../config/schema.js';
+import { yamlLimits } from '../config/validate.js';
 import { findManuscript } from '../manuscript/find.js';
 import { readSeries } from '../manuscript/series.js';
+import { readSource } from '../manuscript/source.js';
 import { renderTemplate } from '../theme/template.js';
 import { loadTheme } from '../theme/theme.js';
 import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
@@ -59,7 +61,7 @@ export function newBrief(options: NewBriefOptions): NewBriefResult {
   let author = options.author;
   if (author === undefined) {
     const latest = plan.order[plan.order.length - 1];
-    author = latest ? firstAuthor(path.join(input, 'briefs', latest, 'brief.md')) : undefined;
+    author = latest ? firstAuthor(path.join(input, 'briefs', latest, 'brief.md'), src.roots) : undefined;
     author ??= known[0];
   }
   if (!author) err('author-missing', 'The series has no author yet', 'Create authors/<id>.md (front matter `name:`, then the bio), then pass --author <id>.', path.join(input, 'authors'));
@@ -79,17 +81,19 @@ export function newBrief(options: NewBriefOptions): NewBriefResult {
     },
     { lineWidth: 0 },
   );
-  const theme = loadTheme(src.series.theme, input);
+  const theme = loadTheme(src.series.theme, input, src.themeAt);
   const text = renderTemplate(theme.read('new-brief.md'), { frontMatter: frontMatter.trimEnd(), series: src.series.name }, 'new-brief.md');
   const file = path.join(dir, 'brief.md');
   writeAtomic(file, text);
   return { file, slug: options.slug, number };
 }
 
-function firstAuthor(file: string): string | undefined {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(file, 'utf8'));
+function firstAuthor(file: string, roots: string[]): string | undefined {
+  const r = readSource(file, roots, 'brief.md');
+  if (!r.ok) return undefined;
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(r.file.bytes.toString('utf8'));
   try {
-    const a = (parseYaml(m?.[1] ?? '') as { authors?: unknown[] } | null)?.authors?.[0];
+    const a = (parseYaml(m?.[1] ?? '', { maxAliasCount: yamlLimits.maxAliasCount }) as { authors?: unknown[] } | null)?.authors?.[0];
     return typeof a === 'string' ? a : a && typeof a === 'object' && 'id' in a ? String((a as { id: unknown }).id) : undefined;
   } catch {
     return undefined;

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { yamlLimits } from '../config/validate.js';
 import { decodeText, readSource, type SourceFile } from '../manuscript/source.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 
@@ -54,7 +55,7 @@ export function readHead(text: string): BriefHead | undefined {
   if (!m) return undefined;
   let data: unknown;
   try {
-    data = parseYaml(m[1]!);
+    data = parseYaml(m[1]!, { maxAliasCount: yamlLimits.maxAliasCount });
   } catch {
     return undefined;
   }

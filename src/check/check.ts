@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
+import { loadTheme } from '../theme/theme.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
-import type { Diagnostic } from '../util/diagnostics.js';
+import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
 import { lintEditorial } from './editorial.js';
 import { epubcheckAvailable, runEpubcheck } from './epubcheck.js';
@@ -42,14 +43,27 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   diagnostics.push(...series.diagnostics);
   const briefs: string[] = [];
   if (series.value) {
+    // Broken author and boilerplate files once each (every brief that uses one reports the same objects).
+    diagnostics.push(...[...series.value.faults.values()].flat());
+    try {
+      loadTheme(series.value.series.theme, loc.root, series.value.themeAt);
+    } catch (e) {
+      if (!(e instanceof BriefpressError)) throw e;
+      diagnostics.push(...e.diagnostics);
+    }
     const { readBrief } = await import('../manuscript/brief.js');
     for (const dir of loc.briefDirs) {
       const slug = path.basename(dir);
       briefs.push(slug);
       options.onProgress?.(`manuscript: ${slug}`);
+      const faults = loc.faults.get(dir);
+      if (faults) {
+        diagnostics.push(...faults);
+        continue;
+      }
       const scanned = scanBrief(dir, series.value.roots);
       const read = await readBrief(series.value, dir, scanned);
-      diagnostics.push(...read.diagnostics);
+      diagnostics.push(...read.diagnostics.filter((d) => !diagnostics.includes(d)));
       if (scanned.source) {
         const { text, file } = scanned;
         const split = splitFrontMatter(text);

@@ -7,7 +7,7 @@ import type { Root as HastRoot } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { VFile } from 'vfile';
 import { frontMatterSchema } from '../config/schema.js';
-import { validateYaml } from '../config/validate.js';
+import { keyPosition, validateYaml, valuePlacer, type Placer } from '../config/validate.js';
 import type { Author, Brief, ImageAsset } from '../model/brief.js';
 import { toDiagnostics } from '../pipeline/messages.js';
 import { checkFragments } from '../pipeline/fragments.js';
@@ -44,28 +44,26 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
       ],
     };
   }
-  const v = validateYaml(
-    { file: shown, text, offset: fmNode.position!.start.offset! + 4, yaml: fmNode.value },
-    frontMatterSchema,
-    'frontmatter-schema',
-  );
-  if (!v.ok) return { diagnostics: v.diagnostics };
+  const yaml = { file: shown, text, offset: fmNode.position!.start.offset! + 4, yaml: fmNode.value };
+  const v = validateYaml(yaml, frontMatterSchema, 'frontmatter-schema');
+  if (!v.ok) return { diagnostics: [...scanned.diagnostics, ...v.diagnostics] };
   const fm = v.value;
   mdast.children.shift();
   const { series } = src;
   const diagnostics: Diagnostic[] = [...scanned.diagnostics];
-  const fmLine = fmNode.position!.start.line;
 
   const common = { briefDir: dir, root: series.root, rawHtml: series.rawHtml };
   const body = await toHast(mdast, vfile, { ...common, qa: series.format === 'qa', kind: 'body', idPrefix: '' });
   diagnostics.push(...toDiagnostics(vfile, shown));
   const images: ImageAsset[] = [...(vfile.data.images ?? [])];
 
-  // A Markdown fragment (bio, boilerplate): parsed with the same plugins, messages at its file.
-  const fragment = async (markdown: string, where: string, lineOffset: number, idPrefix: string, baseDir = dir): Promise<HastRoot> => {
+  // A Markdown fragment (bio, boilerplate): parsed with the same plugins, messages at its file:
+  // lines shifted by `place` (a file's body after its front matter), or placed by `place` (a
+  // front matter value, src/config/validate.ts valuePlacer).
+  const fragment = async (markdown: string, where: string, place: number | Placer | undefined, idPrefix: string, baseDir = dir): Promise<HastRoot> => {
     const f = new VFile({ path: where, value: markdown });
     const tree = await toHast(parseMarkdown(f), f, { ...common, briefDir: baseDir, qa: false, kind: 'fragment', idPrefix });
-    diagnostics.push(...toDiagnostics(f, displayPath(where), lineOffset));
+    diagnostics.push(...placed(toDiagnostics(f, displayPath(where), typeof place === 'number' ? place : 0), place));
     images.push(...(f.data.images ?? []));
     return tree;
   };
@@ -74,10 +72,16 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   for (const [i, ref] of fm.authors.entries()) {
     const r = typeof ref === 'string' ? { id: ref } : ref;
     const a = src.authors.get(r.id);
+    const broken = src.faults.get(path.join(series.root, 'authors', `${r.id}.md`));
+    if (!a && broken) {
+      // The author file is there but cannot be used: its own messages fail this brief.
+      diagnostics.push(...broken);
+      continue;
+    }
     if (!a) {
       diagnostics.push({
         file: shown,
-        ...linePos(text, fmLine, new RegExp(`\\b${r.id}\\b`)),
+        ...keyPosition(yaml, v.doc, typeof ref === 'string' ? ['authors', i] : ['authors', i, 'id']),
         severity: 'error',
         message: `Author \`${r.id}\` has no file authors/${r.id}.md`,
         ruleId: 'author-missing',
@@ -86,7 +90,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
       continue;
     }
     const bio = r.bio
-      ? await fragment(r.bio, file, fmLine, `bio${i}-`)
+      ? await fragment(r.bio, file, valuePlacer(yaml, v.doc, ['authors', i, 'bio']), `bio${i}-`)
       : await fragment(a.bio, a.file, a.bioLineOffset, `bio${i}-`, path.dirname(a.file));
     authors.push({
       id: a.id,
@@ -107,10 +111,16 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   };
   const boiler = async (which: 'disclaimer' | 'copyright'): Promise<HastRoot> => {
     const override = fm[which];
+    const broken = override ? undefined : src.faults.get(path.resolve(src[which].file));
+    if (broken) {
+      diagnostics.push(...broken);
+      return { type: 'root', children: [] };
+    }
     const where = override ? file : src[which].file;
+    const place = override ? valuePlacer(yaml, v.doc, [which]) : 0;
     const filled = fillPlaceholders(override ?? src[which].text, values, displayPath(where));
-    diagnostics.push(...filled.diagnostics);
-    return fragment(filled.text, where, override ? fmLine : 0, `${which}-`);
+    diagnostics.push(...placed(filled.diagnostics, place));
+    return fragment(filled.text, where, place, `${which}-`);
   };
   const disclaimer = await boiler('disclaimer');
   const copyright = await boiler('copyright');
@@ -146,18 +156,14 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   return { value: brief, diagnostics };
 }
 
+/** Diagnostics of a front matter value, moved to their place in brief.md. */
+function placed(ds: Diagnostic[], place: number | Placer | undefined): Diagnostic[] {
+  if (typeof place !== 'function') return ds;
+  return ds.map((d) => (d.line > 0 ? { ...d, ...place(d.line, d.column) } : d));
+}
+
 function dedupe(images: ImageAsset[]): ImageAsset[] {
   const seen = new Map<string, ImageAsset>();
   for (const i of images) if (!seen.has(i.hash)) seen.set(i.hash, i);
   return [...seen.values()];
-}
-
-/** Line and column of the first match of `re` in the front matter (starting at line `from`). */
-function linePos(text: string, from: number, re: RegExp): { line: number; column: number } {
-  const lines = text.split('\n');
-  for (let i = from - 1; i < lines.length; i++) {
-    const m = re.exec(lines[i]!);
-    if (m) return { line: i + 1, column: m.index + 1 };
-  }
-  return { line: from, column: 1 };
 }

@@ -14,6 +14,12 @@ export interface ManuscriptLocation {
   root: string;
   /** Brief folders to build, sorted by slug. */
   briefDirs: string[];
+  /**
+   * Brief folders (in briefDirs) that cannot be read: a symlink to nothing or to a folder outside
+   * the manuscript. Their errors fail that brief only (keyed by the folder's absolute path).
+   */
+  faults: Map<string, Diagnostic[]>;
+  /** Problems with the manuscript folder, and folders in briefs/ that are not briefs (a bad slug). */
   diagnostics: Diagnostic[];
 }
 
@@ -24,61 +30,65 @@ export function findManuscript(input: string): ManuscriptLocation {
     return {
       root: target,
       briefDirs: [],
+      faults: new Map(),
       diagnostics: [{ file: displayPath(target), line: 0, column: 0, severity: 'error', message: 'No such folder', ruleId: 'series-missing', hint: 'Give the path of a manuscript folder (one with series.yaml).' }],
     };
   }
+  const faults = new Map<string, Diagnostic[]>();
   if (statSync(target).isFile() && path.basename(target) === 'brief.md') target = path.dirname(target);
-  if (existsSync(path.join(target, 'brief.md'))) {
+  if (existsSync(path.join(target, 'brief.md')) || isLink(path.join(target, 'brief.md'))) {
     let up = path.dirname(target);
     while (!existsSync(path.join(up, 'series.yaml')) && path.dirname(up) !== up) up = path.dirname(up);
     const root = existsSync(path.join(up, 'series.yaml')) ? up : path.dirname(target);
-    return { root, briefDirs: [target], diagnostics };
+    const outside = leadsOutside(target, root);
+    if (outside) faults.set(target, [outside]);
+    return { root, briefDirs: [target], faults, diagnostics };
   }
   const briefsDir = path.join(target, 'briefs');
   const briefDirs: string[] = [];
-  if (existsSync(briefsDir)) {
-    const root = realRoots([target]);
-    for (const name of readdirSync(briefsDir).sort()) {
-      const dir = path.join(briefsDir, name);
-      if (name.startsWith('.')) continue;
-      // A brief folder must be a folder inside the manuscript: a dangling or outward symlink is an error.
-      let real: string;
-      try {
-        real = realpathSync(dir);
-      } catch {
-        if (lstatSync(dir).isSymbolicLink()) {
-          diagnostics.push({ file: displayPath(dir), line: 0, column: 0, severity: 'error', message: `\`briefs/${name}\` is a symlink to nothing`, ruleId: 'input-unreadable', hint: 'Remove the link, or restore what it points to.' });
-        }
-        continue;
-      }
-      if (!root.some((r) => isInside(real, r))) {
-        diagnostics.push({
-          file: displayPath(dir),
-          line: 0,
-          column: 0,
-          severity: 'error',
-          message: `The brief folder \`${name}\` leads outside the manuscript (to ${real})`,
-          ruleId: 'input-outside',
-          hint: 'Move the brief folder into briefs/ instead of linking to it.',
-        });
-        continue;
-      }
-      if (!statSync(real).isDirectory()) continue;
-      if (!existsSync(path.join(dir, 'brief.md')) && !isLink(path.join(dir, 'brief.md'))) continue;
-      if (!slugRe.test(name)) {
-        diagnostics.push({
-          file: displayPath(dir),
-          line: 0,
-          column: 0,
-          severity: 'error',
-          message: `Brief folder name \`${name}\` is not a slug`,
-          ruleId: 'slug-invalid',
-          hint: 'Use lower-case letters, digits and single hyphens, e.g. `kerry-in-russia`: it becomes the file names and the URL.',
-        });
-        continue;
-      }
-      briefDirs.push(dir);
+  let names: string[] = [];
+  try {
+    names = existsSync(briefsDir) ? readdirSync(briefsDir).sort() : [];
+  } catch (e) {
+    diagnostics.push({
+      file: displayPath(briefsDir),
+      line: 0,
+      column: 0,
+      severity: 'error',
+      message: `briefs/ cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      ruleId: 'input-unreadable',
+      hint: 'briefs/ must be a folder holding one folder per brief.',
+    });
+  }
+  for (const name of names) {
+    const dir = path.join(briefsDir, name);
+    if (name.startsWith('.')) continue;
+    const link = isLink(dir);
+    let real: string | undefined;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      // A dangling link (or a loop): a brief that cannot be read, not a folder to pass over.
     }
+    if (real === undefined && !link) continue;
+    if (real !== undefined && !statSync(real).isDirectory()) continue;
+    if (real !== undefined && !existsSync(path.join(dir, 'brief.md')) && !isLink(path.join(dir, 'brief.md'))) continue;
+    if (!slugRe.test(name)) {
+      diagnostics.push({
+        file: displayPath(dir),
+        line: 0,
+        column: 0,
+        severity: 'error',
+        message: `Brief folder name \`${name}\` is not a slug`,
+        ruleId: 'slug-invalid',
+        hint: 'Use lower-case letters, digits and single hyphens, e.g. `kerry-in-russia`: it becomes the file names and the URL.',
+      });
+      continue;
+    }
+    // A brief folder must be a folder inside the manuscript: a dangling or outward symlink fails that brief.
+    const fault = real === undefined ? dangling(dir, name) : leadsOutside(dir, target);
+    if (fault) faults.set(dir, [fault]);
+    briefDirs.push(dir);
   }
   if (briefDirs.length === 0 && diagnostics.length === 0 && existsSync(path.join(target, 'series.yaml'))) {
     diagnostics.push({
@@ -91,7 +101,39 @@ export function findManuscript(input: string): ManuscriptLocation {
       hint: 'Add a folder briefs/<slug>/ with a brief.md (or run `briefpress new <slug>`).',
     });
   }
-  return { root: target, briefDirs, diagnostics };
+  return { root: target, briefDirs, faults, diagnostics };
+}
+
+function dangling(dir: string, name: string): Diagnostic {
+  return {
+    file: displayPath(dir),
+    line: 0,
+    column: 0,
+    severity: 'error',
+    message: `The brief folder \`${name}\` is a symlink to nothing`,
+    ruleId: 'input-unreadable',
+    hint: 'Remove the link, or restore what it points to.',
+  };
+}
+
+/** An error when the folder `dir` (a symlink, or under one) resolves outside the manuscript `root`. */
+function leadsOutside(dir: string, root: string): Diagnostic | undefined {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (realRoots([root]).some((r) => isInside(real, r))) return undefined;
+  return {
+    file: displayPath(dir),
+    line: 0,
+    column: 0,
+    severity: 'error',
+    message: `The brief folder \`${path.basename(dir)}\` leads outside the manuscript (to ${real})`,
+    ruleId: 'input-outside',
+    hint: 'Move the brief folder into briefs/ instead of linking to it.',
+  };
 }
 
 /** A symlink, dangling or not (existsSync follows links and says false for a dangling one). */

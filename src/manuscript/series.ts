@@ -1,10 +1,10 @@
 /**
  * Read the series-level files of a manuscript folder: series.yaml, authors/, boilerplate/.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { authorSchema, seriesSchema, type AuthorConfig } from '../config/schema.js';
-import { validateYaml } from '../config/validate.js';
+import { keyPosition, validateYaml } from '../config/validate.js';
 import type { Series } from '../model/brief.js';
 import { splitFrontMatter } from './frontmatter.js';
 import type { Diagnostic } from '../util/diagnostics.js';
@@ -34,12 +34,26 @@ export interface SeriesSource {
   roots: string[];
   /** Every file read, as read (bytes hashed once): series.yaml, author files, boilerplate. */
   files: Map<string, SourceFile>;
+  /**
+   * Errors of author and boilerplate files, by absolute path: they fail only the briefs that use
+   * the file (src/manuscript/brief.ts), not the series.
+   */
+  faults: Map<string, Diagnostic[]>;
+  /** Where series.yaml names the theme (for a theme that cannot be loaded). */
+  themeAt: { file: string; line: number; column: number };
 }
 
 export type Loaded<T> = { value?: T; diagnostics: Diagnostic[] };
 
+/**
+ * Read series.yaml, the author files and the boilerplate. Only a series.yaml that cannot be read
+ * leaves no value (nothing can be built without it); a broken author or boilerplate file is kept
+ * in `faults` for the briefs that use it. `diagnostics` then holds warnings only.
+ */
 export function readSeries(root: string): Loaded<SeriesSource> {
   const diagnostics: Diagnostic[] = [];
+  const faults = new Map<string, Diagnostic[]>();
+  const fault = (f: string, ds: Diagnostic[]) => faults.set(path.resolve(f), [...(faults.get(path.resolve(f)) ?? []), ...ds]);
   const file = path.join(root, 'series.yaml');
   if (!existsSync(file)) {
     return {
@@ -61,7 +75,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   const readText = (f: string, what: string): string | undefined => {
     const r = readSource(f, roots, what);
     if (!r.ok) {
-      diagnostics.push(r.diagnostic);
+      fault(f, [r.diagnostic]);
       return undefined;
     }
     files.set(f, r.file);
@@ -70,10 +84,12 @@ export function readSeries(root: string): Loaded<SeriesSource> {
     return d.text;
   };
   const text = readText(file, 'series.yaml');
-  if (text === undefined) return { diagnostics };
-  const v = validateYaml({ file: displayPath(file), text, offset: 0, yaml: text }, seriesSchema, 'series-schema');
+  if (text === undefined) return { diagnostics: [...faults.get(path.resolve(file))!, ...diagnostics] };
+  const yaml = { file: displayPath(file), text, offset: 0, yaml: text };
+  const v = validateYaml(yaml, seriesSchema, 'series-schema');
   if (!v.ok) return { diagnostics: [...diagnostics, ...v.diagnostics] };
   const c = v.value;
+  const themeAt = { file: displayPath(file), ...keyPosition(yaml, v.doc, ['theme']) };
   const series: Series = {
     name: c.name,
     publisher: c.publisher,
@@ -98,20 +114,22 @@ export function readSeries(root: string): Loaded<SeriesSource> {
       if (atext === undefined) continue;
       const split = splitFrontMatter(atext);
       if (!split) {
-        diagnostics.push({
-          file: displayPath(afile),
-          line: 1,
-          column: 1,
-          severity: 'error',
-          message: 'Author file has no front matter',
-          ruleId: 'author-schema',
-          hint: 'Start the file with ---, `name: ...`, ---, then the bio.',
-        });
+        fault(afile, [
+          {
+            file: displayPath(afile),
+            line: 1,
+            column: 1,
+            severity: 'error',
+            message: 'Author file has no front matter',
+            ruleId: 'author-schema',
+            hint: 'Start the file with ---, `name: ...`, ---, then the bio.',
+          },
+        ]);
         continue;
       }
       const av = validateYaml({ file: displayPath(afile), text: atext, offset: split.yamlOffset, yaml: split.yaml }, authorSchema, 'author-schema');
       if (!av.ok) {
-        diagnostics.push(...av.diagnostics);
+        fault(afile, av.diagnostics);
         continue;
       }
       authors.set(name.slice(0, -3), { id: name.slice(0, -3), config: av.value, bio: split.body, file: afile, bioLineOffset: split.bodyLineOffset });
@@ -119,16 +137,18 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   }
   const boiler = (name: 'disclaimer' | 'copyright') => {
     const bfile = path.join(root, 'boilerplate', `${name}.md`);
-    if (!existsSync(bfile)) {
-      diagnostics.push({
-        file: displayPath(bfile),
-        line: 0,
-        column: 0,
-        severity: 'error',
-        message: `The series ${name} is missing`,
-        ruleId: 'boilerplate-missing',
-        hint: `Create boilerplate/${name}.md (placeholders: {{year}}, {{publisher}}, {{publisherShort}}, {{series}}, {{title}}).`,
-      });
+    if (!existsSync(bfile) && !isLink(bfile)) {
+      fault(bfile, [
+        {
+          file: displayPath(bfile),
+          line: 0,
+          column: 0,
+          severity: 'error',
+          message: `The series ${name} is missing`,
+          ruleId: 'boilerplate-missing',
+          hint: `Create boilerplate/${name}.md (placeholders: {{year}}, {{publisher}}, {{publisherShort}}, {{series}}, {{title}}).`,
+        },
+      ]);
       return { text: '', file: bfile };
     }
     const btext = readText(bfile, `series ${name}`);
@@ -138,6 +158,14 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   };
   const disclaimer = boiler('disclaimer');
   const copyright = boiler('copyright');
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { value: { series, authors, disclaimer, copyright, sources, roots, files }, diagnostics };
+  return { value: { series, authors, disclaimer, copyright, sources, roots, files, faults, themeAt }, diagnostics };
+}
+
+/** A symlink, dangling or not (existsSync follows links and says false for a dangling one). */
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -42,9 +42,10 @@ export function realRoots(roots: string[]): string[] {
 /**
  * Read `file` if it is a regular file inside one of `roots` (real paths: see realRoots). Never
  * blocks on a FIFO or device: the file is opened non-blocking and checked with fstat before a byte
- * is read. `what` names the file in messages ("brief.md", "author file" ...).
+ * is read. `what` names the file in messages ("brief.md", "author file" ...), `inside` the folders
+ * it must stay in.
  */
-export function readSource(file: string, roots: string[], what = 'file'): SourceRead {
+export function readSource(file: string, roots: string[], what = 'file', inside = 'the manuscript'): SourceRead {
   const shown = displayPath(file);
   const fail = (message: string, ruleId: string, hint: string): SourceRead => ({
     ok: false,
@@ -63,7 +64,7 @@ export function readSource(file: string, roots: string[], what = 'file'): Source
   }
   if (!roots.some((r) => isInside(real, r))) {
     return fail(
-      `The ${what} leads outside the manuscript (to ${real})`,
+      `The ${what} leads outside ${inside} (to ${real})`,
       'input-outside',
       'Keep every manuscript and theme file inside its folder: copy the file in instead of linking to it.',
     );

@@ -7,6 +7,7 @@ import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { VFile } from 'vfile';
 import type { Question } from '../model/brief.js';
+import { report } from './messages.js';
 
 export function numberQuestions(tree: Root): Question[] {
   const questions: Question[] = [];
@@ -59,6 +60,16 @@ function label(text: string, cls: string): Element {
 export default function rehypeQuestions() {
   return (tree: Root, file: VFile) => {
     file.data.questions = numberQuestions(tree);
+    // Without a question the brief prints as plain text, unlike the rest of its series: say so.
+    if (file.data.questions.length === 0) {
+      const first = tree.children.find((c) => c.position);
+      const place = first?.position ? { type: 'text', value: '', position: { start: first.position.start, end: first.position.start } } : undefined;
+      report(file, place, 'The brief has no question: in a Q&A series each question is a `##` heading, numbered Q1, Q2 ...', {
+        ruleId: 'no-questions',
+        severity: 'warning',
+        hint: 'Start each question with `## ` (or set `format: article` in series.yaml for briefs without questions).',
+      });
+    }
   };
 }
 

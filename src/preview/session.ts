@@ -5,12 +5,13 @@
  * (its own folder; an author file only for the briefs that name that author; series.yaml, the
  * boilerplate and the theme for all), and the edition on screen is built first, the others right after.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { build } from '../api.js';
 import type { BrowserPool } from '../browser/pool.js';
 import { scanBrief } from '../build/scan.js';
-import { realRoots } from '../manuscript/source.js';
+import { readSource, realRoots } from '../manuscript/source.js';
+import { yamlLimits } from '../config/validate.js';
 import { parse as parseYaml } from 'yaml';
 import { findManuscript } from '../manuscript/find.js';
 import { BriefpressError, EnvironmentError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
@@ -282,8 +283,11 @@ export function affectedBriefs(files: string[], root: string, briefs: Map<string
 function namesAuthor(dir: string, authors: Set<string>): boolean {
   if (authors.size === 0) return false;
   try {
-    const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(path.join(dir, 'brief.md'), 'utf8'));
-    const list = (parseYaml(m![1]!) as { authors?: unknown }).authors;
+    // Read as the build reads it: never a FIFO or a file outside the manuscript, aliases bounded.
+    const r = readSource(path.join(dir, 'brief.md'), realRoots([path.resolve(dir, '../..')]));
+    if (!r.ok) return true;
+    const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---/.exec(r.file.bytes.toString('utf8'));
+    const list = (parseYaml(m![1]!, { maxAliasCount: yamlLimits.maxAliasCount }) as { authors?: unknown }).authors;
     if (!Array.isArray(list)) return true;
     return list.some((a) => authors.has(typeof a === 'string' ? a : String((a as { id?: unknown })?.id)));
   } catch {

@@ -3,14 +3,15 @@
  * series' own `theme/<name>/` first, then briefpress' `templates/<name>/`; a file in the series'
  * copy wins over the stock one (STYLE.md 4).
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { readSource, realRoots } from '../manuscript/source.js';
+import { keyPosition, validateYaml } from '../config/validate.js';
+import { displayPath } from '../util/paths.js';
 
 /**
  * briefpress' own folder (templates/, src/, package.json): the nearest folder above this module
@@ -36,7 +37,8 @@ const themeSchema = z.object({
   fonts: z.array(
     z.object({
       family: z.string(),
-      package: z.string(),
+      /** An npm package name (@fontsource/...): fonts come from npm, never from a path. */
+      package: z.string().regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, 'must be an npm package name such as "@fontsource/source-serif-4"'),
       weights: z.array(z.number().int()),
       italic: z.boolean().default(false),
     }),
@@ -70,30 +72,47 @@ export interface Theme {
   maybeRead(file: string): string | undefined;
 }
 
-export function loadTheme(name: string, seriesRoot: string): Theme {
+/** Where a theme is named (series.yaml's `theme:` line): a theme that cannot be loaded is reported there. */
+export interface ThemeRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Load a theme by name. A theme that is not found, or whose theme.yaml is broken, is a positioned
+ * manuscript error (BriefpressError) at `at` or in theme.yaml; a theme file that is a symlink out of
+ * the theme's folders, a folder, a FIFO ... is one too (src/manuscript/source.ts).
+ */
+export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Theme {
   const dirs = [path.join(seriesRoot, 'theme', name), path.join(packageRoot, 'templates', name)].filter((d) => existsSync(d));
+  const fail = (message: string, ruleId: string, hint: string, where: ThemeRef = at ?? { file: displayPath(path.join(seriesRoot, 'series.yaml')), line: 0, column: 0 }): never => {
+    throw new BriefpressError([{ ...where, severity: 'error', message, ruleId, hint }]);
+  };
   if (dirs.length === 0) {
-    throw new EnvironmentError(`Theme \`${name}\` not found`, `Create ${path.join(seriesRoot, 'theme', name)}/ or use a theme in ${path.join(packageRoot, 'templates')}.`);
+    const stock = readdirSync(path.join(packageRoot, 'templates'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    fail(`Theme \`${name}\` not found`, 'theme-missing', `Create ${displayPath(path.join(seriesRoot, 'theme', name))}/, or name a theme briefpress has: ${stock.join(', ')}.`);
   }
   const realDirs = realRoots(dirs);
-  // A theme file may be a symlink only to a file inside the theme's folders (src/manuscript/source.ts).
+  const read = (p: string, file: string) => {
+    const r = readSource(p, realDirs, `theme file ${file}`, "the theme's folder");
+    if (!r.ok) throw new BriefpressError([r.diagnostic]);
+    return r.file;
+  };
+  // A theme file may be a symlink only to a file inside the theme's folders.
   const find = (file: string) => {
     const p = dirs.map((d) => path.join(d, file)).find((f) => existsSync(f) || isLink(f));
-    if (p) {
-      const r = readSource(p, realDirs, `theme file ${file}`);
-      if (!r.ok) throw new BriefpressError([r.diagnostic]);
-    }
+    if (p) read(p, file);
     return p;
   };
-  const readText = (p: string, file: string) => {
-    const r = readSource(p, realDirs, `theme file ${file}`);
-    if (!r.ok) throw new BriefpressError([r.diagnostic]);
-    return r.file.bytes.toString('utf8');
-  };
+  const readText = (p: string, file: string) => read(p, file).bytes.toString('utf8');
   const cfgPath = find('theme.yaml');
-  if (!cfgPath) throw new EnvironmentError(`Theme \`${name}\` has no theme.yaml`, 'Copy templates/csis/theme.yaml and adapt it.');
-  const cfg = themeSchema.parse(parseYaml(readText(cfgPath, 'theme.yaml')));
-  const fonts = resolveFonts(cfg.fonts, cfg.subsets);
+  if (!cfgPath) fail(`Theme \`${name}\` has no theme.yaml`, 'theme-schema', 'Copy templates/csis/theme.yaml into the theme folder and adapt it.');
+  const text = readText(cfgPath!, 'theme.yaml');
+  const yaml = { file: displayPath(cfgPath!), text, offset: 0, yaml: text };
+  const v = validateYaml(yaml, themeSchema, 'theme-schema');
+  if (!v.ok) throw new BriefpressError(v.diagnostics);
+  const fonts = resolveFonts(v.value.fonts, v.value.subsets, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
   return {
     name,
     dirs,
@@ -116,18 +135,24 @@ export function loadTheme(name: string, seriesRoot: string): Theme {
 const require = createRequire(import.meta.url);
 
 /** Read the fontsource package's own CSS to learn file names and unicode ranges per subset. */
-function resolveFonts(fonts: z.infer<typeof themeSchema>['fonts'], subsets: string[]): FontAsset[] {
+function resolveFonts(
+  fonts: z.infer<typeof themeSchema>['fonts'],
+  subsets: string[],
+  fail: (at: (string | number)[], message: string, hint: string) => never,
+): FontAsset[] {
   const out: FontAsset[] = [];
-  for (const f of fonts) {
+  for (const [i, f] of fonts.entries()) {
     let pkgDir: string;
     try {
       pkgDir = path.dirname(require.resolve(`${f.package}/400.css`, { paths: [packageRoot] }));
     } catch {
       throw new EnvironmentError(`Font package ${f.package} is not installed`, `Run \`npm install ${f.package}\`.`);
     }
-    for (const weight of f.weights) {
+    for (const [j, weight] of f.weights.entries()) {
       for (const style of f.italic ? (['normal', 'italic'] as const) : (['normal'] as const)) {
-        const css = readFileSync(path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`), 'utf8');
+        const cssFile = path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`);
+        if (!existsSync(cssFile)) fail([i, 'weights', j], `The font package ${f.package} has no ${style} weight ${weight}`, `Use a weight it ships (see ${displayPath(pkgDir)}).`);
+        const css = readFileSync(cssFile, 'utf8');
         for (const block of css.split('@font-face').slice(1)) {
           const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
           const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];

@@ -2,9 +2,11 @@
  * The words the EPUB adds around a brief, in the brief's language when the theme has them
  * (`epub/labels.yaml`), else English marked as such (so `lang` stays true for screen readers).
  */
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { validateYaml } from '../../config/validate.js';
 import type { Theme } from '../../theme/theme.js';
+import { BriefpressError } from '../../util/diagnostics.js';
+import { displayPath } from '../../util/paths.js';
 
 const labelSchema = z.object({
   contents: z.string(),
@@ -29,14 +31,24 @@ const parsed = new Map<string, Record<string, z.infer<typeof labelSchema>>>();
 
 export function labelsFor(theme: Theme, language: string): Labels {
   const text = theme.read('epub/labels.yaml');
+  const file = displayPath(theme.path('epub/labels.yaml'));
   let all = parsed.get(text);
-  if (!all) parsed.set(text, (all = z.record(z.string(), labelSchema).parse(parseYaml(text))));
+  if (!all) {
+    // A theme's own labels.yaml is the user's input: a mistake in it is a positioned message.
+    const v = validateYaml({ file, text, offset: 0, yaml: text }, z.record(z.string(), labelSchema), 'theme-schema');
+    if (!v.ok) throw new BriefpressError(v.diagnostics);
+    parsed.set(text, (all = v.value));
+  }
   const tags = [language.toLowerCase(), language.toLowerCase().split('-')[0]!];
   for (const tag of tags) {
     const hit = Object.entries(all).find(([k]) => k.toLowerCase() === tag);
     if (hit) return { ...hit[1], lang: language };
   }
-  if (!all.en) throw new Error(`${theme.path('epub/labels.yaml')}: no \`en\` labels`);
+  if (!all.en) {
+    throw new BriefpressError([
+      { file, line: 0, column: 0, severity: 'error', message: 'epub/labels.yaml has no `en` labels', ruleId: 'theme-schema', hint: 'Add an `en:` block (copy it from templates/csis/epub/labels.yaml).' },
+    ]);
+  }
   return { ...all.en, lang: 'en' };
 }
 
