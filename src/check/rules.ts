@@ -27,6 +27,8 @@ export const rules = {
   'input-not-file': 'A manuscript or theme file is a folder, device, pipe or socket instead of a regular file.',
   'input-too-large': 'A manuscript file is larger than briefpress reads (64 MB).',
   'text-encoding': 'A text file is not valid UTF-8, or holds NUL characters (they were replaced or left out).',
+  'source-changed': 'A manuscript file changed while the build was using it: the editions show the earlier text, and the next build rebuilds them.',
+  'cache-ignored': 'The build cache could not be validated in full (damaged, or from another version): it was ignored, every brief rebuilt and the cache written again.',
   'repeated-words': 'The same one to three words twice in a row (check).',
   epubcheck: 'W3C epubcheck reported a problem in the EPUB (check).',
   'pdf-tools': 'A PDF validator is not installed: that check was skipped (check).',
