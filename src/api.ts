@@ -178,7 +178,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       if (useCache && !force && prev && prev.key !== '' && s.source && number !== undefined && prev.sources.some((p) => p.path === own) && cache.onDisk(prev.outputs)) {
         const key = cacheKey(prev.sources.map((p) => ({ path: p.path, hash: currentHash(p.path) })), context);
         const entry = key === prev.key ? entryFromFrontMatter(s, src, number, updated) : undefined;
-        if (entry) current.set(s.slug, entry);
+        if (entry) {
+          current.set(s.slug, entry);
+          // The entry remembered for a later failure is the manuscript's, not whatever the file held.
+          cache.set(s.slug, { ...prev, entry });
+        }
         fresh = entry !== undefined;
       }
       freshness.set(s.slug, fresh);

@@ -195,7 +195,7 @@ function loadCacheFile(file: string, outDir: string): { data?: CacheFile; text?:
       severity,
       message: `The build cache was ignored (${why}): every brief is rebuilt and the cache written again`,
       ruleId: 'cache-ignored',
-      hint: severity === 'info' ? 'Nothing to do: the next build uses the new cache.' : 'Nothing to do, unless something else writes into the output folder.',
+      hint: severity === 'info' ? 'Nothing to do: the next build uses the new cache.' : 'Nothing to do: it is written again. If this keeps happening, something else writes into the output folder.',
     } satisfies Diagnostic,
   });
   // Read like a manuscript file: a regular file inside the output folder, never a FIFO or device.
