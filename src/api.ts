@@ -7,17 +7,20 @@
  */
 import path from 'node:path';
 import type { BrowserPool } from './browser/pool.js';
-import { BuildCache, hashTree } from './build/cache.js';
+import { BuildCache, cacheKey, hashTree, relativeSource } from './build/cache.js';
+import { catalogEntries, catalogEntry, entryFromFrontMatter } from './build/entry.js';
 import { mapLimited } from './build/limit.js';
 import { linksFor, planSeries } from './build/plan.js';
 import { scanBrief, type ScannedBrief } from './build/scan.js';
 import { findManuscript } from './manuscript/find.js';
 import { readSeries } from './manuscript/series.js';
+import { readSource } from './manuscript/source.js';
 import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme, packageRoot } from './theme/theme.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
+import { displayPath } from './util/paths.js';
 import { version } from './util/version.js';
 import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
@@ -45,8 +48,10 @@ export interface BuildOptions {
   jobs?: number;
   /** Briefs in progress at once (read, web page and EPUB while others print). Default `jobs + 2`. */
   concurrency?: number;
-  /** Reuse unchanged briefs' editions (`<outDir>/.briefpress-cache.json`). Default true. */
+  /** Reuse unchanged briefs' editions (`<outDir>/.briefpress-cache.json`). Default true; false: the cache is neither read nor written. */
   cache?: boolean;
+  /** Rebuild every brief, and write the cache afresh (the CLI's `--force`). Default false. */
+  force?: boolean;
   /** Progress events (the CLI prints them). */
   onEvent?: (e: BuildEvent) => void;
   /** Seconds since 1970 for every date written; default SOURCE_DATE_EPOCH, else each brief's date. */
@@ -107,10 +112,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const wholeSeries = path.resolve(input) === path.resolve(loc.root);
   const seriesLoc = wholeSeries ? loc : findManuscript(loc.root);
   const seriesDirs = seriesLoc.briefDirs;
-  const cache = new BuildCache(outDir);
   const useCache = options.cache ?? true;
-  const scanned = seriesDirs.map((d) => scanBrief(d, src.roots, (slug, hash) => cache.head(slug, hash)));
-  for (const s of scanned) cache.knowHash(s.file, s.hash);
+  const force = options.force ?? false;
+  const cache = new BuildCache(outDir, useCache);
+  const diagnostics: Diagnostic[] = [...seriesRead.diagnostics];
+  if (cache.ignored) diagnostics.push(cache.ignored);
+  // Every brief.md is read (once) and its front matter parsed, every build: numbers, titles and
+  // catalog entries come from the manuscript, never from the cache.
+  const scanned = seriesDirs.map((d) => scanBrief(d, src.roots));
   const plan = planSeries(scanned);
   const titles = new Map(scanned.filter((s) => s.head).map((s) => [s.slug, s.head!.title]));
   const wanted = new Set(loc.briefDirs.map((d) => path.resolve(d)));
@@ -143,13 +152,42 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
 
   const contextOf = (s: ScannedBrief) => ({ ...buildKey, number: plan.numbers.get(s.slug) ?? null, links: linksFor(plan, s.slug, titles) });
+  const updated = (date: string) => envEpoch ?? Date.parse(`${date}T00:00:00Z`) / 1000;
+  // The hash of each file as this build read it (brief.md by the scan, the series files by readSeries);
+  // a cached brief's other sources (images) are read here only to compare, through the one safe reader.
+  const readHashes = new Map<string, string>([...src.files].map(([f, sf]) => [f, sf.hash]));
+  for (const s of scanned) if (s.source) readHashes.set(s.file, s.hash);
+  const currentHash = (rel: string): string => {
+    const abs = path.join(loc.root, ...rel.split('/'));
+    let h = readHashes.get(abs);
+    if (h === undefined) {
+      const r = readSource(abs, src.roots, 'file');
+      h = r.ok ? r.file.hash : 'unreadable';
+      readHashes.set(abs, h);
+    }
+    return h;
+  };
+  // What the catalog shows of each brief that is built or unchanged now (src/build/entry.ts).
+  const current = new Map<string, CatalogEntry>();
   // Asked twice per brief (may Chromium start early? then by the brief's build): decided once.
   const freshness = new Map<string, boolean>();
   const isFresh = (s: ScannedBrief, context = contextOf(s)) => {
     let fresh = freshness.get(s.slug);
     if (fresh === undefined) {
+      fresh = false;
       const prev = cache.briefs.get(s.slug);
-      fresh = useCache && prev !== undefined && prev.briefHash === s.hash && cache.isFresh(s.slug, cache.key(prev.sources, context));
+      const number = plan.numbers.get(s.slug);
+      const own = relativeSource(loc.root, s.file);
+      if (useCache && !force && prev && prev.key !== '' && s.source && number !== undefined && prev.sources.some((p) => p.path === own) && cache.onDisk(prev.outputs)) {
+        const key = cacheKey(prev.sources.map((p) => ({ path: p.path, hash: currentHash(p.path) })), context);
+        const entry = key === prev.key ? entryFromFrontMatter(s, src, number, updated) : undefined;
+        if (entry) {
+          current.set(s.slug, entry);
+          // The entry remembered for a later failure is the manuscript's, not whatever the file held.
+          cache.set(s.slug, { ...prev, entry });
+        }
+        fresh = entry !== undefined;
+      }
       freshness.set(s.slug, fresh);
     }
     return fresh;
@@ -189,6 +227,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!read.value) return failed(read.diagnostics);
     if (fatal) return { slug, ok: false, cached: false, number, files: [], diagnostics: [], ms: 0 };
     const brief = read.value;
+    await testPause(slug);
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     const briefCtx = { ...ctx, links };
@@ -201,14 +240,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       else fatal ??= r.reason;
     }
     if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
+    // Keyed by the bytes this build read: a file edited since makes the brief stale for the next build.
+    const sources = brief.sources.map((x) => ({ path: relativeSource(loc.root, x.path), hash: x.hash }));
+    const keyed = sources.every((x) => x.path !== undefined);
+    const entry = number === undefined ? undefined : catalogEntry(brief, number, ctx.epoch(brief));
+    if (entry) current.set(slug, entry);
     cache.set(slug, {
-      key: cache.key(brief.sources, context),
-      sources: brief.sources,
-      outputs: files.map((f) => path.relative(outDir, f.path)),
-      briefHash: s.hash,
-      head: s.head ?? { title: brief.title, date: brief.date, number: brief.number },
-      entry: catalogEntry(brief, number ?? 0, ctx.epoch(brief)),
+      key: keyed ? cacheKey(sources as { path: string; hash: string }[], context) : '',
+      sources: sources.filter((x): x is { path: string; hash: string } => x.path !== undefined),
+      outputs: files.map((f) => path.relative(outDir, f.path).split(path.sep).join('/')),
+      entry,
     });
+    // Read again (cheap): was a file of this brief edited while it was built? (Series files: at the end.)
+    for (const x of brief.sources) {
+      if (src.files.has(x.path)) continue;
+      const now = readSource(x.path, src.roots, 'file');
+      if (!now.ok || now.file.hash !== x.hash) diagnostics.push(changedWhileBuilding(x.path, 'the brief was', 'its editions show the earlier text; the next build rebuilds it'));
+    }
     const ms = performance.now() - started;
     options.onEvent?.({ type: 'brief-done', slug, files, ms });
     return { slug, ok: true, cached: false, number, files, diagnostics, ms };
@@ -219,29 +267,43 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     results = await mapLimited(toBuild, options.concurrency ?? jobs + 2, buildOne);
     if (fatal) throw fatal;
+    // A series file (series.yaml, boilerplate, an author file) edited while the briefs were built.
+    if (results.some((r) => r.ok && !r.cached)) {
+      for (const [f, sf] of src.files) {
+        const now = readSource(f, src.roots, 'file');
+        if (!now.ok || now.file.hash !== sf.hash) diagnostics.push(changedWhileBuilding(f, 'the series was', 'the editions built in this run show the earlier text; the next build rebuilds them'));
+      }
+    }
+    cache.retain(scanned.map((s) => s.slug));
     if (wholeSeries) {
-      cache.retain(scanned.map((s) => s.slug));
       const t1 = performance.now();
-      // Briefs in series order; one that failed now keeps its last good editions (if still on disk).
-      const entries = plan.order.flatMap((slug) => {
-        const e = cache.briefs.get(slug)?.entry;
-        return e ? [{ ...e, number: plan.numbers.get(slug)! }] : [];
+      // Briefs in series order: each from the manuscript, but one that fails now keeps the entry of its
+      // last good editions while they are all on disk (the rule: src/build/entry.ts).
+      const remembered = results.flatMap((r) => {
+        const prev = r.ok ? undefined : cache.briefs.get(r.slug);
+        return prev?.entry && cache.onDisk(prev.outputs) ? [{ entry: prev.entry, number: plan.numbers.get(r.slug) }] : [];
       });
+      const claimed = new Set([...plan.numbers.values(), ...scanned.flatMap((s) => (s.head?.number === undefined ? [] : [s.head.number]))]);
+      const entries = catalogEntries(
+        results.flatMap((r) => (r.ok && current.has(r.slug) ? [current.get(r.slug)!] : [])),
+        remembered,
+        claimed,
+      );
       const seriesEpoch = envEpoch ?? Math.max(0, ...entries.map((e) => e.updated));
       // The catalog is made from the entries, the series and the theme: the same again is not rewritten.
       const seriesKey = sha256(JSON.stringify({ buildKey, series: src.series, entries, seriesEpoch }));
-      if (useCache && entries.length && cache.seriesFresh(seriesKey)) {
+      if (useCache && !force && entries.length && cache.seriesFresh(seriesKey)) {
         options.onEvent?.({ type: 'series-cached' });
       } else {
         // Nothing built yet (say, every brief failed on a first build): no catalog, nothing written.
         for (const step of entries.length ? seriesTargets : []) {
           seriesFiles.push(...(await step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch })));
         }
-        cache.series = entries.length ? { key: seriesKey, outputs: seriesFiles.map((f) => path.relative(outDir, f.path)) } : undefined;
+        cache.series = entries.length ? { key: seriesKey, outputs: seriesFiles.map((f) => path.relative(outDir, f.path).split(path.sep).join('/')) } : undefined;
         options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
       }
     }
-    if (useCache && (cache.briefs.size > 0 || cache.existed)) cache.save();
+    if (useCache) cache.save();
   } finally {
     if (pool) await (await pool.catch(() => undefined))?.close();
   }
@@ -249,29 +311,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // for the whole series, broken author or boilerplate files that no brief reported (none uses them).
   const reported = new Set(results.flatMap((r) => r.diagnostics));
   const unused = wholeSeries ? [...src.faults.values()].flat().filter((d) => !reported.has(d)) : [];
-  const diagnostics = [...loc.diagnostics, ...seriesRead.diagnostics, ...unused];
+  const seriesDiagnostics = [...loc.diagnostics, ...diagnostics, ...unused];
   return {
-    ok: results.every((r) => r.ok) && !hasErrors(diagnostics),
+    ok: results.every((r) => r.ok) && !hasErrors(seriesDiagnostics),
     briefs: results,
     seriesFiles,
-    diagnostics,
+    diagnostics: seriesDiagnostics,
     ms: performance.now() - t0,
-  };
-}
-
-function catalogEntry(b: Brief, number: number, updated: number): CatalogEntry {
-  return {
-    slug: b.slug,
-    number,
-    title: b.title,
-    subtitle: b.subtitle,
-    authors: b.authors.map((a) => ({ id: a.id, name: a.name })),
-    date: b.date,
-    summary: b.summary,
-    identifier: b.identifier,
-    language: b.language,
-    keywords: b.keywords,
-    updated,
   };
 }
 
@@ -279,6 +325,30 @@ let toolHashMemo: string | undefined;
 /** briefpress' own code: a local change (or an upgrade under the same version) rebuilds everything. */
 function toolHash(): string {
   return (toolHashMemo ??= hashTree([path.join(packageRoot, 'src')]));
+}
+
+/** A warning: a file changed after this build read it. */
+function changedWhileBuilding(file: string, what: string, consequence: string): Diagnostic {
+  return {
+    file: displayPath(file),
+    line: 0,
+    column: 0,
+    severity: 'warning',
+    message: `${displayPath(file)} changed while ${what} being built: ${consequence}`,
+    ruleId: 'source-changed',
+    hint: 'Build again once the edits are saved.',
+  };
+}
+
+/**
+ * Tests only: BRIEFPRESS_TEST_PAUSE_AFTER_READ=<ms> pauses each brief's build after its files were
+ * read (announced on stderr), so a test can edit a file while the build runs.
+ */
+async function testPause(slug: string): Promise<void> {
+  const ms = Number(process.env.BRIEFPRESS_TEST_PAUSE_AFTER_READ);
+  if (!(ms > 0)) return;
+  process.stderr.write(`briefpress: test pause after reading ${slug}\n`);
+  await new Promise((r) => setTimeout(r, ms));
 }
 
 function parseEpoch(v: string | undefined): number | undefined {

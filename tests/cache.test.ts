@@ -68,6 +68,24 @@ describe('incremental builds', () => {
     expect(readFileSync(path.join(out, 'brief-001/index.html'), 'utf8')).toContain('Jeffrey Mankoff Jr.');
   });
 
+  it('keys a brief on every image file it read, even two with the same bytes', async () => {
+    const { root, out } = fresh(1);
+    const dir = path.join(root, 'briefs/brief-001');
+    const dot = readFileSync(path.join(repoRoot, 'tests/fixtures/broken/image-alt/briefs/sample/dot.png'));
+    writeFileSync(path.join(dir, 'a.png'), dot);
+    writeFileSync(path.join(dir, 'b.png'), dot);
+    const file = path.join(dir, 'brief.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Secretary Kerry is in Sochi', '![A dot](a.png) ![The same dot](b.png) Secretary Kerry is in Sochi'));
+    await build({ input: root, outDir: out, formats: html });
+    const page = path.join(out, 'brief-001/index.html');
+    expect(new Set(readFileSync(page, 'utf8').match(/images\/[0-9a-f]+\.png/g))).toHaveProperty('size', 1);
+    // The second file changes: the brief is rebuilt, now with two images.
+    writeFileSync(path.join(dir, 'b.png'), readFileSync(path.join(repoRoot, 'tests/fixtures/epub/briefs/rich-features/chart.png')));
+    const r = await build({ input: root, outDir: out, formats: html });
+    expect(built(r)).toEqual(['brief-001']);
+    expect(new Set(readFileSync(page, 'utf8').match(/images\/[0-9a-f]+\.png/g))).toHaveProperty('size', 2);
+  });
+
   it('rebuilds everything when the theme or the formats change, or with --force', async () => {
     const { root, out } = fresh(3);
     await build({ input: root, outDir: out, formats: html });
@@ -117,5 +135,6 @@ describe('incremental builds', () => {
     const r = await build({ input: root, outDir: out, formats: html });
     expect(r.ok).toBe(true);
     expect(built(r)).toHaveLength(2);
+    expect(r.diagnostics.map((d) => d.ruleId)).toEqual(['cache-ignored']);
   });
 });

@@ -1,42 +1,50 @@
 /**
- * The incremental cache: `<outDir>/.briefpress-cache.json`. A brief is rebuilt unless its key (a hash of
- * every input that shapes its editions) matches the stored one AND every file it wrote is still there.
+ * The incremental cache: `<outDir>/.briefpress-cache.json`. It only skips work; it never supplies data
+ * to an edition (DESIGN.md). A brief is rebuilt unless its key matches the stored one AND every file it
+ * wrote is still there.
  *
- * The key covers: the content of every file the brief read last time (brief.md, images, authors,
- * series.yaml, boilerplate: `Brief.sources`), the theme's files, the formats, briefpress' version and
- * source code, SOURCE_DATE_EPOCH, the brief's number and its neighbours' links. Hashing brief.md first
- * lets an unchanged brief skip parsing entirely: its head (title, date, number) and catalog entry are
- * stored here too.
+ * The key is a hash of the bytes the brief's last build read (brief.md, images, author files,
+ * series.yaml, boilerplate: `Brief.sources`, each hashed when it was read, never read again to make
+ * the key), the theme's files, the formats, briefpress' version and source code, SOURCE_DATE_EPOCH,
+ * the brief's number and its neighbours' links. Numbers, titles and catalog entries always come from
+ * the manuscript as this build reads it: a cache entry holds only the key, the sources (paths and
+ * hashes) and the files written. The one exception is a brief that fails now: its entry keeps the
+ * catalog entry of its last good build, so the catalog goes on listing the editions still on disk
+ * (see catalogEntries in src/build/entry.ts for the rule).
+ *
+ * A cache file that does not validate in full (JSON, format, every field's type, every path relative
+ * and inside its folder) is ignored as a whole: every brief is rebuilt and the file rewritten.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { slugRe } from '../config/schema.js';
+import { readSource, realRoots } from '../manuscript/source.js';
 import type { CatalogEntry } from '../targets/types.js';
+import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
 import { sha256 } from '../util/hash.js';
+import { displayPath, isInside } from '../util/paths.js';
 import { writeAtomic } from '../util/write.js';
-import type { BriefHead } from './scan.js';
 
 export const cacheFileName = '.briefpress-cache.json';
-const cacheFormat = 1;
+const cacheFormat = 2;
 
-export interface CacheEntry {
-  /** Hash of all inputs; empty after a failed build (the files on disk may be half old, half new). */
-  key: string;
-  /** Files read last time (absolute) — hashed again to compute the key. */
-  sources: string[];
-  /** Files written, relative to the output folder. */
-  outputs: string[];
-  /** sha256 of brief.md and the head read from it. */
-  briefHash: string;
-  head: BriefHead;
-  /** What the catalog shows of this brief (kept when a later build fails, while its files remain). */
-  entry: CatalogEntry;
+/** A file a build read and the sha256 of the bytes it read. */
+export interface SourceHash {
+  /** Relative to the manuscript folder, `/`-separated (in the cache); absolute in `Brief.sources`. */
+  path: string;
+  hash: string;
 }
 
-interface CacheFile {
-  format: number;
-  briefs: Record<string, CacheEntry>;
-  /** The series-level files (catalog) and the key of what they were made from. */
-  series?: SeriesEntry;
+export interface CacheEntry {
+  /** Hash of all inputs as read; empty after a failed build (never fresh). */
+  key: string;
+  /** Files read by the last build, with the hash of the bytes read (relative to the manuscript folder). */
+  sources: SourceHash[];
+  /** Files written, relative to the output folder. */
+  outputs: string[];
+  /** The catalog entry of the last good build: used only while the brief fails (src/build/entry.ts). */
+  entry?: CatalogEntry;
 }
 
 export interface SeriesEntry {
@@ -45,70 +53,96 @@ export interface SeriesEntry {
   outputs: string[];
 }
 
+/** A path relative to its folder that stays inside it: no `..`, not absolute, `/`-separated. */
+export function isSafeRelative(p: string): boolean {
+  if (!p || p.includes('\0') || p.includes('\\') || path.posix.isAbsolute(p) || path.win32.isAbsolute(p)) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+const hex = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
+const relPath = z.string().max(4096).refine(isSafeRelative, 'not a relative path inside its folder');
+const catalogEntrySchema = z
+  .object({
+    slug: z.string().regex(slugRe),
+    number: z.number().int().positive(),
+    title: z.string(),
+    subtitle: z.string().optional(),
+    authors: z.array(z.object({ id: z.string(), name: z.string() }).strict()),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    summary: z.string(),
+    identifier: z.string(),
+    language: z.string(),
+    keywords: z.array(z.string()),
+    updated: z.number().int().nonnegative(),
+  })
+  .strict();
+const entrySchema = z
+  .object({
+    key: z.union([hex, z.literal('')]),
+    sources: z.array(z.object({ path: relPath, hash: hex }).strict()),
+    outputs: z.array(relPath),
+    entry: catalogEntrySchema.optional(),
+  })
+  .strict();
+const fileSchema = z
+  .object({
+    format: z.literal(cacheFormat),
+    briefs: z.record(z.string().regex(slugRe, 'not a brief slug'), entrySchema),
+    series: z.object({ key: hex, outputs: z.array(relPath) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((data, ctx) => {
+    for (const [slug, e] of Object.entries(data.briefs)) {
+      if (e.entry && e.entry.slug !== slug) ctx.addIssue({ code: 'custom', path: ['briefs', slug, 'entry', 'slug'], message: `not ${slug}` });
+    }
+  });
+type CacheFile = z.infer<typeof fileSchema>;
+
 export class BuildCache {
   readonly file: string;
   readonly briefs: Map<string, CacheEntry>;
-  /** A cache file was there when the build started. */
-  readonly existed: boolean;
-  private readonly hashes = new Map<string, string>();
+  /** Why an existing cache file was ignored (a warning for the build's report). */
+  readonly ignored?: Diagnostic;
   /** The catalog's entry: set after the series steps ran. */
   series: SeriesEntry | undefined;
 
-  constructor(readonly outDir: string) {
+  /** The file's text as read, when it validated (an unchanged cache is not written again). */
+  private readonly text?: string;
+
+  /** `read` false: start empty, without looking at the file (a build that does not use the cache). */
+  constructor(
+    readonly outDir: string,
+    read = true,
+  ) {
     this.file = path.join(outDir, cacheFileName);
-    this.existed = existsSync(this.file);
-    const data = readCacheFile(this.file);
-    this.briefs = new Map(Object.entries(data?.briefs ?? {}));
-    this.series = data?.series;
+    const loaded = read ? loadCacheFile(this.file, outDir) : {};
+    this.ignored = loaded.ignored;
+    this.text = loaded.text;
+    this.briefs = new Map(Object.entries(loaded.data?.briefs ?? {}));
+    this.series = loaded.data?.series;
+  }
+
+  /** Whether these files (relative to the output folder) are all there. */
+  onDisk(outputs: string[]): boolean {
+    return outputs.every((o) => exists(path.join(this.outDir, o)));
   }
 
   /** Whether the series files were made from `key` and are all still there. */
   seriesFresh(key: string): boolean {
-    return this.series?.key === key && this.series.outputs.every((f) => existsSync(path.join(this.outDir, f)));
-  }
-
-  /** A remembered head for this brief.md content, so the scan can skip YAML. */
-  head(slug: string, briefHash: string): BriefHead | undefined {
-    const e = this.briefs.get(slug);
-    return e && e.briefHash === briefHash ? e.head : undefined;
-  }
-
-  /** sha256 of a file's bytes (memoised for the build: series files are shared by every brief). */
-  hashFile(file: string): string {
-    let h = this.hashes.get(file);
-    if (h === undefined) {
-      try {
-        h = sha256(readFileSync(file));
-      } catch {
-        h = 'missing';
-      }
-      this.hashes.set(file, h);
-    }
-    return h;
-  }
-
-  /** Seed the memo with a hash computed elsewhere (brief.md, hashed by the scan). */
-  knowHash(file: string, hash: string): void {
-    this.hashes.set(file, hash);
-  }
-
-  /** The key of a brief given the files it reads and everything else that shapes its output. */
-  key(sources: string[], context: unknown): string {
-    const files = [...new Set(sources)].sort().map((f) => [f, this.hashFile(f)]);
-    return sha256(JSON.stringify({ files, context }));
+    return this.series?.key === key && this.onDisk(this.series.outputs);
   }
 
   /** True when the stored entry has this key and all its outputs exist. */
   isFresh(slug: string, key: string): boolean {
     const e = this.briefs.get(slug);
-    return Boolean(e && e.key === key && e.outputs.every((o) => existsSync(path.join(this.outDir, o))));
+    return Boolean(e && e.key !== '' && e.key === key && this.onDisk(e.outputs));
   }
 
   set(slug: string, entry: CacheEntry): void {
     this.briefs.set(slug, entry);
   }
 
-  /** Mark a brief's stored entry stale (its build failed) but keep its catalog entry. */
+  /** Mark a brief's stored entry stale (its build failed) but keep its last good catalog entry and outputs. */
   invalidate(slug: string): void {
     const e = this.briefs.get(slug);
     if (e) this.briefs.set(slug, { ...e, key: '' });
@@ -120,32 +154,109 @@ export class BuildCache {
     for (const s of [...this.briefs.keys()]) if (!keep.has(s)) this.briefs.delete(s);
   }
 
+  /** Write the cache, unless it is the same as the file read (nothing to write: a read-only output folder is fine). */
   save(): void {
     const data: CacheFile = { format: cacheFormat, briefs: Object.fromEntries([...this.briefs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), series: this.series };
-    writeAtomic(this.file, JSON.stringify(data));
+    const text = JSON.stringify(data);
+    if (text === this.text) return;
+    if (this.text === undefined && !this.ignored && this.briefs.size === 0 && !this.series && !exists(this.file)) return;
+    writeAtomic(this.file, text);
   }
 }
 
-function readCacheFile(file: string): CacheFile | undefined {
+/** The key of a brief: the files it read (with the hashes of the bytes read) and everything else that shapes it. */
+export function cacheKey(sources: SourceHash[], context: unknown): string {
+  const files = [...new Map(sources.map((s) => [s.path, s.hash])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sha256(JSON.stringify({ files, context }));
+}
+
+/** A source's path as the cache keeps it (relative to the manuscript folder), or undefined when it is not inside. */
+export function relativeSource(root: string, file: string): string | undefined {
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  return isSafeRelative(rel) ? rel : undefined;
+}
+
+function exists(p: string): boolean {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    return data.format === cacheFormat && data.briefs && typeof data.briefs === 'object' ? data : undefined;
+    lstatSync(p);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-/** Hash of every file under some folders (a theme), with paths relative to each folder. */
+function loadCacheFile(file: string, outDir: string): { data?: CacheFile; text?: string; ignored?: Diagnostic } {
+  if (!exists(file)) return {};
+  const ignore = (why: string, severity: 'warning' | 'info' = 'warning') => ({
+    ignored: {
+      file: displayPath(file),
+      line: 0,
+      column: 0,
+      severity,
+      message: `The build cache was ignored (${why}): every brief is rebuilt and the cache written again`,
+      ruleId: 'cache-ignored',
+      hint: severity === 'info' ? 'Nothing to do: the next build uses the new cache.' : 'Nothing to do: it is written again. If this keeps happening, something else writes into the output folder.',
+    } satisfies Diagnostic,
+  });
+  // Read like a manuscript file: a regular file inside the output folder, never a FIFO or device.
+  const read = readSource(file, realRoots([outDir]), 'build cache');
+  if (!read.ok) return ignore(read.diagnostic.message.replace(/^The build cache /, 'it '));
+  let json: unknown;
+  const text = read.file.bytes.toString('utf8');
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return ignore(`not valid JSON: ${(e as Error).message}`);
+  }
+  const format = (json as { format?: unknown } | null)?.format;
+  if (typeof format === 'number' && format !== cacheFormat) return ignore(`written by ${format < cacheFormat ? 'an older' : 'a newer'} briefpress (format ${format})`, 'info');
+  const v = fileSchema.safeParse(json);
+  if (!v.success) {
+    const issue = v.error.issues[0]!;
+    const where = issue.path.map(String).join('.') || 'the file';
+    return ignore(`${where}: ${issue.message}`);
+  }
+  return { data: v.data, text };
+}
+
+/**
+ * Hash of every file under some folders (a theme, briefpress' own src/), with paths relative to each
+ * folder. Files are read as manuscript files are (src/manuscript/source.ts): a symlink may lead only to
+ * a file inside the folders, and a FIFO, device or socket is an error, never read.
+ */
 export function hashTree(dirs: string[]): string {
+  const present = dirs.filter(exists);
+  const roots = realRoots(present);
   const parts: string[] = [];
+  const seen = new Set<string>();
   const walk = (root: string, dir: string) => {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return; // a folder linked twice (or a loop): hashed once
+    seen.add(real);
     for (const name of readdirSync(dir).sort()) {
       const p = path.join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(root, p);
-      else parts.push(`${path.relative(root, p)}\0${sha256(readFileSync(p))}`);
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        walk(root, p);
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        let target: string | undefined;
+        try {
+          target = realpathSync(p);
+        } catch {
+          // dangling: reported by readSource below
+        }
+        if (target && roots.some((r) => isInside(target, r)) && lstatSync(target).isDirectory()) {
+          walk(root, p);
+          continue;
+        }
+      }
+      const r = readSource(p, roots, 'theme file');
+      if (!r.ok) throw new BriefpressError([r.diagnostic]);
+      parts.push(`${path.relative(root, p)}\0${r.file.hash}`);
     }
   };
-  for (const d of dirs) if (existsSync(d)) walk(d, d);
+  for (const d of present) walk(d, d);
   return sha256(parts.join('\n'));
 }

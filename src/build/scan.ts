@@ -1,8 +1,10 @@
 /**
- * A quick look at every brief of a series: the bytes of brief.md (hashed) and the few front matter
- * fields the series needs (title, date, number) to number the briefs and link neighbours. The full
- * read (src/manuscript/brief.ts) happens only for briefs that must be rebuilt; a brief whose front
- * matter does not parse here is simply left out of the numbering, and its full read reports why.
+ * A quick look at every brief of a series, every build: the bytes of brief.md (read once, hashed) and
+ * its front matter (YAML only, no Markdown), from which the series is numbered, neighbours are linked
+ * and an unchanged brief's catalog entry is made (src/build/entry.ts): never from the build cache. The
+ * full read (src/manuscript/brief.ts) parses the same bytes and happens only for briefs that must be
+ * rebuilt; a brief whose front matter does not parse here is left out of the numbering, and its full
+ * read reports why.
  */
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -35,22 +37,26 @@ export interface ScannedBrief {
   diagnostics: Diagnostic[];
   /** Undefined when the front matter is missing or does not parse (the full read will say why). */
   head?: BriefHead;
+  /** The front matter as parsed (not validated), when it parses. */
+  frontMatter?: Record<string, unknown>;
 }
 
-/** Scan one brief folder; `known` returns a head remembered for the same brief.md hash (skips YAML). */
-export function scanBrief(dir: string, roots: string[], known?: (slug: string, hash: string) => BriefHead | undefined): ScannedBrief {
+/** Scan one brief folder: brief.md read inside `roots` (real paths) and its front matter parsed. */
+export function scanBrief(dir: string, roots: string[]): ScannedBrief {
   const file = path.join(dir, 'brief.md');
   const slug = path.basename(dir);
   const read = readSource(file, roots, 'brief.md');
   if (!read.ok) return { slug, dir, file, hash: '', text: '', diagnostics: [read.diagnostic] };
   const { text, diagnostics } = decodeText(read.file);
   const hash = read.file.hash;
-  return { slug, dir, file, hash, source: read.file, text, diagnostics, head: known?.(slug, hash) ?? readHead(text) };
+  const fm = parseFrontMatter(text);
+  return { slug, dir, file, hash, source: read.file, text, diagnostics, head: fm && headOf(fm.data, fm.block), frontMatter: fm?.data };
 }
 
 const fmRe = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
-export function readHead(text: string): BriefHead | undefined {
+/** The front matter's YAML as data (and the block's text); undefined when there is none or it does not parse. */
+function parseFrontMatter(text: string): { data: Record<string, unknown>; block: string } | undefined {
   const m = fmRe.exec(text);
   if (!m) return undefined;
   let data: unknown;
@@ -59,15 +65,22 @@ export function readHead(text: string): BriefHead | undefined {
   } catch {
     return undefined;
   }
-  if (!data || typeof data !== 'object') return undefined;
-  const d = data as Record<string, unknown>;
+  return data && typeof data === 'object' && !Array.isArray(data) ? { data: data as Record<string, unknown>, block: m[0] } : undefined;
+}
+
+export function readHead(text: string): BriefHead | undefined {
+  const fm = parseFrontMatter(text);
+  return fm && headOf(fm.data, fm.block);
+}
+
+function headOf(d: Record<string, unknown>, block: string): BriefHead | undefined {
   const date = d.date instanceof Date ? d.date.toISOString().slice(0, 10) : d.date;
   if (typeof d.title !== 'string' || typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
   const head: BriefHead = { title: d.title, date };
   if (d.number !== undefined) {
     if (typeof d.number !== 'number' || !Number.isInteger(d.number) || d.number < 1) return undefined;
     head.number = d.number;
-    const lines = m[0].split('\n');
+    const lines = block.split('\n');
     const i = lines.findIndex((l) => /^number\s*:/.test(l));
     if (i >= 0) head.numberAt = { line: i + 1, column: /^number\s*:\s*/.exec(lines[i]!)![0].length + 1 };
   }

@@ -30,6 +30,8 @@ export const rules = {
   'theme-schema': 'A theme\'s theme.yaml is missing, does not parse, or names fonts that are not there.',
   'no-questions': 'A brief of a Q&A series has no `##` question (it is printed without numbered questions).',
   'text-encoding': 'A text file is not valid UTF-8, or holds NUL characters (they were replaced or left out).',
+  'source-changed': 'A manuscript file changed while the build was using it: the editions show the earlier text, and the next build rebuilds them.',
+  'cache-ignored': 'The build cache could not be validated in full (damaged, or from another version): it was ignored, every brief rebuilt and the cache written again.',
   'repeated-words': 'The same one to three words twice in a row (check).',
   epubcheck: 'W3C epubcheck reported a problem in the EPUB (check).',
   'pdf-tools': 'A PDF validator is not installed: that check was skipped (check).',

@@ -181,7 +181,7 @@ async function runBuild(
   let result;
   try {
     const { build } = await import('../api.js');
-    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], cache: !values.force, onEvent });
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force, onEvent });
   } finally {
     progress?.end();
   }

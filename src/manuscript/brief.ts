@@ -13,11 +13,11 @@ import { toDiagnostics } from '../pipeline/messages.js';
 import { checkFragments } from '../pipeline/fragments.js';
 import { parseMarkdown, toHast } from '../pipeline/processor.js';
 import type { Diagnostic } from '../util/diagnostics.js';
-import { uuidV5 } from '../util/hash.js';
 import { displayPath } from '../util/paths.js';
 import { fillPlaceholders } from './placeholders.js';
 import type { Loaded, SeriesSource } from './series.js';
 import { scanBrief, type ScannedBrief } from '../build/scan.js';
+import { defaultIdentifier } from '../build/entry.js';
 
 /** Read a brief; `scanned` is brief.md as the build already read it (the same bytes: read once). */
 export async function readBrief(src: SeriesSource, dir: string, scanned: ScannedBrief = scanBrief(dir, src.roots)): Promise<Loaded<Brief>> {
@@ -56,6 +56,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   const body = await toHast(mdast, vfile, { ...common, qa: series.format === 'qa', kind: 'body', idPrefix: '' });
   diagnostics.push(...toDiagnostics(vfile, shown));
   const images: ImageAsset[] = [...(vfile.data.images ?? [])];
+  const imageReads = [...(vfile.data.imageReads ?? [])];
 
   // A Markdown fragment (bio, boilerplate): parsed with the same plugins, messages at its file:
   // lines shifted by `place` (a file's body after its front matter), or placed by `place` (a
@@ -65,6 +66,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
     const tree = await toHast(parseMarkdown(f), f, { ...common, briefDir: baseDir, qa: false, kind: 'fragment', idPrefix });
     diagnostics.push(...placed(toDiagnostics(f, displayPath(where), typeof place === 'number' ? place : 0), place));
     images.push(...(f.data.images ?? []));
+    imageReads.push(...(f.data.imageReads ?? []));
     return tree;
   };
 
@@ -129,7 +131,12 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   diagnostics.push(...checkFragments([body, notes], shown));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
-  const identifier = fm.identifier ?? `urn:uuid:${uuidV5(`${series.identifier.namespace}/${slug}`)}`;
+  const identifier = fm.identifier ?? defaultIdentifier(series, slug);
+  // What was read, with the hash of the bytes read (never read again to key the cache).
+  const seriesRead = (f: string) => {
+    const r = src.files.get(f);
+    return r ? [{ path: f, hash: r.hash }] : [];
+  };
   const brief: Brief = {
     slug,
     dir,
@@ -151,7 +158,12 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
     copyright,
     copyrightText: toString(copyright).trim(),
     images: dedupe(images),
-    sources: [file, ...src.sources, ...authors.map((a) => src.authors.get(a.id)!.file), ...images.map((i) => i.path)],
+    sources: [
+      { path: file, hash: scanned.source.hash },
+      ...src.sources.flatMap(seriesRead),
+      ...authors.flatMap((a) => seriesRead(src.authors.get(a.id)!.file)),
+      ...imageReads,
+    ],
   };
   return { value: brief, diagnostics };
 }

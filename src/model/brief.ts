@@ -86,6 +86,6 @@ export interface Brief {
   copyright: Root;
   copyrightText: string;
   images: ImageAsset[];
-  /** Every file read to make this brief (for caches and watchers). */
-  sources: string[];
+  /** Every file read to make this brief (absolute path as asked for) with the sha256 of the bytes read: the build cache's key. */
+  sources: { path: string; hash: string }[];
 }

@@ -22,6 +22,8 @@ export interface ImageOptions {
 
 export function collectImages(tree: Root, file: VFile, opts: ImageOptions): ImageAsset[] {
   const assets = new Map<string, ImageAsset>();
+  // Every image file read, by the path asked for, with the hash of the bytes read (the build cache's key).
+  const reads = (file.data.imageReads ??= []);
   const root = realpathSync(opts.root);
   visit(tree, 'element', (node) => {
     if (node.tagName !== 'img') return;
@@ -66,6 +68,8 @@ export function collectImages(tree: Root, file: VFile, opts: ImageOptions): Imag
       return;
     }
     const bytes = readFileSync(real);
+    const hash = sha256(bytes);
+    reads.push({ path: abs, hash });
     const kind = bytes.length > 0 ? sniffImage(bytes) : undefined;
     if (!kind) {
       report(file, node, `Image \`${src}\` is ${bytes.length === 0 ? 'empty' : 'not a PNG, JPEG, GIF, WebP or SVG file'}`, {
@@ -74,7 +78,6 @@ export function collectImages(tree: Root, file: VFile, opts: ImageOptions): Imag
       });
       return;
     }
-    const hash = sha256(bytes);
     const href = `images/${hash.slice(0, 16)}.${kind.ext}`;
     if (!assets.has(hash)) assets.set(hash, { path: real, href, mediaType: kind.mediaType, hash, alt });
     node.properties.src = href;
@@ -91,5 +94,6 @@ export default function rehypeImages(opts: ImageOptions) {
 declare module 'vfile' {
   interface DataMap {
     images: ImageAsset[];
+    imageReads: { path: string; hash: string }[];
   }
 }
