@@ -84,7 +84,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     { href: 'style.css', path: theme.path('style.css'), mediaType: 'text/css' },
     ...(print ? [{ href: 'print.css', path: theme.path('print.css'), mediaType: 'text/css' }] : []),
     ...fonts.map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
-    ...brief.images.map((i) => ({ href: i.href, path: i.path, mediaType: i.mediaType })),
+    ...brief.images.map((i) => ({ href: i.href, data: i.data, mediaType: i.mediaType })),
   ];
   return { html, assets };
 }
