@@ -3,6 +3,7 @@
  * subsets, and has the theme's templates rendered and zipped by epub-gen-memory (package.ts).
  */
 import { readCached } from '../../util/files.js';
+import { displayPath } from '../../util/paths.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontsFor } from '../../theme/theme.js';
@@ -103,6 +104,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     date: new Date(Math.max(epoch, zipEpoch) * 1000),
     cover: { href: coverHref, mediaType: cover.mediaType, data: cover.data },
     files: [...fontFiles, ...images],
+    source: displayPath(brief.file),
   });
   return { data, cover };
 }
