@@ -166,7 +166,10 @@ export function makeSafe(tree: Root, file: VFile, opts: SafeHtmlOptions): void {
     }
     if (dropped.length) {
       const fetches = dropped.some((d) => /^(style|srcset|src|poster|background|data|action|formaction|ping|href|xlink:href|lowsrc|dynsrc|longdesc|usemap)\b/i.test(d));
-      warn(at, `Raw HTML \`<${tag}>\`: removed ${dropped.join(', ')}`, 'raw-html-removed', fetches
+      const handlers = dropped.some((d) => /^on/i.test(d));
+      warn(at, `Raw HTML \`<${tag}>\`: removed ${dropped.join(', ')}`, 'raw-html-removed', handlers
+        ? 'No edition runs script: event handlers are removed.'
+        : fetches
         ? 'Nothing in an edition is fetched from elsewhere: images must be files of the brief, styles come from the theme.'
         : 'Raw HTML keeps only attributes that every edition can show; styling comes from the theme.');
     }

@@ -29,7 +29,7 @@ export function vetCss(css: string, file: string, themeDir: string): Diagnostic[
         // keep it as written
       }
       const target = path.resolve(path.dirname(file), rel);
-      if (!isInside(target, themeDir)) why = 'a path outside the theme folder';
+      if (!isInside(target, themeDir)) why = 'outside the theme folder';
       else {
         // A file that exists must not be a link leading out either.
         try {
@@ -46,7 +46,7 @@ export function vetCss(css: string, file: string, themeDir: string): Diagnostic[
       line,
       column,
       severity: 'error',
-      message: `Stylesheet refers to \`${ref.url.slice(0, 80)}\`, ${why}`,
+      message: `Stylesheet refers to \`${ref.url.slice(0, 80)}\` (${why}): only files of the theme may be used`,
       ruleId: 'theme-css-url',
       hint: 'A theme stylesheet may refer only to files inside its theme folder (fonts come from theme.yaml); copy the file into the theme and use a relative path.',
     });

@@ -183,12 +183,12 @@ const inertData = /^data:\s*(image\/(png|jpeg|gif|webp|avif|svg\+xml)|font\/[a-z
 export function foreignUrl(url: string): string | undefined {
   const u = url.trim();
   if (u === '' || u.startsWith('#')) return undefined;
-  if (/^data:/i.test(u)) return inertData.test(u) ? undefined : 'a data: URL that is not an image or a font';
-  if (/^[a-z][a-z0-9+.-]*:/i.test(u)) return `a ${u.slice(0, u.indexOf(':') + 1).toLowerCase()} URL`;
+  if (/^data:/i.test(u)) return inertData.test(u) ? undefined : 'data: URL that is not an image or a font';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(u)) return `${u.slice(0, u.indexOf(':') + 1).toLowerCase()} URL`;
   if (u.startsWith('//') || u.startsWith('\\\\')) return 'another host';
-  if (u.startsWith('/') || u.startsWith('\\')) return 'an absolute path';
+  if (u.startsWith('/') || u.startsWith('\\')) return 'absolute path';
   // Control characters or backslashes make browsers and file systems disagree about the path.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\\]/.test(u)) return 'a path with control characters or backslashes';
+  if (/[\u0000-\u001f\\]/.test(u)) return 'path with control characters or backslashes';
   return undefined;
 }
