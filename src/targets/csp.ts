@@ -26,6 +26,6 @@ export function withCsp(html: string, csp: string): string {
   if (metaTag.test(html)) return html;
   const meta = `<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">`;
   const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + '\n' + meta + html.slice(head.index + head[0].length);
+  if (head) return `${html.slice(0, head.index + head[0].length)}\n${meta}\n${html.slice(head.index + head[0].length)}`;
   return meta + '\n' + html;
 }
