@@ -19,6 +19,7 @@ import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme, packageRoot } from './theme/theme.js';
+import { vetThemeCss } from './theme/css.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { displayPath } from './util/paths.js';
 import { version } from './util/version.js';
@@ -107,6 +108,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (!seriesRead.value) throw new BriefpressError(seriesRead.diagnostics);
   const src = seriesRead.value;
   const theme = loadTheme(src.series.theme, loc.root, src.themeAt);
+  const themeCss = vetThemeCss(theme);
+  if (hasErrors(themeCss)) throw new BriefpressError(themeCss);
 
   // The whole series is scanned even for one brief: its number and neighbours depend on the others.
   const wholeSeries = path.resolve(input) === path.resolve(loc.root);

@@ -12,6 +12,7 @@ import { fontsFor, loadTheme } from '../src/theme/theme.js';
 import { toXhtml } from '../src/targets/epub/xhtml.js';
 import { sha256 } from '../src/util/hash.js';
 import { all, buildEpubs, epubFixtures, epubPath, firstZipEntry, openEpub, sampleManuscript, type OpenedEpub } from './helpers/epub.js';
+import { sanitizeSvg } from '../src/util/svg.js';
 
 const slugs = ['rich-features', 'russian-brief'] as const;
 let tmp: string;
@@ -211,11 +212,14 @@ describe('content documents', () => {
     expect(body).toContain('<del>cheap</del>');
   });
 
-  it('embeds the images under their content-hash names, bytes unchanged', async () => {
+  it('embeds the images under their content-hash names, bytes unchanged (SVG: as sanitized)', async () => {
     const book = books['rich-features']!;
     const body = await book.text('OEBPS/brief.xhtml');
     for (const [file, ext, alt] of [['chart.png', 'png', 'A bar chart'], ['map.svg', 'svg', 'Two regions']] as const) {
-      const bytes = readFileSync(path.join(epubFixtures, 'briefs/rich-features', file));
+      const read = readFileSync(path.join(epubFixtures, 'briefs/rich-features', file));
+      const clean = ext === 'svg' ? sanitizeSvg(read) : undefined;
+      const bytes = clean?.ok ? Buffer.from(clean.data) : read;
+      if (clean) expect(clean.ok && clean.removed).toEqual([]);
       const href = `images/${sha256(bytes).slice(0, 16)}.${ext}`;
       expect(Buffer.from(await book.binary(`OEBPS/${href}`)).equals(bytes)).toBe(true);
       expect(body).toMatch(new RegExp(`<img src="${href}" alt="${alt}[^"]*"/>`));

@@ -11,7 +11,8 @@ import { splitNotes } from '../src/pipeline/rehype-notes.js';
 import { toDiagnostics } from '../src/pipeline/messages.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-pipe-'));
-const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+// A whole 1x1 PNG (images are checked through their structure: a header alone is refused).
+const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360485df61f00037f020b65bf19eb0000000049454e44ae426082', 'hex');
 writeFileSync(path.join(dir, 'dot.png'), png);
 
 async function run(md: string, opts: { qa?: boolean; rawHtml?: boolean } = {}) {

@@ -52,7 +52,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   const { series } = src;
   const diagnostics: Diagnostic[] = [...scanned.diagnostics];
 
-  const common = { briefDir: dir, root: series.root, rawHtml: series.rawHtml };
+  const common = { briefDir: dir, root: series.root, rawHtml: series.rawHtml, ids: new Set<string>() };
   const body = await toHast(mdast, vfile, { ...common, qa: series.format === 'qa', kind: 'body', idPrefix: '' });
   diagnostics.push(...toDiagnostics(vfile, shown));
   const images: ImageAsset[] = [...(vfile.data.images ?? [])];

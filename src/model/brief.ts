@@ -42,9 +42,11 @@ export interface ImageAsset {
   /** Name inside an edition, derived from the content hash: `images/<hash>.<ext>`. */
   href: string;
   mediaType: string;
-  /** sha256 of the bytes, hex. */
+  /** sha256 of `data`, hex. */
   hash: string;
   alt: string;
+  /** The bytes every edition gets: as read once from `path`, and for SVG, sanitized (src/util/svg.ts). */
+  data: Uint8Array;
 }
 
 export interface Question {

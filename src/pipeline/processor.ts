@@ -4,7 +4,7 @@
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
 import rehypeRaw from 'rehype-raw';
-import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSanitize from 'rehype-sanitize';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -17,6 +17,8 @@ import rehypeNotes from './rehype-notes.js';
 import rehypeQuestions from './rehype-questions.js';
 import remarkHeadings from './remark-headings.js';
 import remarkRawHtml from './remark-raw-html.js';
+import { sanitizeSchema } from './html-schema.js';
+import rehypeSafeHtml from './rehype-safe-html.js';
 
 export interface ProcessOptions {
   briefDir: string;
@@ -28,6 +30,8 @@ export interface ProcessOptions {
   kind: 'body' | 'fragment';
   /** Prefix for footnote ids, unique per document. */
   idPrefix?: string;
+  /** Ids of raw HTML already used in the brief (pass one set to every part of a brief): no id twice. */
+  ids?: Set<string>;
 }
 
 /** Parse Markdown to mdast (front matter included as a `yaml` node). */
@@ -41,7 +45,7 @@ export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions
   if (!opts.rawHtml) remarkPlugins.push(remarkRawHtml);
   if (opts.kind === 'body') remarkPlugins.push(remarkHeadings);
   const rehypePlugins: PluggableList = [];
-  if (opts.rawHtml) rehypePlugins.push(rehypeRaw, [rehypeSanitize, sanitizeSchema]);
+  if (opts.rawHtml) rehypePlugins.push(rehypeRaw, [rehypeSafeHtml, { ids: opts.ids ?? new Set<string>() }], [rehypeSanitize, schema]);
   rehypePlugins.push([rehypeImages, { briefDir: opts.briefDir, root: opts.root }], rehypeLinks);
   if (opts.kind === 'body') rehypePlugins.push(rehypeNotes);
   if (opts.kind === 'body' && opts.qa) rehypePlugins.push(rehypeQuestions);
@@ -57,9 +61,5 @@ export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions
   return (await processor.run(mdast, file)) as HastRoot;
 }
 
-/** Sanitizing raw HTML: GitHub's schema, keeping footnote data attributes; no scripts, frames or styles. */
-const sanitizeSchema = {
-  ...defaultSchema,
-  clobberPrefix: '',
-  protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto'], src: [] },
-};
+/** Behind rehype-safe-html (which reports what it changes), the same rules as rehype-sanitize's schema. */
+const schema = sanitizeSchema();

@@ -1,7 +1,9 @@
 /**
  * rehype plugin: every image must be a file inside the manuscript folder, of a known type, not empty,
- * with alt text. Each becomes an asset named by its content hash; `src` is rewritten to that name.
- * This is the only place image bytes are looked at: targets trust `brief.images`.
+ * with alt text, whose structure holds (raster: src/util/raster.ts) or that is made inert (SVG:
+ * src/util/svg.ts). Each becomes an asset carrying the bytes read (sanitized, for SVG), named by
+ * their content hash; `src` is rewritten to that name. This is the only place image files are read:
+ * targets take `brief.images[].data` and never read the file again.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,8 @@ import type { VFile } from 'vfile';
 import type { ImageAsset } from '../model/brief.js';
 import { sha256 } from '../util/hash.js';
 import { sniffImage } from '../util/media.js';
+import { rasterProblem } from '../util/raster.js';
+import { sanitizeSvg } from '../util/svg.js';
 import { report } from './messages.js';
 
 export interface ImageOptions {
@@ -78,8 +82,38 @@ export function collectImages(tree: Root, file: VFile, opts: ImageOptions): Imag
       });
       return;
     }
-    const href = `images/${hash.slice(0, 16)}.${kind.ext}`;
-    if (!assets.has(hash)) assets.set(hash, { path: real, href, mediaType: kind.mediaType, hash, alt });
+    let data: Uint8Array = bytes;
+    if (kind.mediaType === 'image/svg+xml') {
+      const clean = sanitizeSvg(bytes);
+      if (!clean.ok) {
+        report(file, node, `SVG image \`${src}\` ${clean.reason}`, {
+          ruleId: 'image-unsafe',
+          hint: 'Export it again as plain SVG (no DOCTYPE, UTF-8), or as PNG.',
+        });
+        return;
+      }
+      if (clean.removed.length > 0) {
+        report(file, node, `SVG image \`${src}\`: removed ${clean.removed.join(', ')}`, {
+          ruleId: 'image-unsafe',
+          severity: 'warning',
+          hint: 'Scripts, event handlers, embedded HTML and references to other files or hosts never reach an edition; export the image as plain SVG to silence this.',
+        });
+      }
+      data = clean.data;
+    } else {
+      const problem = rasterProblem(bytes, kind.mediaType);
+      if (problem) {
+        report(file, node, `Image \`${src}\` is damaged: ${problem}`, {
+          ruleId: 'image-corrupt',
+          hint: 'Open the image in an image editor and export it again.',
+        });
+        return;
+      }
+    }
+    // The asset is named by the bytes that reach the editions (a sanitized SVG's, not the file's).
+    const assetHash = data === bytes ? hash : sha256(data);
+    const href = `images/${assetHash.slice(0, 16)}.${kind.ext}`;
+    if (!assets.has(assetHash)) assets.set(assetHash, { path: real, href, mediaType: kind.mediaType, hash: assetHash, alt, data });
     node.properties.src = href;
   });
   return [...assets.values()];

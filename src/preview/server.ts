@@ -17,6 +17,7 @@ import { readSeries } from '../manuscript/series.js';
 import { packageRoot } from '../theme/theme.js';
 import { BriefpressError, EnvironmentError, hasErrors } from '../util/diagnostics.js';
 import { isInside } from '../util/paths.js';
+import { editionCsp } from '../targets/csp.js';
 import { contentType, resolveInside, uiFiles, vendorFiles } from './files.js';
 import { openInBrowser } from './open.js';
 import { PreviewSession, type Edition } from './session.js';
@@ -135,18 +136,18 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
 
-    if (url.pathname === '/' || url.pathname === '/index.html') return sendFile(req, res, ui.get('index.html')!, true);
+    if (url.pathname === '/' || url.pathname === '/index.html') return sendFile(req, res, ui.get('index.html')!, 'ui');
     if (top === 'ui' && rest.length === 1) {
       const file = ui.get(rest[0]!);
-      return file ? sendFile(req, res, file, true) : send(res, 404, 'Not found');
+      return file ? sendFile(req, res, file, 'ui') : send(res, 404, 'Not found');
     }
     if (top === 'vendor' && rest.length === 1) {
       const file = vendor.get(rest[0]!);
-      return file ? sendFile(req, res, file, false) : send(res, 404, 'Not found');
+      return file ? sendFile(req, res, file, 'vendor') : send(res, 404, 'Not found');
     }
     if (top === 'out') {
       const r = resolveInside(outDir, rest);
-      return 'file' in r ? sendFile(req, res, r.file, false) : send(res, r.status, r.status === 403 ? 'Forbidden' : 'Not found');
+      return 'file' in r ? sendFile(req, res, r.file, 'edition') : send(res, r.status, r.status === 403 ? 'Forbidden' : 'Not found');
     }
     if (url.pathname === '/api/state') return sendJson(res, { ...state(), timings: session.timings });
     if (url.pathname === '/api/events') {
@@ -253,7 +254,7 @@ function sendJson(res: ServerResponse, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
-/** The viewer's own pages get a strict CSP; built editions are shown as built. */
+/** The viewer's own pages get a strict CSP that lets its own scripts run. */
 const uiCsp = [
   "default-src 'self'",
   "script-src 'self'",
@@ -269,9 +270,17 @@ const uiCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function sendFile(req: IncomingMessage, res: ServerResponse, file: string, isUi: boolean): void {
+/**
+ * Built editions run no script, whatever they hold: a page, or an SVG image opened on its own (where
+ * a script would run with the preview's origin and could call its API), gets the editions' policy,
+ * framed only by the viewer. `X-Content-Type-Options: nosniff` is sent with every response.
+ */
+const outCsp = `${editionCsp({ inlineStyle: true })}; frame-ancestors 'self'`;
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: string, kind: 'ui' | 'vendor' | 'edition'): void {
   const headers: Record<string, string> = { 'Content-Type': contentType(file) };
-  if (isUi && file.endsWith('.html')) headers['Content-Security-Policy'] = uiCsp;
+  if (kind === 'ui' && file.endsWith('.html')) headers['Content-Security-Policy'] = uiCsp;
+  if (kind === 'edition') headers['Content-Security-Policy'] = outCsp;
   res.writeHead(200, headers);
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file)

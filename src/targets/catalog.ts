@@ -12,6 +12,7 @@ import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
 import { formatDate } from './html.js';
 import type { CatalogEntry, SeriesContext, SeriesTarget } from './types.js';
+import { editionCsp, withCsp } from './csp.js';
 
 const assetsDir = '_assets';
 
@@ -64,7 +65,7 @@ export const catalogTarget: SeriesTarget = {
         pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
       })),
     };
-    written.push(writeIfChanged(path.join(outDir, 'index.html'), renderTemplate(theme.read('catalog.html'), view, 'catalog.html')));
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), editionCsp())));
 
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));

@@ -13,6 +13,7 @@ import { renderTemplate } from '../theme/template.js';
 import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
+import { editionCsp, withCsp } from './csp.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
 export interface Asset {
@@ -67,6 +68,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     publisherShort: brief.series.publisherShort,
     publisherUrl: brief.series.publisherUrl ?? '#content',
     print,
+    csp: editionCsp({ inlineStyle: print }),
     cssFooter: cssString(`${brief.series.name}  |  ${brief.title}`),
     body: part(brief.body),
     hasNotes: brief.notes.children.length > 0,
@@ -78,13 +80,13 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
   };
-  const html = renderTemplate(theme.read('page.html'), view, 'page.html');
+  const html = withCsp(renderTemplate(theme.read('page.html'), view, 'page.html'), view.csp);
   const assets: Asset[] = [
     { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
     { href: 'style.css', path: theme.path('style.css'), mediaType: 'text/css' },
     ...(print ? [{ href: 'print.css', path: theme.path('print.css'), mediaType: 'text/css' }] : []),
     ...fonts.map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
-    ...brief.images.map((i) => ({ href: i.href, path: i.path, mediaType: i.mediaType })),
+    ...brief.images.map((i) => ({ href: i.href, data: i.data, mediaType: i.mediaType })),
   ];
   return { html, assets };
 }

@@ -12,6 +12,6 @@ export function sniffImage(bytes: Uint8Array): MediaKind | undefined {
   if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP')
     return { mediaType: 'image/webp', ext: 'webp' };
   const head = new TextDecoder().decode(b.subarray(0, 512)).trimStart();
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return { mediaType: 'image/svg+xml', ext: 'svg' };
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE\s+svg[^[>]*(\[[\s\S]*?\])?\s*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(head)) return { mediaType: 'image/svg+xml', ext: 'svg' };
   return undefined;
 }

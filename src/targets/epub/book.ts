@@ -2,8 +2,8 @@
  * A brief as an EPUB 3: lays out the documents, describes the book, gathers cover, images and font
  * subsets, and has the theme's templates rendered and zipped by epub-gen-memory (package.ts).
  */
-import { readFileSync } from 'node:fs';
 import { readCached } from '../../util/files.js';
+import { displayPath } from '../../util/paths.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontsFor } from '../../theme/theme.js';
@@ -45,7 +45,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     ...documents.map((d) => JSON.stringify(d.view)),
   ].join(' ');
   const fonts = fontsFor(theme, text);
-  const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: readFileSync(img.path) }));
+  const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: img.data }));
   const fontFiles: PackagedFile[] = fonts.map((f) => ({ href: f.href, data: readCached(f.path) }));
 
   const epoch = ctx.epoch(brief);
@@ -104,6 +104,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     date: new Date(Math.max(epoch, zipEpoch) * 1000),
     cover: { href: coverHref, mediaType: cover.mediaType, data: cover.data },
     files: [...fontFiles, ...images],
+    source: displayPath(brief.file),
   });
   return { data, cover };
 }

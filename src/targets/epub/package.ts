@@ -8,7 +8,9 @@
  * the theme's templates (content.opf, toc.xhtml, toc.ncx, one chapter.xhtml per document).
  */
 import { EPub, type Chapter, type Options } from 'epub-gen-memory';
+import { BriefpressError } from '../../util/diagnostics.js';
 import { makeZip, type ZipEntry } from '../../util/zip.js';
+import { verifyEpub } from './verify.js';
 
 export interface PackagedFile {
   /** Path inside OEBPS/. */
@@ -25,6 +27,8 @@ export interface PackageInput {
   cover: PackagedFile & { mediaType: string };
   /** Images and fonts, already vetted, under OEBPS/. */
   files: PackagedFile[];
+  /** The brief's file as shown to the user: a book that fails verify.ts is reported against it. */
+  source: string;
 }
 
 class BriefEpub extends EPub {
@@ -67,6 +71,20 @@ class BriefEpub extends EPub {
     for (const [name, entry] of Object.entries(this.zip.files)) {
       const store = (entry as unknown as { options: { compression?: string | null } }).options.compression === 'STORE';
       entries.push({ name, store, data: entry.dir ? new Uint8Array() : await entry.async('uint8array') });
+    }
+    const problems = verifyEpub(new Map(entries.filter((e) => e.name !== 'mimetype').map((e) => [e.name, e.data])));
+    if (problems.length > 0) {
+      throw new BriefpressError(
+        problems.slice(0, 20).map((p) => ({
+          file: this.input.source,
+          line: 0,
+          column: 0,
+          severity: 'error' as const,
+          message: `The EPUB would not be valid: ${p.document}${p.line ? `:${p.line}:${p.column}` : ''} ${p.message}`,
+          ruleId: 'epub-invalid',
+          hint: 'The book was not written. If the brief holds nothing unusual at that place, the theme\'s EPUB templates (epub/*.ejs) made it: check them, or report it as a briefpress bug.',
+        })),
+      );
     }
     return makeZip(entries, this.input.date);
   }

@@ -1,0 +1,67 @@
+/**
+ * A theme's stylesheets may refer only to files of the theme: every `url()`, `@import`, `src()` and
+ * `image-set()` is checked before a stylesheet reaches an edition. `file:`, `http(s):`, `//host`,
+ * absolute paths, `..` climbing out of the theme folder and `data:` URLs other than images and
+ * fonts are errors at the URL's line and column (rule `theme-css-url`). The web edition's CSP and
+ * the print page's request filter would block such a fetch too; this says so at build time, with a
+ * position, instead of leaving a stylesheet in the editions that tries.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { cssReferences, foreignUrl } from '../util/css-urls.js';
+import { offsetToPosition, type Diagnostic } from '../util/diagnostics.js';
+import { displayPath, isInside } from '../util/paths.js';
+import type { Theme } from './theme.js';
+
+/** The stylesheets a theme hands to editions (web, print, EPUB, catalog). */
+export const themeStylesheets = ['style.css', 'print.css', 'epub.css', 'catalog.css'];
+
+/** Problems of one stylesheet: `file` is its path, `themeDir` the theme folder it belongs to. */
+export function vetCss(css: string, file: string, themeDir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const ref of cssReferences(css)) {
+    let why = foreignUrl(ref.url);
+    if (!why && !ref.url.startsWith('#') && !/^data:/i.test(ref.url)) {
+      let rel = ref.url.split(/[?#]/)[0]!;
+      try {
+        rel = decodeURIComponent(rel);
+      } catch {
+        // keep it as written
+      }
+      const target = path.resolve(path.dirname(file), rel);
+      if (!isInside(target, themeDir)) why = 'outside the theme folder';
+      else {
+        // A file that exists must not be a link leading out either.
+        try {
+          if (!isInside(realpathSync(target), realpathSync(themeDir))) why = 'a link to a file outside the theme folder';
+        } catch {
+          // missing: the browser finds nothing, and nothing outside
+        }
+      }
+    }
+    if (!why) continue;
+    const { line, column } = offsetToPosition(css, ref.offset);
+    out.push({
+      file: displayPath(file),
+      line,
+      column,
+      severity: 'error',
+      message: `Stylesheet refers to \`${ref.url.slice(0, 80)}\` (${why}): only files of the theme may be used`,
+      ruleId: 'theme-css-url',
+      hint: 'A theme stylesheet may refer only to files inside its theme folder (fonts come from theme.yaml); copy the file into the theme and use a relative path.',
+    });
+  }
+  return out;
+}
+
+/** Every stylesheet the theme gives to editions, checked (the series' override where it has one). */
+export function vetThemeCss(theme: Theme): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const name of themeStylesheets) {
+    const file = theme.dirs.map((d) => path.join(d, name)).find((p) => existsSync(p));
+    if (!file) continue;
+    const dir = theme.dirs.find((d) => isInside(file, d))!;
+    out.push(...vetCss(readFileSync(file, 'utf8'), file, dir));
+  }
+  return out;
+}
