@@ -180,7 +180,7 @@ export class Printer {
       const swapped = swappable && (await traced('print.swap', () => this.swap(rendered.html, `${base}index.html`).catch(() => false)));
       if (!swapped) {
         this.shown = undefined;
-        await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 }));
+        await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: printBudgetMs(rendered) }));
         this.shown = { base, styleKey, styles };
       }
       // DevTools evaluation still runs with page scripts disabled: wait for every web font and image
@@ -199,7 +199,7 @@ export class Printer {
           };
         }),
       );
-      const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 }));
+      const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: printBudgetMs(rendered) }));
       return { pdf, fontsLoaded, headings, how: swapped ? 'swapped' : 'loaded', ...log };
     } catch (e) {
       this.shown = undefined;
@@ -254,7 +254,17 @@ function keyOf(styles: Map<string, () => Answer>): string {
   return h.digest('hex');
 }
 
+/**
+ * The time a print may take: 20 s, and a second more per 10 kB of HTML (the sample's 60 kB prints in
+ * under a second; a brief of 1 MB gets two minutes). Past it the page is stuck: the brief fails.
+ */
+export function printBudgetMs(rendered: RenderedPage): number {
+  return 20_000 + Math.ceil(rendered.html.length / 10_000) * 1000;
+}
+
 /** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
 export function printWith(pool: BrowserPool, rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
-  return pool.lender('printer', Printer.open, (p) => p.close()).use((printer) => printer.print(rendered, opts));
+  return pool
+    .lender('printer', Printer.open, (p) => p.close(), pool.size, (p) => p.page)
+    .use((printer) => printer.print(rendered, opts), { what: `printing ${opts.slug}`, timeoutMs: printBudgetMs(rendered) });
 }
