@@ -68,6 +68,13 @@ export interface LenderHooks<T> {
   retry?(e: unknown): boolean;
   /** Run before an item is opened (say, wait for a browser restart). */
   ready?(): Promise<void>;
+  /** False for an idle item that can no longer work (its renderer crashed meanwhile): it is replaced. */
+  alive?(item: T): boolean;
+  /**
+   * What an error of the work means: Puppeteer's "Target closed" may come a moment before the news
+   * of what closed it (the renderer crashed, the browser quit): wait for that news.
+   */
+  explain?(e: unknown, failed: Promise<never> | undefined, what: string): Promise<unknown>;
 }
 
 /**
@@ -91,8 +98,15 @@ export class Lender<T> {
   ) {}
 
   async use<R>(fn: (item: T) => Promise<R>, opts: UseOptions = {}, retried = false): Promise<R> {
-    const item = await this.acquire();
     const what = opts.what ?? 'working';
+    let item: T;
+    try {
+      item = await this.acquire();
+    } catch (e) {
+      const failure = this.hooks.explain ? await this.hooks.explain(e, undefined, what) : e;
+      if (!retried && this.hooks.retry?.(failure)) return this.use(fn, opts, true);
+      throw failure;
+    }
     const watch = this.hooks.watch?.(item, what);
     let timer: NodeJS.Timeout | undefined;
     const budget = opts.timeoutMs ?? defaultUseTimeoutMs;
@@ -107,7 +121,7 @@ export class Lender<T> {
       this.release(item);
       return r;
     } catch (e) {
-      failure = e;
+      failure = this.hooks.explain ? await this.hooks.explain(e, watch?.failed, what) : e;
     } finally {
       clearTimeout(timer);
       watch?.stop();
@@ -134,8 +148,11 @@ export class Lender<T> {
   }
 
   private async acquire(): Promise<T> {
-    const item = this.idle.pop();
-    if (item !== undefined) return item;
+    let item: T | undefined;
+    while ((item = this.idle.pop()) !== undefined) {
+      if (this.hooks.alive?.(item) ?? true) return item;
+      void this.discard(item);
+    }
     if (this.opened < this.size) {
       this.opened++;
       try {
@@ -204,7 +221,8 @@ function hintFor(executablePath: string): string {
 
 /** Kill a Chromium's whole process group (it leads its own: renderers and helpers go with it). */
 function killGroup(proc: ChildProcess): void {
-  if (proc.pid === undefined) return;
+  // Once it has exited its id (and group) may be another's: what it left dies with its pipes.
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
   try {
     process.kill(-proc.pid, 'SIGKILL');
   } catch {
@@ -325,10 +343,17 @@ async function startChromium(executablePath: string): Promise<Chromium> {
     connecting.catch(() => {});
     browser = await Promise.race([connecting, junked, quit, late]);
   } catch (e) {
+    let error = e;
+    if (!(e instanceof EnvironmentError)) {
+      // The pipe closed first (the process is exiting): its exit status says more.
+      error = await withTimeout(quit, 1000).catch((q: unknown) =>
+        q instanceof EnvironmentError ? q : new EnvironmentError(`Chromium (${executablePath}) did not start: ${(e as Error).message.split('\n')[0]}`, hintFor(executablePath)),
+      );
+    }
     killGroup(proc);
     await withTimeout(exited, closeTimeoutMs).catch(() => {});
     rmSync(userDataDir, { recursive: true, force: true });
-    throw e;
+    throw error;
   } finally {
     clearTimeout(timer);
   }
@@ -336,7 +361,8 @@ async function startChromium(executablePath: string): Promise<Chromium> {
   quit.catch(() => {});
   const died = new Promise<string>((resolve) => {
     proc.once('exit', (code, signal) => resolve(signal ? `it was killed by ${signal}` : `it exited with code ${code}`));
-    browser.once('disconnected', () => resolve('its DevTools connection closed'));
+    // The pipe closes before the exit is known: give the exit a moment to tell how it ended.
+    browser.once('disconnected', () => setTimeout(() => resolve('its DevTools connection closed'), 1000).unref());
   });
   return { browser, proc, userDataDir, died, exited };
 }
@@ -394,7 +420,11 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
           restarting = undefined;
         },
         (e: Error) => {
-          gone = new BrowserGone(`Chromium (${executablePath}) quit (${reason}) and could not be started again: ${e.message}`, (e as EnvironmentError).hint);
+          const again = e.message.startsWith(`Chromium (${executablePath}) `) ? `it ${e.message.slice(`Chromium (${executablePath}) `.length)}` : e.message;
+          gone = new BrowserGone(
+            `Chromium (${executablePath}) quit again (${again}) after it was restarted once: the briefs left are not built`,
+            'Look for a cause outside briefpress (memory, another process killing it), then build again: finished briefs are kept.',
+          );
           restarting = undefined;
         },
       );
@@ -433,15 +463,37 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
   }, pingEveryMs);
   watchdog.unref();
 
+  const explain = async (e: unknown, failed: Promise<never> | undefined, what: string): Promise<unknown> => {
+    if (e instanceof EnvironmentError) return e;
+    const name = (e as Error)?.name ?? '';
+    if (name !== 'TargetCloseError' && !/Target closed|Session closed|Connection closed|Page crashed|detached/i.test((e as Error)?.message ?? '')) return e;
+    // The news of what closed it comes within moments: the page's crash, or its browser's death.
+    const news = failed ?? death.promise;
+    let timer: NodeJS.Timeout | undefined;
+    const later = new Promise<Error>((resolve) => {
+      timer = setTimeout(() => resolve(new BrowserFault(`Chromium closed the page while ${what}`, 'Build again: only the briefs that failed are built.')), 3000);
+    });
+    const found = await Promise.race([news.catch((f: Error) => f), later]);
+    clearTimeout(timer);
+    return found;
+  };
+
   const ready = async () => {
     if (restarting) await restarting;
     if (gone) throw gone;
     if (closing) throw new BrowserFault('the browser is closing');
   };
 
+  /** Pages whose renderer crashed (while at work or idle). */
+  const crashed = new WeakSet<Page>();
   function hooksFor<T>(pageOf?: (item: T) => Page): LenderHooks<T> {
     return {
       ready,
+      explain,
+      alive: (item) => {
+        const page = pageOf?.(item);
+        return !page || (!crashed.has(page) && !page.isClosed());
+      },
       retry: (e) => e instanceof Died && !gone && !closing,
       watch(item, what) {
         inFlight++;
@@ -468,14 +520,17 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
     };
   }
 
-  const openGuarded = <T>(open: (browser: Browser) => Promise<T>) => () => {
+  const openGuarded = <T>(open: (browser: Browser) => Promise<T>, pageOf?: (item: T) => Page) => async () => {
     const c = current;
-    return withTimeout(Promise.race([open(c.browser), death.promise]), openTimeoutMs, () => new BrowserFault(`Chromium did not open a page within ${openTimeoutMs / 1000} s`));
+    const item = await withTimeout(Promise.race([open(c.browser), death.promise]), openTimeoutMs, () => new BrowserFault(`Chromium did not open a page within ${openTimeoutMs / 1000} s`));
+    const page = pageOf?.(item);
+    page?.once('error', () => crashed.add(page));
+    return item;
   };
 
   const lender = <T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit = size, pageOf?: (item: T) => Page): Lender<T> => {
     let l = lenders.get(kind) as Lender<T> | undefined;
-    if (!l) lenders.set(kind, (l = new Lender<T>(limit, openGuarded(open), close, hooksFor(pageOf), recycleAfter(kind))));
+    if (!l) lenders.set(kind, (l = new Lender<T>(limit, openGuarded(open, pageOf), close, hooksFor(pageOf), recycleAfter(kind))));
     return l;
   };
 

@@ -20,6 +20,16 @@ export interface WrittenFile {
 /** Temporary files being written by this process. */
 const inFlight = new Set<string>();
 
+/**
+ * A test hook (tests/faults.test.ts, where no tmpfs can be mounted): after this many files, every
+ * write fails with ENOSPC, as Node reports it from an async write (no path).
+ */
+const enospcAfter = Number(process.env.BRIEFPRESS_TEST_ENOSPC_AFTER ?? Infinity);
+let writes = 0;
+function simulatedFull(): void {
+  if (++writes > enospcAfter) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+}
+
 function tmpName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
 }
@@ -32,6 +42,7 @@ export function writeAtomic(file: string, data: string | Uint8Array): WrittenFil
   const tmp = tmpName(file);
   inFlight.add(tmp);
   try {
+    simulatedFull();
     writeFileSync(tmp, bytes);
     renameSync(tmp, file);
   } catch (e) {
@@ -63,6 +74,7 @@ export async function writeFilesAtomic(files: { path: string; data: string | Uin
       const tmp = tmpName(file);
       inFlight.add(tmp);
       try {
+        simulatedFull();
         await writeFile(tmp, data);
         await rename(tmp, file);
       } catch (e) {

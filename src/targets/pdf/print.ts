@@ -183,6 +183,8 @@ export class Printer {
         await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: printBudgetMs(rendered) }));
         this.shown = { base, styleKey, styles };
       }
+      // A test hook (tests/faults.test.ts): the renderer of the page printing this brief crashes, for real.
+      if (process.env.BRIEFPRESS_TEST_CRASH === opts.slug) void page.createCDPSession().then((cdp) => cdp.send('Page.crash')).catch(() => {});
       // DevTools evaluation still runs with page scripts disabled: wait for every web font and image
       // in use, and read the headings as laid out (for the bookmarks' titles).
       const { fontsLoaded, headings } = await traced('print.fonts', () =>
