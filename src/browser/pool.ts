@@ -339,7 +339,7 @@ async function startChromium(executablePath: string): Promise<Chromium> {
   });
   let browser: Browser;
   try {
-    const connecting = puppeteer.connect({ transport, defaultViewport: { width: 800, height: 600 }, protocolTimeout: defaultUseTimeoutMs });
+    const connecting = puppeteer.connect({ transport, defaultViewport: { width: 800, height: 600 }, protocolTimeout: 300_000 });
     connecting.catch(() => {});
     browser = await Promise.race([connecting, junked, quit, late]);
   } catch (e) {
