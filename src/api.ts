@@ -25,11 +25,13 @@ import { displayPath } from './util/paths.js';
 import { version } from './util/version.js';
 import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
-import type { WrittenFile } from './util/write.js';
+import { BrowserFault, BrowserGone, BuildStopped } from './util/faults.js';
+import { removeStaleTemps, type WrittenFile } from './util/write.js';
 
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
 export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diagnostics.js';
+export { BrowserFault, BrowserGone, BuildStopped, OutputError } from './util/faults.js';
 export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
 export { cacheFileName } from './build/cache.js';
 export { preview, type PreviewOptions, type PreviewServer } from './preview/server.js';
@@ -59,6 +61,11 @@ export interface BuildOptions {
   sourceDateEpoch?: number;
   /** A browser to print with, kept by the caller (the preview keeps one warm): used, never closed. Default: launched on first use, closed at the end. */
   pool?: BrowserPool;
+  /**
+   * Stops the build: no new brief starts, the browser is closed (the briefs it was printing fail),
+   * the cache is written for the briefs that finished, and build() rejects with `BuildStopped`.
+   */
+  signal?: AbortSignal;
 }
 
 export type BuildEvent =
@@ -68,7 +75,9 @@ export type BuildEvent =
   | { type: 'brief-cached'; slug: string }
   | { type: 'brief-failed'; slug: string; diagnostics: Diagnostic[] }
   | { type: 'series-done'; files: WrittenFile[]; ms: number }
-  | { type: 'series-cached' };
+  | { type: 'series-cached' }
+  /** Worth telling, not a failure (say, Chromium quit and was started again). */
+  | { type: 'note'; message: string };
 
 export interface BriefResult {
   slug: string;
@@ -115,6 +124,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const wholeSeries = path.resolve(input) === path.resolve(loc.root);
   const seriesLoc = wholeSeries ? loc : findManuscript(loc.root);
   const seriesDirs = seriesLoc.briefDirs;
+  // Temporary files of earlier runs that were killed before they could remove them.
+  removeStaleTemps(outDir);
   const useCache = options.cache ?? true;
   const force = options.force ?? false;
   const cache = new BuildCache(outDir, useCache);
@@ -130,6 +141,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   options.onEvent?.({ type: 'read', briefs: toBuild.length, series: wholeSeries });
 
   let pool: Promise<BrowserPool> | undefined;
+  // A bug, a missing tool, a browser gone for good or a stop stops the build: no new brief starts,
+  // the ones in progress finish (on a stop, the browser is closed under them: they fail).
+  let fatal: unknown;
+  const stopped = () => new BuildStopped(typeof options.signal?.reason === 'string' ? options.signal.reason : 'AbortSignal');
+  const stop = () => {
+    fatal ??= stopped();
+    if (pool) void pool.then((p) => p.close(), () => {});
+  };
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   const jobs = options.jobs ?? 2;
   const previews = options.previews ?? true;
   const envEpoch = options.sourceDateEpoch ?? parseEpoch(process.env.SOURCE_DATE_EPOCH);
@@ -140,7 +161,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     formats,
     previews,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs))))),
+    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }) }))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // Everything besides a brief's own files that shapes its editions.
@@ -200,8 +221,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
   }
 
-  // A bug or a missing tool stops the build: no new brief starts, the ones in progress finish.
-  let fatal: unknown;
   const buildOne = async (s: ScannedBrief): Promise<BriefResult> => {
     const { slug } = s;
     const started = performance.now();
@@ -240,7 +259,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     for (const r of settled) {
       if (r.status === 'fulfilled') files.push(...r.value);
       else if (r.reason instanceof BriefpressError) diagnostics.push(...r.reason.diagnostics);
-      else fatal ??= r.reason;
+      else if (options.signal?.aborted) fatal ??= stopped();
+      else if (r.reason instanceof BrowserFault && !(r.reason instanceof BrowserGone)) {
+        // Its renderer crashed, or it was stuck: this brief fails, a fresh page takes the next.
+        if (!diagnostics.some((d) => d.message === r.reason.message)) {
+          diagnostics.push({ file: s.file, line: 0, column: 0, severity: 'error', message: r.reason.message, ruleId: 'browser-fault', hint: r.reason.hint });
+        }
+      } else fatal ??= r.reason;
     }
     if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
     // Keyed by the bytes this build read: a file edited since makes the brief stale for the next build.
@@ -269,7 +294,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const seriesFiles: WrittenFile[] = [];
   try {
     results = await mapLimited(toBuild, options.concurrency ?? jobs + 2, buildOne);
-    if (fatal) throw fatal;
+    // What finished is recorded even so (a rerun does not build it again); a browser gone for good
+    // also leaves the catalog of what is built. A second failure (a full disk) does not hide the first.
+    const recordAndThrow = () => {
+      try {
+        if (useCache) cache.save();
+      } catch {
+        // the first fault is the one reported
+      }
+      throw fatal;
+    };
+    if (fatal && !(fatal instanceof BrowserGone)) recordAndThrow();
     // A series file (series.yaml, boilerplate, an author file) edited while the briefs were built.
     if (results.some((r) => r.ok && !r.cached)) {
       for (const [f, sf] of src.files) {
@@ -306,8 +341,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
       }
     }
+    if (fatal) recordAndThrow();
     if (useCache) cache.save();
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     if (pool) await (await pool.catch(() => undefined))?.close();
   }
   // Series-level messages: folders in briefs/ that are not briefs, warnings about series files and,

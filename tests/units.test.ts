@@ -132,4 +132,21 @@ describe('Lender (the pool of printers and previewers)', () => {
     expect(made).toBe(3); // two, then one in its place
     expect(await work()).not.toBe(closed[0]);
   });
+
+  it('replaces an item after `recycleAfter` uses, and fails a use that outlasts its budget', async () => {
+    const { Lender } = await import('../src/browser/pool.js');
+    const { BrowserFault } = await import('../src/util/faults.js');
+    let made = 0;
+    const closed: number[] = [];
+    const lender = new Lender<number>(1, async () => ++made, async (n) => void closed.push(n), {}, 3);
+    const seen: number[] = [];
+    for (let i = 0; i < 7; i++) seen.push(await lender.use(async (n) => n));
+    expect(seen).toEqual([1, 1, 1, 2, 2, 2, 3]);
+    expect(closed).toEqual([1, 2]);
+    const stuck = lender.use(() => new Promise<number>(() => {}), { what: 'printing a-brief', timeoutMs: 50 });
+    await expect(stuck).rejects.toThrow(BrowserFault);
+    await expect(lender.use(() => new Promise<number>(() => {}), { what: 'printing a-brief', timeoutMs: 50 })).rejects.toThrow(/Chromium took more than 0 s printing a-brief/);
+    expect(closed).toEqual([1, 2, 3, 4]); // the stuck items were closed, not lent again
+    expect(await lender.use(async (n) => n)).toBe(5);
+  });
 });

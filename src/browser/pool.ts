@@ -1,26 +1,80 @@
 /**
  * The one place that launches Chromium. One browser per build, a small pool of pages shared by every
  * PDF and preview; never one launch per document (FACTS.md: launch costs 1-2 s).
+ *
+ * Faults are ours to handle, fast:
+ * - We start Chromium ourselves (Puppeteer's default arguments, a DevTools pipe) and connect
+ *   Puppeteer to it: no signal handlers of Puppeteer's (the CLI owns SIGINT/SIGTERM/SIGHUP), the
+ *   process is ours to kill (its whole process group), and a pipe that carries anything but
+ *   DevTools messages is an error naming the executable, not a crash of Node.
+ * - Every use of a page races its work against the page's renderer crashing, the browser quitting
+ *   or hanging, and a time budget proportionate to the work: a crashed renderer fails only the work
+ *   it was doing (the page is replaced), within a second, not after a two-minute protocol timeout.
+ * - A browser that quits is started again once (the work it was doing is done again on the new
+ *   one); if it quits again, or stops answering (a watchdog asks it every few seconds while work is
+ *   in progress), it is gone for good: every use fails with `BrowserGone`.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ConnectionTransport, type Page } from 'puppeteer-core';
 import { EnvironmentError } from '../util/diagnostics.js';
+import { BrowserFault, BrowserGone } from '../util/faults.js';
 import { findChromium } from './find.js';
+
+/** How long Chromium may take to start and answer its first message. */
+export const launchTimeoutMs = 20_000;
+/** A browser that has not answered a ping for this long (while work is in progress) has stopped. */
+export const hangTimeoutMs = 12_000;
+const pingEveryMs = 2_000;
+/** Opening (and setting up) a page. */
+const openTimeoutMs = 20_000;
+/** Closing a page or the browser before it is killed. */
+const closeTimeoutMs = 5_000;
+/** The budget of a use that names none. */
+export const defaultUseTimeoutMs = 60_000;
+
+export interface UseOptions {
+  /** What the work is, for messages: `printing kerry-in-russia`. */
+  what?: string;
+  /** Time budget of the work (ms); default 60 s. */
+  timeoutMs?: number;
+}
 
 export interface BrowserPool {
   /** Run `fn` with a page from the pool (at most `size` at once); the page is reset afterwards. */
-  withPage<T>(fn: (page: Page) => Promise<T>): Promise<T>;
+  withPage<T>(fn: (page: Page) => Promise<T>, opts?: UseOptions): Promise<T>;
   /**
    * The pool's lender of pages of one kind (say, printers set up once for printing): at most
    * `limit` of them (default: the pool's size), opened on demand by `open`, kept between uses.
+   * `pageOf` names an item's page, so that a crash of its renderer fails its use at once.
    */
-  lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit?: number): Lender<T>;
+  lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit?: number, pageOf?: (item: T) => Page): Lender<T>;
   close(): Promise<void>;
+  /** The browser now (after a restart, the new one). */
   readonly browser: Browser;
   /** Pages at work at once (`--jobs`). */
   readonly size: number;
+  /** The browser's process id now. */
+  readonly pid: number | undefined;
+}
+
+/** How a lender learns of faults: what makes a use fail early, and whether to do it again. */
+export interface LenderHooks<T> {
+  /** A promise that rejects when `item` can no longer do its work (its renderer crashed ...). */
+  watch?(item: T, what: string): { failed: Promise<never>; stop(): void };
+  /** Whether work that failed with `e` is worth doing once more on a fresh item (the browser was restarted). */
+  retry?(e: unknown): boolean;
+  /** Run before an item is opened (say, wait for a browser restart). */
+  ready?(): Promise<void>;
+  /** False for an idle item that can no longer work (its renderer crashed meanwhile): it is replaced. */
+  alive?(item: T): boolean;
+  /**
+   * What an error of the work means: Puppeteer's "Target closed" may come a moment before the news
+   * of what closed it (the renderer crashed, the browser quit): wait for that news.
+   */
+  explain?(e: unknown, failed: Promise<never> | undefined, what: string): Promise<unknown>;
 }
 
 /**
@@ -31,41 +85,86 @@ export class Lender<T> {
   private idle: T[] = [];
   private opened = 0;
   private waiters: { resolve: (item: T) => void; reject: (e: unknown) => void }[] = [];
+  /** Uses since each item was opened (for `recycleAfter`). */
+  private uses = new Map<T, number>();
 
   constructor(
     readonly size: number,
     private readonly open: () => Promise<T>,
     private readonly dispose: (item: T) => Promise<void>,
+    private readonly hooks: LenderHooks<T> = {},
+    /** Close an item after this many uses and open a fresh one (what a page holds on to goes with it). */
+    private readonly recycleAfter = Infinity,
   ) {}
 
-  async use<R>(fn: (item: T) => Promise<R>): Promise<R> {
-    const item = await this.acquire();
-    let healthy = false;
+  async use<R>(fn: (item: T) => Promise<R>, opts: UseOptions = {}, retried = false): Promise<R> {
+    const what = opts.what ?? 'working';
+    let item: T;
     try {
-      const r = await fn(item);
-      healthy = true;
-      return r;
-    } finally {
-      if (healthy) this.release(item);
-      else {
-        this.opened--;
-        await this.dispose(item).catch(() => {});
-        // Someone may be waiting for this slot: open a fresh item for them.
-        const w = this.waiters.shift();
-        if (w) this.acquire().then(w.resolve, w.reject);
-      }
+      item = await this.acquire();
+    } catch (e) {
+      const failure = this.hooks.explain ? await this.hooks.explain(e, undefined, what) : e;
+      if (!retried && this.hooks.retry?.(failure)) return this.use(fn, opts, true);
+      throw failure;
     }
+    const watch = this.hooks.watch?.(item, what);
+    let timer: NodeJS.Timeout | undefined;
+    const budget = opts.timeoutMs ?? defaultUseTimeoutMs;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BrowserFault(`Chromium took more than ${Math.round(budget / 1000)} s ${what}`, 'A page this slow is stuck: build again; if it happens again, report it with the brief.')), budget);
+    });
+    const work = fn(item);
+    work.catch(() => {}); // when a fault wins the race, the work's own failure comes later: no one waits for it
+    let failure: unknown;
+    try {
+      const r = await Promise.race(watch ? [work, watch.failed, timeout] : [work, timeout]);
+      this.release(item);
+      return r;
+    } catch (e) {
+      failure = this.hooks.explain ? await this.hooks.explain(e, watch?.failed, what) : e;
+    } finally {
+      clearTimeout(timer);
+      watch?.stop();
+    }
+    await this.discard(item);
+    if (!retried && this.hooks.retry?.(failure)) return this.use(fn, opts, true);
+    throw failure;
+  }
+
+  /** Forget the idle items (their browser is gone): the next uses open fresh ones. */
+  reset(): void {
+    const idle = this.idle;
+    this.idle = [];
+    for (const item of idle) void this.discard(item);
+  }
+
+  private async discard(item: T): Promise<void> {
+    if (!this.uses.delete(item)) return;
+    this.opened--;
+    await withTimeout(this.dispose(item), closeTimeoutMs).catch(() => {});
+    // Someone may be waiting for this slot: open a fresh item for them.
+    const w = this.waiters.shift();
+    if (w) this.acquire().then(w.resolve, w.reject);
   }
 
   private async acquire(): Promise<T> {
-    const item = this.idle.pop();
-    if (item !== undefined) return item;
+    let item: T | undefined;
+    while ((item = this.idle.pop()) !== undefined) {
+      if (this.hooks.alive?.(item) ?? true) return item;
+      void this.discard(item);
+    }
     if (this.opened < this.size) {
       this.opened++;
       try {
-        return await this.open();
+        await this.hooks.ready?.();
+        const fresh = await this.open();
+        this.uses.set(fresh, 0);
+        return fresh;
       } catch (e) {
         this.opened--;
+        // A waiter may be next in line for this slot: let it try.
+        const w = this.waiters.shift();
+        if (w) this.acquire().then(w.resolve, w.reject);
         throw e;
       }
     }
@@ -73,6 +172,12 @@ export class Lender<T> {
   }
 
   private release(item: T): void {
+    const n = (this.uses.get(item) ?? 0) + 1;
+    this.uses.set(item, n);
+    if (n >= this.recycleAfter) {
+      void this.discard(item);
+      return;
+    }
     const w = this.waiters.shift();
     if (w) w.resolve(item);
     else this.idle.push(item);
@@ -95,49 +200,402 @@ export const chromiumArgs = [
   '--font-render-hinting=none',
 ];
 
-export async function launchPool(size = 2): Promise<BrowserPool> {
-  const executablePath = findChromium();
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-chromium-'));
-  const args = [...chromiumArgs];
-  if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) args.push('--no-sandbox');
-  let browser: Browser;
+export interface PoolOptions {
+  /** Things worth telling the user that are not failures (the browser was restarted). */
+  onNote?: (message: string) => void;
+}
+
+/** A Chromium we started: its process (leader of its own process group), profile and connection. */
+interface Chromium {
+  browser: Browser;
+  proc: ChildProcess;
+  userDataDir: string;
+  /** Resolves with the reason once it has quit or lost its connection. */
+  died: Promise<string>;
+  exited: Promise<void>;
+}
+
+function hintFor(executablePath: string): string {
+  return `Check that it runs: \`${executablePath} --headless --no-sandbox --dump-dom about:blank\`, or point PUPPETEER_EXECUTABLE_PATH at another Chromium.`;
+}
+
+/** Kill a Chromium's whole process group (it leads its own: renderers and helpers go with it). */
+function killGroup(proc: ChildProcess): void {
+  // Once it has exited its id (and group) may be another's: what it left dies with its pipes.
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
   try {
-    browser = await puppeteer.launch({ executablePath, args, userDataDir, headless: true, pipe: true, timeout: 60_000, protocolTimeout: 120_000 });
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    try {
+      proc.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The DevTools pipe (fd 3 to Chromium, fd 4 from it): NUL-separated JSON, checked before Puppeteer sees it. */
+class CheckedPipe implements ConnectionTransport {
+  onmessage?: (message: string) => void;
+  onclose?: () => void;
+  private pending: Buffer[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly write: NodeJS.WritableStream,
+    read: NodeJS.ReadableStream,
+    private readonly onJunk: (sample: string) => void,
+  ) {
+    read.on('data', (b: Buffer) => this.dispatch(b));
+    read.on('close', () => this.shut());
+    read.on('error', () => this.shut());
+    write.on('error', () => this.shut());
+  }
+
+  send(message: string): void {
+    if (this.closed) return;
+    this.write.write(message);
+    this.write.write('\0');
+  }
+
+  private dispatch(buffer: Buffer): void {
+    if (this.closed) return;
+    this.pending.push(buffer);
+    let all = Buffer.concat(this.pending);
+    // Every message is a JSON object: anything else at the start is not DevTools talking.
+    const first = all.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+    if (first !== undefined && first !== 0x7b) return this.junk(all);
+    let end: number;
+    while ((end = all.indexOf(0)) !== -1) {
+      const message = all.subarray(0, end).toString('utf8');
+      all = all.subarray(end + 1);
+      try {
+        JSON.parse(message);
+      } catch {
+        return this.junk(Buffer.from(message));
+      }
+      setImmediate(() => this.onmessage?.(message));
+    }
+    this.pending = all.length ? [all] : [];
+  }
+
+  private junk(bytes: Buffer): void {
+    this.onJunk(bytes.subarray(0, 60).toString('utf8').replace(/[^\x20-\x7e]/g, '?'));
+    this.shut();
+  }
+
+  private shut(): void {
+    if (this.closed) return;
+    this.closed = true;
+    setImmediate(() => this.onclose?.());
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** Start Chromium with a DevTools pipe and connect Puppeteer to it; fail within `launchTimeoutMs`, naming the executable. */
+async function startChromium(executablePath: string): Promise<Chromium> {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-chromium-'));
+  const extra = [...chromiumArgs];
+  if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) extra.push('--no-sandbox');
+  // What puppeteer.launch({ headless: true, pipe: true }) would run.
+  const args = [...puppeteer.defaultArgs({ headless: true, userDataDir, args: extra }), '--remote-debugging-pipe'];
+  const stderr: string[] = [];
+  let proc: ChildProcess;
+  try {
+    // Its own process group: a Ctrl-C in the terminal reaches us, not it, and we can kill it whole.
+    proc = spawn(executablePath, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true, env: process.env });
   } catch (e) {
     rmSync(userDataDir, { recursive: true, force: true });
-    throw new EnvironmentError(`Chromium (${executablePath}) did not start: ${(e as Error).message.split('\n')[0]}`, 'Check that it runs: `' + executablePath + ' --headless --no-sandbox --dump-dom about:blank`.');
+    throw new EnvironmentError(`Chromium (${executablePath}) did not start: ${(e as Error).message}`, hintFor(executablePath));
   }
-  // Puppeteer's own SIGINT handler exits the process: remove the profile folder on any exit.
-  const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true });
-  process.once('exit', removeProfile);
-  const plain = new Lender<Page>(size, () => browser.newPage(), (p) => p.close());
+  proc.stderr!.on('data', (b: Buffer) => {
+    stderr.push(...b.toString('utf8').split('\n').filter(Boolean));
+    if (stderr.length > 20) stderr.splice(0, stderr.length - 20);
+  });
+  const exited = new Promise<void>((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+    proc.once('exit', () => resolve());
+    proc.once('error', () => resolve());
+  });
+  let junk: ((sample: string) => void) | undefined;
+  const junked = new Promise<never>((_, reject) => {
+    junk = (sample) => reject(new EnvironmentError(`Chromium (${executablePath}) did not speak the DevTools protocol on its pipe: it wrote \`${sample}\``, hintFor(executablePath)));
+  });
+  const transport = new CheckedPipe(proc.stdio[3] as NodeJS.WritableStream, proc.stdio[4] as NodeJS.ReadableStream, (s) => junk!(s));
+  const quit = new Promise<never>((_, reject) => {
+    proc.once('error', (e) => reject(new EnvironmentError(`Chromium (${executablePath}) did not start: ${e.message}`, hintFor(executablePath))));
+    proc.once('exit', (code, signal) => {
+      const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const last = stderr.filter((l) => !/^\s*$/.test(l)).slice(-3).join(' / ');
+      reject(new EnvironmentError(`Chromium (${executablePath}) ${why} as it started${last ? `: ${last}` : ''}`, hintFor(executablePath)));
+    });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EnvironmentError(`Chromium (${executablePath}) did not answer within ${launchTimeoutMs / 1000} s of starting`, hintFor(executablePath))), launchTimeoutMs);
+  });
+  let browser: Browser;
+  try {
+    const connecting = puppeteer.connect({ transport, defaultViewport: { width: 800, height: 600 }, protocolTimeout: 300_000 });
+    connecting.catch(() => {});
+    browser = await Promise.race([connecting, junked, quit, late]);
+  } catch (e) {
+    let error = e;
+    if (!(e instanceof EnvironmentError)) {
+      // The pipe closed first (the process is exiting): its exit status says more.
+      error = await withTimeout(quit, 1000).catch((q: unknown) =>
+        q instanceof EnvironmentError ? q : new EnvironmentError(`Chromium (${executablePath}) did not start: ${(e as Error).message.split('\n')[0]}`, hintFor(executablePath)),
+      );
+    }
+    killGroup(proc);
+    await withTimeout(exited, closeTimeoutMs).catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  junked.catch(() => {});
+  quit.catch(() => {});
+  const died = new Promise<string>((resolve) => {
+    proc.once('exit', (code, signal) => resolve(signal ? `it was killed by ${signal}` : `it exited with code ${code}`));
+    // The pipe closes before the exit is known: give the exit a moment to tell how it ended.
+    browser.once('disconnected', () => setTimeout(() => resolve('its DevTools connection closed'), 1000).unref());
+  });
+  return { browser, proc, userDataDir, died, exited };
+}
+
+export async function launchPool(size = 2, options: PoolOptions = {}): Promise<BrowserPool> {
+  const executablePath = findChromium();
+  let current = await startChromium(executablePath);
+  /** Profile folders and processes to clean up if Node exits without closing the pool. */
+  const started = new Set<Chromium>([current]);
+  const cleanUp = () => {
+    for (const c of started) {
+      killGroup(c.proc);
+      rmSync(c.userDataDir, { recursive: true, force: true });
+    }
+  };
+  process.once('exit', cleanUp);
+
+  let closing = false;
+  let restarts = 0;
+  let gone: BrowserGone | undefined;
+  /** Resolves (to the new browser) once a restart after a death has finished. */
+  let restarting: Promise<void> | undefined;
+  let inFlight = 0;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const lenders = new Map<string, Lender<any>>();
+  /** Rejects with the current browser's death; replaced on restart. */
+  let death: { promise: Promise<never>; reject: (e: Error) => void };
+  const newDeath = () => {
+    let reject!: (e: Error) => void;
+    const promise = new Promise<never>((_, r) => (reject = r));
+    promise.catch(() => {});
+    death = { promise, reject };
+  };
+  newDeath();
 
-  function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    return plain.use(async (page) => {
-      try {
-        return await fn(page);
-      } finally {
-        page.removeAllListeners('request');
+  /** A death of this browser (not one we caused): restart once, else gone for good. */
+  const watchDeath = (c: Chromium) => {
+    void c.died.then((reason) => {
+      if (closing || c !== current) return;
+      for (const l of lenders.values()) l.reset();
+      if (gone) return death.reject(gone);
+      if (restarts >= 1) {
+        gone = new BrowserGone(`Chromium (${executablePath}) quit again (${reason}) after it was restarted once: the briefs left are not built`, 'Look for a cause outside briefpress (memory, another process killing it), then build again: finished briefs are kept.');
+        return death.reject(gone);
       }
+      restarts++;
+      options.onNote?.(`Chromium quit unexpectedly (${reason}); starting it again`);
+      const dead = death;
+      restarting = startChromium(executablePath).then(
+        (fresh) => {
+          started.add(fresh);
+          current = fresh;
+          newDeath();
+          watchDeath(fresh);
+          restarting = undefined;
+        },
+        (e: Error) => {
+          const again = e.message.startsWith(`Chromium (${executablePath}) `) ? `it ${e.message.slice(`Chromium (${executablePath}) `.length)}` : e.message;
+          gone = new BrowserGone(
+            `Chromium (${executablePath}) quit again (${again}) after it was restarted once: the briefs left are not built`,
+            'Look for a cause outside briefpress (memory, another process killing it), then build again: finished briefs are kept.',
+          );
+          restarting = undefined;
+        },
+      );
+      dead.reject(new Died(reason));
     });
+  };
+  watchDeath(current);
+
+  // The watchdog: while work is in progress, the browser must answer a ping within hangTimeoutMs.
+  let lastAnswer = Date.now();
+  let pinging = false;
+  const watchdog = setInterval(() => {
+    if (closing || gone || restarting || inFlight === 0) {
+      lastAnswer = Date.now();
+      return;
+    }
+    const c = current;
+    if (Date.now() - lastAnswer > hangTimeoutMs) {
+      gone = new BrowserGone(
+        `Chromium (${executablePath}, process ${c.proc.pid}) stopped answering: no reply for ${hangTimeoutMs / 1000} s`,
+        'Something stopped or starved it (a debugger, SIGSTOP, a machine out of memory): build again; finished briefs are kept.',
+      );
+      death.reject(gone);
+      killGroup(c.proc);
+      return;
+    }
+    if (pinging) return;
+    pinging = true;
+    c.browser
+      .version()
+      .then(
+        () => (lastAnswer = Date.now()),
+        () => {},
+      )
+      .finally(() => (pinging = false));
+  }, pingEveryMs);
+  watchdog.unref();
+
+  const explain = async (e: unknown, failed: Promise<never> | undefined, what: string): Promise<unknown> => {
+    if (e instanceof EnvironmentError) return e;
+    const name = (e as Error)?.name ?? '';
+    if (name !== 'TargetCloseError' && !/Target closed|Session closed|Connection closed|Page crashed|detached/i.test((e as Error)?.message ?? '')) return e;
+    // The news of what closed it comes within moments: the page's crash, or its browser's death.
+    const news = failed ?? death.promise;
+    let timer: NodeJS.Timeout | undefined;
+    const later = new Promise<Error>((resolve) => {
+      timer = setTimeout(() => resolve(new BrowserFault(`Chromium closed the page while ${what}`, 'Build again: only the briefs that failed are built.')), 3000);
+    });
+    const found = await Promise.race([news.catch((f: Error) => f), later]);
+    clearTimeout(timer);
+    return found;
+  };
+
+  const ready = async () => {
+    if (restarting) await restarting;
+    if (gone) throw gone;
+    if (closing) throw new BrowserFault('the browser is closing');
+  };
+
+  /** Pages whose renderer crashed (while at work or idle). */
+  const crashed = new WeakSet<Page>();
+  function hooksFor<T>(pageOf?: (item: T) => Page): LenderHooks<T> {
+    return {
+      ready,
+      explain,
+      alive: (item) => {
+        const page = pageOf?.(item);
+        return !page || (!crashed.has(page) && !page.isClosed());
+      },
+      retry: (e) => e instanceof Died && !gone && !closing,
+      watch(item, what) {
+        inFlight++;
+        if (inFlight === 1) lastAnswer = Date.now();
+        const page = pageOf?.(item);
+        let reject!: (e: Error) => void;
+        const failed = new Promise<never>((_, r) => (reject = r));
+        failed.catch(() => {});
+        const onCrash = () => reject(new BrowserFault(`Chromium's renderer crashed while ${what}`, 'Build again: only the briefs that failed are built. If it happens again, report it with the brief.'));
+        // A page closed under us: its browser died (reported as such below), or something closed it.
+        const onClose = () => setTimeout(() => reject(new BrowserFault(`Chromium closed the page while ${what}`)), 200);
+        page?.once('error', onCrash);
+        page?.once('close', onClose);
+        death.promise.catch((e: Error) => reject(e instanceof Died ? new Died(e.message, what) : e));
+        return {
+          failed,
+          stop() {
+            inFlight--;
+            page?.off('error', onCrash);
+            page?.off('close', onClose);
+          },
+        };
+      },
+    };
   }
 
+  const openGuarded = <T>(open: (browser: Browser) => Promise<T>, pageOf?: (item: T) => Page) => async () => {
+    const c = current;
+    const item = await withTimeout(Promise.race([open(c.browser), death.promise]), openTimeoutMs, () => new BrowserFault(`Chromium did not open a page within ${openTimeoutMs / 1000} s`));
+    const page = pageOf?.(item);
+    page?.once('error', () => crashed.add(page));
+    return item;
+  };
+
+  const lender = <T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit = size, pageOf?: (item: T) => Page): Lender<T> => {
+    let l = lenders.get(kind) as Lender<T> | undefined;
+    if (!l) lenders.set(kind, (l = new Lender<T>(limit, openGuarded(open, pageOf), close, hooksFor(pageOf), recycleAfter(kind))));
+    return l;
+  };
+
   return {
-    browser,
-    size,
-    withPage,
-    lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit = size): Lender<T> {
-      let l = lenders.get(kind) as Lender<T> | undefined;
-      if (!l) lenders.set(kind, (l = new Lender<T>(limit, () => open(browser), close)));
-      return l;
+    get browser() {
+      return current.browser;
     },
+    get pid() {
+      return current.proc.pid;
+    },
+    size,
+    withPage<T>(fn: (page: Page) => Promise<T>, opts?: UseOptions): Promise<T> {
+      return lender<Page>('page', (b) => b.newPage(), (p) => p.close(), size, (p) => p).use(async (page) => {
+        try {
+          return await fn(page);
+        } finally {
+          page.removeAllListeners('request');
+        }
+      }, opts);
+    },
+    lender,
     async close() {
-      await browser.close().catch(() => {});
-      process.removeListener('exit', removeProfile);
-      removeProfile();
+      if (closing) return;
+      closing = true;
+      clearInterval(watchdog);
+      if (restarting) await restarting.catch(() => {});
+      const c = current;
+      death.reject(new BrowserFault('the browser was closed'));
+      // Politely first (Chromium writes its profile and quits), then by force.
+      const polite = c.proc.exitCode === null && c.proc.signalCode === null && !gone;
+      if (polite) await withTimeout(c.browser.close(), closeTimeoutMs).catch(() => {});
+      if (c.proc.exitCode === null && c.proc.signalCode === null) killGroup(c.proc);
+      await withTimeout(c.exited, closeTimeoutMs).catch(() => {});
+      void c.browser.disconnect().catch(() => {});
+      process.removeListener('exit', cleanUp);
+      cleanUp();
     },
   };
 }
 
+/** The browser died under a piece of work (`what`): done again on the restarted browser, or reported. */
+class Died extends BrowserFault {
+  constructor(reason: string, what?: string) {
+    super(`Chromium quit${what ? ` while ${what}` : ''} (${reason})`, 'Build again: finished briefs are kept.');
+  }
+}
+
+/**
+ * Pages drawn in again and again keep some of what they drew (the cover page's decoded fonts and
+ * images, the previewer's WebAssembly heap): a fresh one every so many uses keeps memory flat.
+ * A printer navigates for a brief whose style differs and is reset by each print; it is recycled
+ * less often (a fresh printer loads the page again instead of swapping: ~100 ms).
+ */
+function recycleAfter(kind: string): number {
+  const env = Number(process.env.BRIEFPRESS_RECYCLE_PAGES);
+  if (Number.isInteger(env) && env > 0) return env;
+  return kind === 'printer' ? 100 : kind === 'cover' || kind === 'previewer' ? 50 : Infinity;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, error?: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(error?.() ?? new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -49,6 +49,7 @@ export const rules = {
   'pdf-fonts': 'A font of the PDF is not embedded (check).',
   'pdf-structure': 'qpdf --check found a structural problem in the PDF (check).',
   'edition-missing': 'An edition has not been built yet (check).',
+  'browser-fault': "Chromium failed at one brief's work (its renderer crashed, or the page was stuck): that brief is not built (build; tests/faults.test.ts).",
 } as const;
 
 export type RuleId = keyof typeof rules;

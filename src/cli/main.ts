@@ -1,13 +1,16 @@
 /**
  * The command line: parses arguments, prints progress, maps failures to exit codes. Calls the API only.
  *
- * Exit codes: 0 success; 1 the manuscript has errors; 2 bad usage; 3 the environment is missing
- * something (no Chromium, unwritable folder ...); 70 a bug in briefpress (with a stack trace).
+ * Exit codes: 0 success; 1 the manuscript has errors; 2 bad usage; 3 the environment failed
+ * (no Chromium, Chromium crashed or stopped answering, a full or read-only disk ...); 70 a bug in
+ * briefpress (with a stack trace); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import type { BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
+import { BuildStopped, OutputError, signalExitCodes } from '../util/faults.js';
+import { removeOwnTemps } from '../util/write.js';
 import { version } from '../util/version.js';
 import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets, type Progress } from './report.js';
 
@@ -54,7 +57,19 @@ Environment:
   SOURCE_DATE_EPOCH           seconds since 1970 for every date written (default: the brief's date)
   PUPPETEER_EXECUTABLE_PATH   the Chromium to print PDFs with (default: found on the system)
 
-Exit codes: 0 ok, 1 manuscript errors, 2 bad usage, 3 missing tool or unwritable output, 70 internal error.
+Faults (build):
+  A brief whose Chromium renderer crashes, or whose page is stuck past its time (20 s, plus 1 s per
+  10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 20 s to
+  start; if it quits it is started again once; if it quits again or stops answering for 12 s, the
+  build stops (exit 3). Files are written to a temporary file and renamed: a build that stops never
+  leaves a half-written file, and the next build removes temporary files an earlier one left.
+  SIGINT (Ctrl-C), SIGTERM and SIGHUP stop a build: no new brief starts, Chromium is closed, the
+  cache records the briefs that finished (the next build goes on from there); a second signal
+  stops at once. Nothing to write (every brief unchanged) needs no write access to --out.
+
+Exit codes: 0 ok; 1 manuscript errors; 2 bad usage; 3 the environment failed (no Chromium,
+Chromium crashed or hung, --out full, read-only or not writable: the message names the path);
+70 internal error (a bug: please report it); 129 SIGHUP, 130 SIGINT, 143 SIGTERM.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -116,13 +131,18 @@ export async function main(argv: string[]): Promise<number> {
       out.line(`\n${e.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was written.`);
       return 1;
     }
+    if (e instanceof BuildStopped) {
+      out.line(`briefpress: ${e.message}: the briefs that finished are kept and recorded; the next build goes on from there.`);
+      return signalExitCodes[e.reason] ?? 130;
+    }
     if (e instanceof EnvironmentError) {
       out.line(`briefpress: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
       return 3;
     }
     const err = e as NodeJS.ErrnoException;
-    if (['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT', 'ENOTDIR', 'EEXIST'].includes(err?.code ?? '') && err?.path) {
-      out.line(`briefpress: cannot write ${err.path ?? 'the output'}: ${err.code}\n  hint: choose another folder with --out.`);
+    if (['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOENT', 'ENOTDIR', 'EEXIST', 'EISDIR'].includes(err?.code ?? '') && err?.path) {
+      const o = new OutputError(err.path, err.code!);
+      out.line(`briefpress: ${o.message}\n  hint: ${o.hint}`);
       return 3;
     }
     out.line(`briefpress: internal error (a bug in briefpress ${version}; please report it with this trace)\n${err?.stack ?? String(e)}`);
@@ -172,6 +192,8 @@ async function runBuild(
         const assets = summarizeAssets(e.files);
         if (assets) out.line(`    + ${assets}`);
       }
+    } else if (e.type === 'note') {
+      progress?.print(() => out.line(`briefpress: ${e.message}`));
     } else if (e.type === 'series-cached' && !quiet) {
       out.line('· catalog (unchanged)');
     } else if (e.type === 'series-done' && !quiet) {
@@ -179,10 +201,25 @@ async function runBuild(
     }
   };
   let result;
+  // SIGINT, SIGTERM, SIGHUP stop the build cleanly (no new brief, browser closed, cache written);
+  // a second one stops at once (temporary files and the browser's profile are removed on exit).
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      removeOwnTemps();
+      process.exit(signalExitCodes[signal] ?? 130);
+    }
+    progress?.print(() => out.line(`briefpress: ${signal}: stopping (the briefs in progress are dropped; again to stop at once)`));
+    controller.abort(signal);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
   try {
     const { build } = await import('../api.js');
-    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force, onEvent });
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force, onEvent, signal: controller.signal });
   } finally {
+    for (const s of signals) process.off(s, onSignal);
+    removeOwnTemps();
     progress?.end();
   }
   out.diagnostics(result.diagnostics);
@@ -206,7 +243,11 @@ async function runBuild(
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   }
-  return result.ok ? 0 : 1;
+  if (result.ok) return 0;
+  // A brief that failed for its manuscript: 1 (fix it); else only for the browser: 3 (build again).
+  const failures = result.briefs.filter((b) => !b.ok).flatMap((b) => b.diagnostics);
+  const environment = failures.length > 0 && failures.every((d) => d.ruleId === 'browser-fault' || d.severity !== 'error') && !result.diagnostics.some((d) => d.severity === 'error');
+  return environment ? 3 : 1;
 }
 
 async function runNew(rest: string[], values: { title?: string; author?: string; date?: string; quiet?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {

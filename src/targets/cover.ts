@@ -103,8 +103,9 @@ async function openCoverPage(browser: Browser): Promise<Page> {
 /** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
   const html = coverHtml(brief, theme);
-  const covers = pool.lender('cover', openCoverPage, (page) => page.close(), 1);
-  const drawn = covers.use((page) =>
+  const covers = pool.lender('cover', openCoverPage, (page) => page.close(), 1, (page) => page);
+  const drawn = covers.use(
+    (page) =>
     page.evaluate(
       async (html, width, height, scale) => {
         const doc = new DOMParser().parseFromString(html, 'text/html');
@@ -147,6 +148,8 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
       cssHeight,
       scale,
     ),
+    // A cover draws in ~0.1 s; its HTML is small whatever the brief.
+    { what: `drawing the cover of ${brief.slug}`, timeoutMs: 20_000 },
   );
   let png: string;
   try {

@@ -64,7 +64,7 @@ export const pdfTarget: Target = {
       language: brief.language,
       outlineTitles: printed.headings,
     }));
-    const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug) : [];
+    const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf, { slug: brief.slug }), brief.slug) : [];
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, how: printed.how, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
     const written = await writeFilesAtomic([

@@ -19,6 +19,8 @@ import { traced } from '../../util/trace.js';
 export interface PreviewOptions {
   /** Width of a preview in CSS pixels (default 340: 0.5 px per point of a Letter page, at 1x). */
   width?: number;
+  /** The brief's slug, for messages. */
+  slug?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -79,7 +81,7 @@ document.title = 'ready';
  * draws a brief's pages in ~50 ms.
  */
 function previewers(pool: BrowserPool) {
-  return pool.lender('previewer', openPreviewer, (p) => p.close(), 1);
+  return pool.lender('previewer', openPreviewer, (p) => p.close(), 1, (p) => p);
 }
 
 async function openPreviewer(browser: Browser): Promise<Page> {
@@ -99,9 +101,9 @@ async function openPreviewer(browser: Browser): Promise<Page> {
     else if (url.startsWith('data:') || url.startsWith('blob:')) void req.continue().catch(() => {});
     else void req.abort('blockedbyclient').catch(() => {});
   });
-  await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 });
+  await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 20_000 });
   // Poll on a timer, not on animation frames (a background page gets none).
-  await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000, polling: 25 });
+  await page.waitForFunction(() => document.title === 'ready', { timeout: 20_000, polling: 25 });
   return page;
 }
 
@@ -109,7 +111,7 @@ async function openPreviewer(browser: Browser): Promise<Page> {
 export function warmPreviews(pool: BrowserPool): void {
   if (warmed.has(pool)) return;
   warmed.add(pool);
-  previewers(pool).use(async () => undefined).catch(() => undefined);
+  previewers(pool).use(async () => undefined, { what: 'loading PDFium' }).catch(() => undefined);
 }
 const warmed = new WeakSet<BrowserPool>();
 
@@ -123,6 +125,8 @@ export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: P
         Buffer.from(pdf).toString('base64'),
       ),
     ),
+    // ~50 ms a page: 20 s, and a second more per 100 kB of PDF.
+    { what: `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`, timeoutMs: 20_000 + Math.ceil(pdf.byteLength / 100_000) * 1000 },
   );
   return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
 }

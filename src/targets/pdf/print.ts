@@ -180,9 +180,11 @@ export class Printer {
       const swapped = swappable && (await traced('print.swap', () => this.swap(rendered.html, `${base}index.html`).catch(() => false)));
       if (!swapped) {
         this.shown = undefined;
-        await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 60_000 }));
+        await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: printBudgetMs(rendered) }));
         this.shown = { base, styleKey, styles };
       }
+      // A test hook (tests/faults.test.ts): the renderer of the page printing this brief crashes, for real.
+      if (process.env.BRIEFPRESS_TEST_CRASH === opts.slug) void page.createCDPSession().then((cdp) => cdp.send('Page.crash')).catch(() => {});
       // DevTools evaluation still runs with page scripts disabled: wait for every web font and image
       // in use, and read the headings as laid out (for the bookmarks' titles).
       const { fontsLoaded, headings } = await traced('print.fonts', () =>
@@ -199,7 +201,7 @@ export class Printer {
           };
         }),
       );
-      const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: 120_000 }));
+      const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: printBudgetMs(rendered) }));
       return { pdf, fontsLoaded, headings, how: swapped ? 'swapped' : 'loaded', ...log };
     } catch (e) {
       this.shown = undefined;
@@ -254,7 +256,17 @@ function keyOf(styles: Map<string, () => Answer>): string {
   return h.digest('hex');
 }
 
+/**
+ * The time a print may take: 20 s, and a second more per 10 kB of HTML (the sample's 60 kB prints in
+ * under a second; a brief of 1 MB gets two minutes). Past it the page is stuck: the brief fails.
+ */
+export function printBudgetMs(rendered: RenderedPage): number {
+  return 20_000 + Math.ceil(rendered.html.length / 10_000) * 1000;
+}
+
 /** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
 export function printWith(pool: BrowserPool, rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
-  return pool.lender('printer', Printer.open, (p) => p.close()).use((printer) => printer.print(rendered, opts));
+  return pool
+    .lender('printer', Printer.open, (p) => p.close(), pool.size, (p) => p.page)
+    .use((printer) => printer.print(rendered, opts), { what: `printing ${opts.slug}`, timeoutMs: printBudgetMs(rendered) });
 }
