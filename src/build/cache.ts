@@ -53,14 +53,14 @@ export interface SeriesEntry {
   outputs: string[];
 }
 
-/** A path relative to its folder that stays inside it: no `..`, not absolute, `/`-separated. */
+/** A path relative to its folder that stays inside it: `/`-separated segments, none empty, `.` or `..`; not absolute. */
+const safeRelativeRe = /^(?![A-Za-z]:)(?!\.{1,2}(?:\/|$))[^/\\\0]+(?:\/(?!\.{1,2}(?:\/|$))[^/\\\0]+)*$/;
 export function isSafeRelative(p: string): boolean {
-  if (!p || p.includes('\0') || p.includes('\\') || path.posix.isAbsolute(p) || path.win32.isAbsolute(p)) return false;
-  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+  return safeRelativeRe.test(p);
 }
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
-const relPath = z.string().max(4096).refine(isSafeRelative, 'not a relative path inside its folder');
+const relPath = z.string().max(4096).regex(safeRelativeRe, 'not a relative path inside its folder');
 const catalogEntrySchema = z
   .object({
     slug: z.string().regex(slugRe),
