@@ -297,7 +297,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
       }
     }
-    if (useCache) cache.save();
+    const unsaved = useCache ? cache.save() : undefined;
+    if (unsaved) diagnostics.push(unsaved);
   } finally {
     if (pool) await (await pool.catch(() => undefined))?.close();
   }

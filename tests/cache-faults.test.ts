@@ -150,6 +150,27 @@ describe('a damaged build cache is ignored and rewritten', () => {
   }
 });
 
+describe('a folder in place of the cache', () => {
+  it('is left alone: every build rebuilds, with a warning, until it is removed', async () => {
+    const { root, out, cacheFile } = series();
+    expect((await build(root, out)).code).toBe(0);
+    rmSync(cacheFile);
+    mkdirSync(cacheFile);
+    for (let i = 0; i < 2; i++) {
+      const r = await build(root, out);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/briefpress-cache\.json\s+warning\s+The build cache is a folder: it was ignored and is not written.*cache-ignored/);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(summary(r)).toEqual([3, 0, 0]);
+      expect(statSync(cacheFile).isDirectory()).toBe(true);
+    }
+    expectCatalogMatches(root, out);
+    rmSync(cacheFile, { recursive: true });
+    expect(summary(await build(root, out))).toEqual([3, 0, 0]);
+    expect(summary(await build(root, out))).toEqual([0, 3, 0]);
+  });
+});
+
 describe('a cache that validates never outranks the manuscript', () => {
   it('a number or title changed in the cache changes nothing', async () => {
     const { root, out, cacheFile } = series();
