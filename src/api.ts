@@ -324,7 +324,7 @@ function changedWhileBuilding(file: string, what: string, consequence: string): 
     line: 0,
     column: 0,
     severity: 'warning',
-    message: `${displayPath(file)} changed while ${what} being built: ${consequence}`,
+    message: `${path.basename(file)} changed while ${what} being built: ${consequence}`,
     ruleId: 'source-changed',
     hint: 'Build again once the edits are saved.',
   };
