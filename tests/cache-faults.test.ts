@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSeries, syntheticBrief, type SyntheticBrief } from '../scripts/synthetic-series.js';
@@ -279,6 +279,34 @@ describe('a brief that fails keeps its last good editions and its catalog entry'
     expect(fixed.code).toBe(0);
     expect(summary(fixed)).toEqual([3, 0, 0]); // its neighbours link to it by its new title
     expectCatalogMatches(root, out);
+  });
+
+  it('a target that fails after another wrote: every last good file is put back, nothing of the attempt stays', async () => {
+    const { root, out } = series(numbered(2));
+    const formats = ['--format', 'html,epub'];
+    expect((await cli(['build', root, '--out', out, ...formats])).code).toBe(0);
+    const folder = path.join(out, 'brief-002');
+    const snapshot = () => Object.fromEntries(readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort().map((f) => [f, statSync(path.join(folder, f)).isFile() ? readFileSync(path.join(folder, f)).toString('base64') : 'folder']));
+    const before = snapshot();
+    // A link to nowhere in the brief's own disclaimer: the web page is written, then the EPUB refuses it.
+    const file = path.join(root, 'briefs/brief-002/brief.md');
+    const bad = (text: string) => text.replace(/^title: .*$/m, 'title: "Critical Question Two"\ndisclaimer: "Read [the rest](#nowhere-at-all)."').replace('Secretary Kerry is in Sochi', 'Secretary Kerry is in Yalta');
+    writeFileSync(file, bad(readFileSync(file, 'utf8')));
+    // And a new brief with the same fault: none of its files may stay.
+    const fresh = path.join(root, 'briefs/brief-003');
+    mkdirSync(fresh);
+    writeFileSync(path.join(fresh, 'brief.md'), bad(readFileSync(file, 'utf8')).replace(/^number: 2$/m, 'number: 3'));
+    const r = await cli(['build', root, '--out', out, ...formats]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/brief-002\/brief\.md.*error\s+Link to `#nowhere-at-all` points to nothing in the brief\s+link-fragment/);
+    expect(summary(r)).toEqual([1, 0, 2]); // brief-001 links to the new title of brief-002
+    expect(snapshot()).toEqual(before);
+    const newFolder = path.join(out, 'brief-003');
+    expect(existsSync(newFolder) ? readdirSync(newFolder, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(path.join(newFolder, f)).isFile()) : []).toEqual([]);
+    expectCatalogMatches(root, out, [
+      { slug: 'brief-001', number: 1, title: 'Critical Question 1' },
+      { slug: 'brief-002', number: 2, title: 'Critical Question 2' },
+    ]);
   });
 
   it('a failing brief whose number another brief now claims leaves the catalog', async () => {
