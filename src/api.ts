@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BrowserPool } from './browser/pool.js';
 import { BuildCache, cacheKey, hashTree, relativeSource } from './build/cache.js';
 import { catalogEntries, catalogEntry, entryFromFrontMatter } from './build/entry.js';
+import { keepEditions } from './build/keep.js';
 import { mapLimited } from './build/limit.js';
 import { linksFor, planSeries } from './build/plan.js';
 import { scanBrief, type ScannedBrief } from './build/scan.js';
@@ -253,6 +254,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     const briefCtx = { ...ctx, links };
+    // If a target fails, the brief keeps all of its last good files (src/build/keep.ts).
+    const kept = keepEditions(path.join(outDir, slug));
     const settled = await Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug)));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
@@ -267,7 +270,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         }
       } else fatal ??= r.reason;
     }
-    if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
+    if (fatal || settled.some((r) => r.status === 'rejected')) {
+      kept.restore(files.map((f) => f.path));
+      return failed(diagnostics);
+    }
+    kept.release();
     // Keyed by the bytes this build read: a file edited since makes the brief stale for the next build.
     const sources = brief.sources.map((x) => ({ path: relativeSource(loc.root, x.path), hash: x.hash }));
     const keyed = sources.every((x) => x.path !== undefined);
@@ -342,7 +349,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     }
     if (fatal) recordAndThrow();
-    if (useCache) cache.save();
+    const unsaved = useCache ? cache.save() : undefined;
+    if (unsaved) diagnostics.push(unsaved);
   } finally {
     options.signal?.removeEventListener('abort', stop);
     if (pool) await (await pool.catch(() => undefined))?.close();
@@ -374,7 +382,7 @@ function changedWhileBuilding(file: string, what: string, consequence: string): 
     line: 0,
     column: 0,
     severity: 'warning',
-    message: `${displayPath(file)} changed while ${what} being built: ${consequence}`,
+    message: `${path.basename(file)} changed while ${what} being built: ${consequence}`,
     ruleId: 'source-changed',
     hint: 'Build again once the edits are saved.',
   };

@@ -8,7 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSeries, syntheticBrief, type SyntheticBrief } from '../scripts/synthetic-series.js';
@@ -49,6 +50,24 @@ function series(briefs: number | SyntheticBrief[] = 3) {
   const root = makeSeries(briefs);
   made.push(path.dirname(root));
   return { root, out: path.join(path.dirname(root), 'dist'), cacheFile: path.join(path.dirname(root), 'dist', cacheFileName) };
+}
+/**
+ * A series of three briefs built once (html), copied for each case: the manuscript and the output
+ * folder move together, and the cache (paths relative to each) stays valid after the move.
+ */
+let template: Promise<string> | undefined;
+async function built() {
+  template ??= (async () => {
+    const { root, out } = series();
+    const r = await build(root, out);
+    expect(r.code, r.stderr).toBe(0);
+    return path.dirname(root);
+  })();
+  const from = await template;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-cache-faults-'));
+  made.push(dir);
+  cpSync(from, dir, { recursive: true });
+  return { root: path.join(dir, 'manuscript'), out: path.join(dir, 'dist'), cacheFile: path.join(dir, 'dist', cacheFileName) };
 }
 const numbered = (n: number): SyntheticBrief[] => Array.from({ length: n }, (_, i) => ({ ...syntheticBrief(i), number: i + 1 }));
 const build = (root: string, out: string, extra: string[] = [], env?: NodeJS.ProcessEnv) => cli(['build', root, '--out', out, '--format', 'html', ...extra], { env });
@@ -128,10 +147,16 @@ describe('a damaged build cache is ignored and rewritten', () => {
       message: /build cache was ignored \(it is not a regular file/,
     },
   ];
+  it('(an undamaged cache, moved with its manuscript and output folder, is trusted)', async () => {
+    const { root, out } = await built();
+    const r = await build(root, out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/cache-ignored/);
+    expect(summary(r)).toEqual([0, 3, 0]);
+  });
   for (const c of cases) {
     it(c.name, async () => {
-      const { root, out, cacheFile } = series();
-      expect((await build(root, out)).code).toBe(0);
+      const { root, out, cacheFile } = await built();
       c.damage(cacheFile, root);
       const r = await build(root, out);
       expect(r.stderr).toMatch(c.message);
@@ -150,10 +175,29 @@ describe('a damaged build cache is ignored and rewritten', () => {
   }
 });
 
+describe('a folder in place of the cache', () => {
+  it('is left alone: every build rebuilds, with a warning, until it is removed', async () => {
+    const { root, out, cacheFile } = await built();
+    rmSync(cacheFile);
+    mkdirSync(cacheFile);
+    for (let i = 0; i < 2; i++) {
+      const r = await build(root, out);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/briefpress-cache\.json\s+warning\s+The build cache is a folder: it was ignored and is not written.*cache-ignored/);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(summary(r)).toEqual([3, 0, 0]);
+      expect(statSync(cacheFile).isDirectory()).toBe(true);
+    }
+    expectCatalogMatches(root, out);
+    rmSync(cacheFile, { recursive: true });
+    expect(summary(await build(root, out))).toEqual([3, 0, 0]);
+    expect(summary(await build(root, out))).toEqual([0, 3, 0]);
+  });
+});
+
 describe('a cache that validates never outranks the manuscript', () => {
   it('a number or title changed in the cache changes nothing', async () => {
-    const { root, out, cacheFile } = series();
-    expect((await build(root, out)).code).toBe(0);
+    const { root, out, cacheFile } = await built();
     const catalog = readFileSync(path.join(out, 'catalog.json'), 'utf8');
     editCache(cacheFile, (c) => {
       for (const [slug, e] of Object.entries<any>(c.briefs)) {
@@ -171,8 +215,7 @@ describe('a cache that validates never outranks the manuscript', () => {
   });
 
   it('a deleted brief leaves the catalog and the cache, and an invented one never enters', async () => {
-    const { root, out, cacheFile } = series();
-    expect((await build(root, out)).code).toBe(0);
+    const { root, out, cacheFile } = await built();
     rmSync(path.join(root, 'briefs/brief-003'), { recursive: true });
     editCache(cacheFile, (c) => (c.briefs['brief-999'] = { ...c.briefs['brief-001'], entry: { ...c.briefs['brief-001'].entry, slug: 'brief-999', title: 'Tampered', number: 4 } }));
     const r = await build(root, out);
@@ -184,8 +227,7 @@ describe('a cache that validates never outranks the manuscript', () => {
   });
 
   it('a source named in the cache that is a FIFO, a folder or missing is not read: that brief is rebuilt', async () => {
-    const { root, out, cacheFile } = series();
-    expect((await build(root, out)).code).toBe(0);
+    const { root, out, cacheFile } = await built();
     execFileSync('mkfifo', [path.join(root, 'briefs/brief-001/pipe')]);
     editCache(cacheFile, (c) => {
       c.briefs['brief-001'].sources.push({ path: 'briefs/brief-001/pipe', hash: 'a'.repeat(64) });
@@ -216,8 +258,7 @@ describe('a cache that validates never outranks the manuscript', () => {
   });
 
   it('--force rebuilds every brief and writes the cache afresh', async () => {
-    const { root, out, cacheFile } = series();
-    expect((await build(root, out)).code).toBe(0);
+    const { root, out, cacheFile } = await built();
     const catalog = readFileSync(path.join(out, 'catalog.json'), 'utf8');
     writeFileSync(cacheFile, '{ "format": 2, "briefs": ');
     const forced = await build(root, out, ['--force']);
@@ -258,6 +299,34 @@ describe('a brief that fails keeps its last good editions and its catalog entry'
     expect(fixed.code).toBe(0);
     expect(summary(fixed)).toEqual([3, 0, 0]); // its neighbours link to it by its new title
     expectCatalogMatches(root, out);
+  });
+
+  it('a target that fails after another wrote: every last good file is put back, nothing of the attempt stays', async () => {
+    const { root, out } = series(numbered(2));
+    const formats = ['--format', 'html,epub'];
+    expect((await cli(['build', root, '--out', out, ...formats])).code).toBe(0);
+    const folder = path.join(out, 'brief-002');
+    const snapshot = () => Object.fromEntries(readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort().map((f) => [f, statSync(path.join(folder, f)).isFile() ? readFileSync(path.join(folder, f)).toString('base64') : 'folder']));
+    const before = snapshot();
+    // A link to nowhere in the brief's own disclaimer: the web page is written, then the EPUB refuses it.
+    const file = path.join(root, 'briefs/brief-002/brief.md');
+    const bad = (text: string) => text.replace(/^title: .*$/m, 'title: "Critical Question Two"\ndisclaimer: "Read [the rest](#nowhere-at-all)."').replace('Secretary Kerry is in Sochi', 'Secretary Kerry is in Yalta');
+    writeFileSync(file, bad(readFileSync(file, 'utf8')));
+    // And a new brief with the same fault: none of its files may stay.
+    const fresh = path.join(root, 'briefs/brief-003');
+    mkdirSync(fresh);
+    writeFileSync(path.join(fresh, 'brief.md'), bad(readFileSync(file, 'utf8')).replace(/^number: 2$/m, 'number: 3'));
+    const r = await cli(['build', root, '--out', out, ...formats]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/brief-002\/brief\.md.*error\s+Link to `#nowhere-at-all` points to nothing in the brief\s+link-fragment/);
+    expect(summary(r)).toEqual([1, 0, 2]); // brief-001 links to the new title of brief-002
+    expect(snapshot()).toEqual(before);
+    const newFolder = path.join(out, 'brief-003');
+    expect(existsSync(newFolder) ? readdirSync(newFolder, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(path.join(newFolder, f)).isFile()) : []).toEqual([]);
+    expectCatalogMatches(root, out, [
+      { slug: 'brief-001', number: 1, title: 'Critical Question 1' },
+      { slug: 'brief-002', number: 2, title: 'Critical Question 2' },
+    ]);
   });
 
   it('a failing brief whose number another brief now claims leaves the catalog', async () => {

@@ -53,14 +53,14 @@ export interface SeriesEntry {
   outputs: string[];
 }
 
-/** A path relative to its folder that stays inside it: no `..`, not absolute, `/`-separated. */
+/** A path relative to its folder that stays inside it: `/`-separated segments, none empty, `.` or `..`; not absolute. */
+const safeRelativeRe = /^(?![A-Za-z]:)(?!\.{1,2}(?:\/|$))[^/\\\0]+(?:\/(?!\.{1,2}(?:\/|$))[^/\\\0]+)*$/;
 export function isSafeRelative(p: string): boolean {
-  if (!p || p.includes('\0') || p.includes('\\') || path.posix.isAbsolute(p) || path.win32.isAbsolute(p)) return false;
-  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+  return safeRelativeRe.test(p);
 }
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
-const relPath = z.string().max(4096).refine(isSafeRelative, 'not a relative path inside its folder');
+const relPath = z.string().max(4096).regex(safeRelativeRe, 'not a relative path inside its folder');
 const catalogEntrySchema = z
   .object({
     slug: z.string().regex(slugRe),
@@ -154,13 +154,29 @@ export class BuildCache {
     for (const s of [...this.briefs.keys()]) if (!keep.has(s)) this.briefs.delete(s);
   }
 
-  /** Write the cache, unless it is the same as the file read (nothing to write: a read-only output folder is fine). */
-  save(): void {
+  /**
+   * Write the cache, unless it is the same as the file read (nothing to write: a read-only output
+   * folder is fine). A folder in its place is left alone: a warning, and the next build rebuilds all.
+   */
+  save(): Diagnostic | undefined {
     const data: CacheFile = { format: cacheFormat, briefs: Object.fromEntries([...this.briefs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), series: this.series };
     const text = JSON.stringify(data);
-    if (text === this.text) return;
-    if (this.text === undefined && !this.ignored && this.briefs.size === 0 && !this.series && !exists(this.file)) return;
+    if (text === this.text) return undefined;
+    if (this.text === undefined && !this.ignored && this.briefs.size === 0 && !this.series && !exists(this.file)) return undefined;
+    if (isFolder(this.file)) {
+      // Said when it was read (loadCacheFile); else it appeared during the build.
+      return this.ignored ? undefined : {
+        file: displayPath(this.file),
+        line: 0,
+        column: 0,
+        severity: 'warning',
+        message: 'The build cache was not written: a folder has its name. The next build rebuilds every brief',
+        ruleId: 'cache-ignored',
+        hint: 'Remove the folder.',
+      };
+    }
     writeAtomic(this.file, text);
+    return undefined;
   }
 }
 
@@ -174,6 +190,14 @@ export function cacheKey(sources: SourceHash[], context: unknown): string {
 export function relativeSource(root: string, file: string): string | undefined {
   const rel = path.relative(root, file).split(path.sep).join('/');
   return isSafeRelative(rel) ? rel : undefined;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function exists(p: string): boolean {
@@ -198,6 +222,19 @@ function loadCacheFile(file: string, outDir: string): { data?: CacheFile; text?:
       hint: severity === 'info' ? 'Nothing to do: the next build uses the new cache.' : 'Nothing to do: it is written again. If this keeps happening, something else writes into the output folder.',
     } satisfies Diagnostic,
   });
+  if (isFolder(file)) {
+    return {
+      ignored: {
+        file: displayPath(file),
+        line: 0,
+        column: 0,
+        severity: 'warning' as const,
+        message: 'The build cache is a folder: it was ignored and is not written, so every build rebuilds every brief',
+        ruleId: 'cache-ignored',
+        hint: 'Remove the folder.',
+      },
+    };
+  }
   // Read like a manuscript file: a regular file inside the output folder, never a FIFO or device.
   const read = readSource(file, realRoots([outDir]), 'build cache');
   if (!read.ok) return ignore(read.diagnostic.message.replace(/^The build cache /, 'it '));

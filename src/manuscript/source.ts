@@ -53,7 +53,7 @@ export function readSource(file: string, roots: string[], what = 'file', inside 
   });
   let real: string;
   try {
-    real = realpathSync(file);
+    real = realpathSync.native(file); // one system call (the JS realpath walks every component)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {

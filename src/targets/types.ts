@@ -41,7 +41,7 @@ export interface Target {
   build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]>;
 }
 
-/** What the series catalog shows of one brief (plain data: kept in the build cache between builds). */
+/** What the series catalog shows of one brief (plain data; made from the manuscript every build: src/build/entry.ts). */
 export interface CatalogEntry {
   slug: string;
   number: number;
