@@ -21,7 +21,8 @@ import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from '.
 import { version } from './util/version.js';
 import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
-import type { WrittenFile } from './util/write.js';
+import { runStaged, stagedFiles, type Stage } from './util/stage.js';
+import { writeFilesAtomic, type WrittenFile } from './util/write.js';
 
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
@@ -192,7 +193,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     const briefCtx = { ...ctx, links };
-    const settled = await Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug)));
+    // The targets' files are held until all of them succeed: a brief that fails (or that was still
+    // running when another brief hit a bug) writes nothing and keeps its last good editions.
+    const stage: Stage = { files: [] };
+    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug))));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {
@@ -201,6 +205,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       else fatal ??= r.reason;
     }
     if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
+    await writeFilesAtomic(stagedFiles(stage));
     cache.set(slug, {
       key: cache.key(brief.sources, context),
       sources: brief.sources,

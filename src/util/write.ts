@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { currentStage } from './stage.js';
 
 export interface WrittenFile {
   path: string;
@@ -33,6 +34,12 @@ export function writeAtomic(file: string, data: string | Uint8Array): WrittenFil
  * the build has other work to do meanwhile). Resolves when all are in place.
  */
 export async function writeFilesAtomic(files: { path: string; data: string | Uint8Array }[]): Promise<WrittenFile[]> {
+  // Inside a brief's build: held until the brief has succeeded (src/util/stage.ts).
+  const stage = currentStage();
+  if (stage) {
+    stage.files.push(...files);
+    return files.map(({ path: file, data }) => ({ path: file, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength }));
+  }
   for (const dir of new Set(files.map((f) => path.dirname(f.path)))) makeDir(dir);
   return Promise.all(
     files.map(async ({ path: file, data }) => {
