@@ -5,7 +5,7 @@
  * positioned message and rule id, no stack trace, which briefs were built, and that a secret planted
  * outside the manuscript appears in no file of --out (the EPUBs' zip entries included).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -79,6 +79,9 @@ function makeCase(): { dir: string; ms: string; outside: string } {
   writeFileSync(path.join(outside, 'secret.png'), png(secret));
   writeFileSync(path.join(outside, 'style.css'), `/* ${secret} */\nbody { color: black; }\n`);
   writeFileSync(path.join(outside, 'theme.yaml'), readFileSync(path.join(repoRoot, 'templates/csis/theme.yaml'), 'utf8').replace('name: CSIS', `name: ${secret}`));
+  mkdirSync(path.join(outside, 'theme'));
+  cpSync(path.join(outside, 'theme.yaml'), path.join(outside, 'theme/theme.yaml'));
+  cpSync(path.join(outside, 'style.css'), path.join(outside, 'theme/style.css'));
   return { dir, ms, outside };
 }
 
@@ -134,6 +137,7 @@ describe('a symlink that leads out of the manuscript', () => {
     { kind: 'image', link: 'briefs/sample/dot.png', to: 'secret.png', place: 'manuscript/briefs/sample/brief.md:12:1', ruleId: 'image-outside', built: ['other'] },
     { kind: 'theme stylesheet', link: 'theme/csis/style.css', to: 'style.css', place: 'manuscript/theme/csis/style.css', built: [] },
     { kind: 'theme.yaml', link: 'theme/csis/theme.yaml', to: 'theme.yaml', place: 'manuscript/theme/csis/theme.yaml', built: [] },
+    { kind: 'theme folder', link: 'theme/csis', to: 'theme', place: 'manuscript/theme/csis', built: [] },
   ];
   for (const k of kinds) {
     it(`(${k.kind}) is a positioned error; only what uses it fails; the secret is in no output file`, async () => {
@@ -205,6 +209,8 @@ describe('brief.md that is not a regular file', () => {
     { kind: 'a FIFO', plant: (f) => execFileSync('mkfifo', [f]), ruleId: 'input-not-file', message: /not a regular file/ },
     { kind: 'a dangling symlink', plant: (f) => symlinkSync('nowhere.md', f), ruleId: 'input-unreadable', message: /symlink to nothing/ },
     { kind: 'a symlink loop', plant: (f) => symlinkSync('brief.md', f), ruleId: 'input-unreadable', message: /symlink loop/ },
+    // sparse: 65 MB on paper, nothing on disk; refused from its size, before a byte is read
+    { kind: 'larger than 64 MB', plant: (f) => (writeFileSync(f, brief('Huge')), truncateSync(f, 65 * 1024 * 1024)), ruleId: 'input-too-large', message: /is 65 MB, more than briefpress reads/ },
   ];
   for (const c of cases) {
     it(`(${c.kind}) fails that brief with a message at brief.md; the other brief is built`, () => {
