@@ -390,3 +390,41 @@ describe('editions left in --out after the faults', () => {
     expect(check.exitCode).toBe(0);
   });
 });
+
+describe('a bug while building one brief', () => {
+  it('writes nothing for the briefs still in progress (their files are held until they succeed)', async () => {
+    const { build } = await import('../src/api.js');
+    const list = await import('../src/targets/list.js');
+    const { dir } = makeCase();
+    // A test target: on `sample` it fails as a bug would; on `other` it finishes only after that
+    // failure was reported, when `other`'s web page is already made.
+    let crashed!: () => void;
+    const gate = new Promise<void>((resolve) => (crashed = resolve));
+    const probe = {
+      name: 'probe',
+      build: async (b: { slug: string }) => {
+        if (b.slug === 'sample') throw new Error('a bug in a target');
+        await gate;
+        return [];
+      },
+    };
+    (list.targets as unknown as object[]).push(probe);
+    (list.targetNames as string[]).push('probe');
+    try {
+      const run = build({
+        input: path.join(dir, 'manuscript'),
+        outDir: path.join(dir, 'out'),
+        formats: ['html', 'probe'],
+        concurrency: 2,
+        onEvent: (e) => {
+          if (e.type === 'brief-failed' && e.slug === 'sample') crashed();
+        },
+      });
+      await expect(run).rejects.toThrow('a bug in a target');
+      expect(filesIn(path.join(dir, 'out'))).toEqual([]);
+    } finally {
+      (list.targets as unknown as object[]).pop();
+      (list.targetNames as string[]).pop();
+    }
+  });
+});
