@@ -205,7 +205,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       else fatal ??= r.reason;
     }
     if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
-    await writeFilesAtomic(stagedFiles(stage));
+    try {
+      await writeFilesAtomic(stagedFiles(stage));
+    } catch (e) {
+      fatal ??= e; // an unwritable output stops the build, as a target's write failing would
+      return failed(diagnostics);
+    }
     cache.set(slug, {
       key: cache.key(brief.sources, context),
       sources: brief.sources,
