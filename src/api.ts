@@ -26,8 +26,9 @@ import { displayPath } from './util/paths.js';
 import { version } from './util/version.js';
 import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
-import { BrowserFault, BrowserGone, BuildStopped } from './util/faults.js';
-import { removeStaleTemps, type WrittenFile } from './util/write.js';
+import { asOutputError, BrowserFault, BrowserGone, BuildStopped } from './util/faults.js';
+import { runStaged, stagedFiles, type Stage } from './util/stage.js';
+import { removeStaleTemps, writeFilesAtomic, type WrittenFile } from './util/write.js';
 
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
@@ -254,9 +255,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     const briefCtx = { ...ctx, links };
-    // If a target fails, the brief keeps all of its last good files (src/build/keep.ts).
-    const kept = keepEditions(path.join(outDir, slug));
-    const settled = await Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug)));
+    // The targets' files are held until all of them succeed: a brief that fails (or that was still
+    // running when another brief hit a bug) writes nothing and keeps its last good editions.
+    const stage: Stage = { files: [] };
+    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug))));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {
@@ -270,11 +272,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         }
       } else fatal ??= r.reason;
     }
-    if (fatal || settled.some((r) => r.status === 'rejected')) {
-      kept.restore(files.map((f) => f.path));
+    if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
+    // Then written together; a write that fails half-way (a full disk) puts every last good file back
+    // (src/build/keep.ts), so the brief's folder is all old or all new.
+    const staged = stagedFiles(stage);
+    let kept: ReturnType<typeof keepEditions> | undefined;
+    try {
+      kept = keepEditions(path.join(outDir, slug));
+      await writeFilesAtomic(staged);
+      kept.release();
+    } catch (e) {
+      try {
+        kept?.restore(staged.map((f) => f.path));
+      } catch {
+        // the write's own failure is the one reported
+      }
+      fatal ??= asOutputError(e, path.join(outDir, slug)); // an unwritable output stops the build
       return failed(diagnostics);
     }
-    kept.release();
     // Keyed by the bytes this build read: a file edited since makes the brief stale for the next build.
     const sources = brief.sources.map((x) => ({ path: relativeSource(loc.root, x.path), hash: x.hash }));
     const keyed = sources.every((x) => x.path !== undefined);

@@ -1,7 +1,8 @@
 /** Unit tests of the small pieces: the schema and its positioned messages, templates, identifiers. */
 import { describe, expect, it } from 'vitest';
 import { frontMatterSchema, seriesSchema } from '../src/config/schema.js';
-import { validateYaml } from '../src/config/validate.js';
+import { validateYaml, valuePlacer } from '../src/config/validate.js';
+import { decodeText, firstInvalidUtf8 } from '../src/manuscript/source.js';
 import { fillPlaceholders } from '../src/manuscript/placeholders.js';
 import { renderTemplate } from '../src/theme/template.js';
 import { offsetToPosition } from '../src/util/diagnostics.js';
@@ -42,6 +43,40 @@ describe('front matter schema', () => {
     expect(fm('title: T\nauthors: [a]\ndate: 2015-05-12\nsummary: S\nidentifier: urn:isbn:9780000000002\n').ok).toBe(true);
     expect(fm('title: T\nauthors: [a]\ndate: 2015-05-12\nsummary: S\nidentifier: doi:10.1000/xyz\n').ok).toBe(true);
     expect(fm('title: T\nauthors: [a]\ndate: 2015-05-12\nsummary: S\nidentifier: 12345\n').ok).toBe(false);
+  });
+});
+
+describe('text decoding (text-encoding warnings)', () => {
+  const decode = (bytes: number[] | Buffer) => decodeText({ path: '/m/brief.md', real: '/m/brief.md', bytes: Buffer.from(bytes), hash: '' });
+  it('finds the first byte that is not UTF-8 (after a BOM, a real U+FFFD and multi-byte letters)', () => {
+    expect(firstInvalidUtf8(Buffer.from('plain ascii é ✓ 😀'))).toBe(-1);
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xc0, 0x80]))).toBe(1); // overlong
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xed, 0xa0, 0x80]))).toBe(1); // surrogate
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xe2, 0x82]))).toBe(1); // cut short
+    const r = decode(Buffer.concat([Buffer.from('\uFEFFline one\nreal \uFFFD é then '), Buffer.from([0xe9]), Buffer.from(' and a\0NUL\n')]));
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`)).toEqual(['2:15 warning text-encoding', '2:22 warning text-encoding']);
+    expect(r.text).toBe('line one\nreal \uFFFD é then \uFFFD and aNUL\n');
+  });
+  it('says nothing about clean UTF-8', () => {
+    expect(decode(Buffer.from('---\ntitle: Café\n---\n')).diagnostics).toEqual([]);
+  });
+});
+
+describe('front matter values placed in the file', () => {
+  it('maps a position inside a literal block, a quoted string and a plain multi-line scalar to brief.md', () => {
+    const text = '---\nauthors:\n  - id: ann\n    bio: |\n      Line one.\n      Two [x](y).\nq: "say \\"hi\\" [x](y)"\np: first line\n  then [x](y)\n---\n';
+    const yaml = text.slice(4, text.indexOf('\n---\n', 4) + 1);
+    const src = { file: 'b.md', text, offset: 4, yaml };
+    const v = validateYaml(src, frontMatterSchema.partial().passthrough(), 'x');
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    const at = (p: (string | number)[], line: number, column: number) => {
+      const pos = valuePlacer(src, v.doc, p)!(line, column);
+      return text.split('\n')[pos.line - 1]!.slice(pos.column - 1, pos.column + 2);
+    };
+    expect(at(['authors', 0, 'bio'], 2, 5)).toBe('[x]');
+    expect(at(['q'], 1, 10)).toBe('[x]');
+    expect(at(['p'], 1, 17)).toBe('[x]');
   });
 });
 

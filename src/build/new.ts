@@ -65,6 +65,8 @@ export function newBrief(options: NewBriefOptions): NewBriefResult {
     author ??= known[0];
   }
   if (!author) err('author-missing', 'The series has no author yet', 'Create authors/<id>.md (front matter `name:`, then the bio), then pass --author <id>.', path.join(input, 'authors'));
+  const broken = src.faults.get(path.join(src.series.root, 'authors', `${author}.md`));
+  if (broken) throw new BriefpressError(broken);
   if (!src.authors.has(author!)) {
     err('author-missing', `No author \`${author}\` in authors/`, known.length ? `Known authors: ${known.join(', ')}.` : 'Create authors/<id>.md first.', path.join(input, 'authors'));
   }

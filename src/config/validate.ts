@@ -155,10 +155,10 @@ function hintFor(issue: z.core.$ZodIssue, path: (string | number)[]): string {
   return 'See README.md, "Manuscript format".';
 }
 
-/** Position of the key at `path` (or of its value, or of the document) in the file. */
-export function keyPosition(src: YamlSource, doc: Document.Parsed, path: (string | number)[]): { line: number; column: number } {
+/** Position of the key at `path` (or of its value: `of`), else of the nearest node above it, in the file. */
+export function keyPosition(src: YamlSource, doc: Document.Parsed, path: (string | number)[], of: 'key' | 'value' = 'key'): { line: number; column: number } {
   const { node, keyNode } = findNode(doc.contents as YamlNode | null, path);
-  const range = (keyNode ?? node)?.range;
+  const range = (of === 'value' ? (node ?? keyNode) : (keyNode ?? node))?.range;
   return offsetToPosition(src.text, src.offset + (range?.[0] ?? 0));
 }
 

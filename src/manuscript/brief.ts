@@ -32,6 +32,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   if (!fmNode) {
     return {
       diagnostics: [
+        ...scanned.diagnostics,
         {
           file: shown,
           line: 1,
@@ -51,6 +52,9 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   mdast.children.shift();
   const { series } = src;
   const diagnostics: Diagnostic[] = [...scanned.diagnostics];
+  // Messages about a Markdown value of the front matter go to its place in brief.md (at its key
+  // when the value is not written out there, e.g. an alias).
+  const placeOf = (at: (string | number)[]): Placer => valuePlacer(yaml, v.doc, at) ?? (() => keyPosition(yaml, v.doc, at));
 
   const common = { briefDir: dir, root: series.root, rawHtml: series.rawHtml, ids: new Set<string>() };
   const body = await toHast(mdast, vfile, { ...common, qa: series.format === 'qa', kind: 'body', idPrefix: '' });
@@ -61,7 +65,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
   // A Markdown fragment (bio, boilerplate): parsed with the same plugins, messages at its file:
   // lines shifted by `place` (a file's body after its front matter), or placed by `place` (a
   // front matter value, src/config/validate.ts valuePlacer).
-  const fragment = async (markdown: string, where: string, place: number | Placer | undefined, idPrefix: string, baseDir = dir): Promise<HastRoot> => {
+  const fragment = async (markdown: string, where: string, place: number | Placer, idPrefix: string, baseDir = dir): Promise<HastRoot> => {
     const f = new VFile({ path: where, value: markdown });
     const tree = await toHast(parseMarkdown(f), f, { ...common, briefDir: baseDir, qa: false, kind: 'fragment', idPrefix });
     diagnostics.push(...placed(toDiagnostics(f, displayPath(where), typeof place === 'number' ? place : 0), place));
@@ -92,7 +96,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
       continue;
     }
     const bio = r.bio
-      ? await fragment(r.bio, file, valuePlacer(yaml, v.doc, ['authors', i, 'bio']), `bio${i}-`)
+      ? await fragment(r.bio, file, placeOf(['authors', i, 'bio']), `bio${i}-`)
       : await fragment(a.bio, a.file, a.bioLineOffset, `bio${i}-`, path.dirname(a.file));
     authors.push({
       id: a.id,
@@ -119,7 +123,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
       return { type: 'root', children: [] };
     }
     const where = override ? file : src[which].file;
-    const place = override ? valuePlacer(yaml, v.doc, [which]) : 0;
+    const place = override ? placeOf([which]) : 0;
     const filled = fillPlaceholders(override ?? src[which].text, values, displayPath(where));
     diagnostics.push(...placed(filled.diagnostics, place));
     return fragment(filled.text, where, place, `${which}-`);
@@ -169,7 +173,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
 }
 
 /** Diagnostics of a front matter value, moved to their place in brief.md. */
-function placed(ds: Diagnostic[], place: number | Placer | undefined): Diagnostic[] {
+function placed(ds: Diagnostic[], place: number | Placer): Diagnostic[] {
   if (typeof place !== 'function') return ds;
   return ds.map((d) => (d.line > 0 ? { ...d, ...place(d.line, d.column) } : d));
 }

@@ -89,7 +89,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   const v = validateYaml(yaml, seriesSchema, 'series-schema');
   if (!v.ok) return { diagnostics: [...diagnostics, ...v.diagnostics] };
   const c = v.value;
-  const themeAt = { file: displayPath(file), ...keyPosition(yaml, v.doc, ['theme']) };
+  const themeAt = { file: displayPath(file), ...keyPosition(yaml, v.doc, ['theme'], 'value') };
   const series: Series = {
     name: c.name,
     publisher: c.publisher,

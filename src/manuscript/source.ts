@@ -124,8 +124,11 @@ export function decodeText(file: SourceFile): { text: string; diagnostics: Diagn
     for (let k = 0; k < i; k++) if (text.charCodeAt(k) === 10) ((line += 1), (last = k));
     return { line, column: i - last };
   };
-  if (!isValidUtf8(file.bytes)) {
-    const bad = Math.max(0, text.indexOf('\uFFFD'));
+  const badByte = firstInvalidUtf8(file.bytes);
+  if (badByte >= 0) {
+    // The text before the first bad byte is valid UTF-8: its length is the bad character's index.
+    const bom = file.bytes[0] === 0xef && file.bytes[1] === 0xbb && file.bytes[2] === 0xbf ? 1 : 0;
+    const bad = file.bytes.subarray(0, badByte).toString('utf8').length - bom;
     diagnostics.push({
       file: shown,
       ...at(bad),
@@ -150,11 +153,27 @@ export function decodeText(file: SourceFile): { text: string; diagnostics: Diagn
   return { text, diagnostics };
 }
 
-function isValidUtf8(bytes: Buffer): boolean {
+/** Offset of the first byte that does not belong to a valid UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
+    strict.decode(bytes);
+    return -1;
   } catch {
-    return false;
+    // not UTF-8 (rare): find where
   }
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > bytes.length) return i;
+    if (n > 1) {
+      try {
+        strict.decode(bytes.subarray(i, i + n)); // continuation bytes, overlong forms, surrogates
+      } catch {
+        return i;
+      }
+    }
+    i += n;
+  }
+  return -1;
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { readSource, realRoots } from '../manuscript/source.js';
 import { keyPosition, validateYaml } from '../config/validate.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, isInside } from '../util/paths.js';
 
 /**
  * briefpress' own folder (templates/, src/, package.json): the nearest folder above this module
@@ -94,6 +94,11 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
     fail(`Theme \`${name}\` not found`, 'theme-missing', `Create ${displayPath(path.join(seriesRoot, 'theme', name))}/, or name a theme briefpress has: ${stock.join(', ')}.`);
   }
   const realDirs = realRoots(dirs);
+  // The series' own theme folder belongs to the manuscript: it may not lead out of it either.
+  const own = path.join(seriesRoot, 'theme', name);
+  if (dirs.includes(own) && !realRoots([seriesRoot]).some((r) => isInside(realRoots([own])[0] ?? own, r))) {
+    fail(`The theme folder leads outside the manuscript (to ${realRoots([own])[0]})`, 'input-outside', 'Copy the theme into the manuscript instead of linking to it.', { file: displayPath(own), line: 0, column: 0 });
+  }
   const read = (p: string, file: string) => {
     const r = readSource(p, realDirs, `theme file ${file}`, "the theme's folder");
     if (!r.ok) throw new BriefpressError([r.diagnostic]);

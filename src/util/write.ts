@@ -11,6 +11,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asOutputError } from './faults.js';
+import { currentStage } from './stage.js';
 
 export interface WrittenFile {
   path: string;
@@ -68,6 +69,12 @@ function sameBytes(file: string, bytes: Uint8Array): boolean {
  * the build has other work to do meanwhile). Resolves when all are in place.
  */
 export async function writeFilesAtomic(files: { path: string; data: string | Uint8Array }[]): Promise<WrittenFile[]> {
+  // Inside a brief's build: held until the brief has succeeded (src/util/stage.ts).
+  const stage = currentStage();
+  if (stage) {
+    stage.files.push(...files);
+    return files.map(({ path: file, data }) => ({ path: file, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength }));
+  }
   for (const dir of new Set(files.map((f) => path.dirname(f.path)))) makeDir(dir);
   const settled = await Promise.allSettled(
     files.map(async ({ path: file, data }) => {
