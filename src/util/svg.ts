@@ -108,6 +108,12 @@ function scrubElement(el: Element, inMetadata: boolean, note: (what: string) => 
       }
     }
     scrubElement(c, inMetadata || name === 'metadata', note);
+    // A link whose target was removed leads nowhere: its content stays, the <a> goes (EPUB
+    // checkers ask every SVG link for a title).
+    if (name === 'a' && !c.hasAttributeNS('http://www.w3.org/1999/xlink', 'href') && !c.hasAttribute('href')) {
+      while (c.firstChild) el.insertBefore(c.firstChild, c);
+      el.removeChild(c);
+    }
   }
 }
 
