@@ -330,6 +330,20 @@ describe('raw HTML', () => {
     expect(messages.filter((m) => m.ruleId === 'raw-html-id').map((m) => m.message.split('`')[1])).toEqual(['content', 'x', 'q1', 'fn-1', '1bad']);
   });
 
+  it('keeps attribute values an EPUB checker accepts: dates, language tags, URLs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-raw-'));
+    const { html, messages } = await rawHtml(
+      '<p><time datetime="2024-03-04">ok</time> <time datetime="someday">bad</time> <span lang="pt-BR">sim</span> <span lang="english!">no</span> <a href="https://example.org/a b">sp</a> <a href="https://exa mple.org/">host</a></p>',
+      dir,
+    );
+    expect(html).toContain('<time datetime="2024-03-04">ok</time> <time>bad</time> <span lang="pt-BR">sim</span> <span>no</span> <a href="https://example.org/a%20b">sp</a> <a>host</a>');
+    expect(messages.map((m) => m.message)).toEqual([
+      'Raw HTML `<time>`: removed datetime="someday"',
+      'Raw HTML `<span>`: removed lang="english!"',
+      'Raw HTML `<a>`: removed href="https://exa mple.org/" (not a valid URL)',
+    ]);
+  });
+
   it('keeps ids unique across the parts of a brief (body, bios, boilerplate)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-raw-'));
     const ids = new Set<string>();
