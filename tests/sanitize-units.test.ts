@@ -127,6 +127,9 @@ describe('SVG sanitizer', () => {
     expect(out).toContain('href="data:image/png;base64,iVBORw0KGgo="');
     expect(out).toContain('<rdf:RDF>');
     expect(out).toContain('.b { fill: url(#grad) }');
+    // links are never followed in an image: the <a> goes, its text stays
+    expect(out).not.toMatch(/<a[\s>]/);
+    expect(out).toContain('<text>t</text>');
     expect(r.removed).toEqual(
       expect.arrayContaining([
         '<?xml-stylesheet?>',
