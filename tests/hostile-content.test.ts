@@ -46,6 +46,18 @@ function hostileSvg(): string {
 `;
 }
 
+/** What a drawing program writes: editor namespaces, RDF metadata, a public DOCTYPE. Harmless, and must stay valid for epubcheck. */
+const editorSvg = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<!-- Created with a drawing program -->
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:cc="http://creativecommons.org/ns#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="120" height="60" viewBox="0 0 120 60" version="1.1" inkscape:version="1.2" sodipodi:docname="map.svg">
+  <sodipodi:namedview id="base" pagecolor="#ffffff" inkscape:zoom="1"/>
+  <metadata id="metadata1"><rdf:RDF><cc:Work rdf:about=""><dc:format>image/svg+xml</dc:format><dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage"/></cc:Work></rdf:RDF></metadata>
+  <defs><linearGradient id="grad"><stop offset="0" stop-color="#0065a6"/><stop offset="1" stop-color="#00487a"/></linearGradient></defs>
+  <g inkscape:label="Layer 1" inkscape:groupmode="layer" id="layer1"><rect width="120" height="60" style="fill:url(#grad);stroke:none"/></g>
+</svg>
+`;
+
 function png(corrupt: boolean): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
@@ -106,7 +118,7 @@ beforeAll(async () => {
   for (const part of ['authors', 'boilerplate']) cpSync(path.join(base, part), path.join(ms, part), { recursive: true });
   writeFileSync(path.join(ms, 'series.yaml'), readFileSync(path.join(base, 'series.yaml'), 'utf8').replace('rawHtml: false', 'rawHtml: true'));
 
-  writeBrief('hostile-svg', '## Does the chart run script?\n\nIt must not: ![A chart of two regions](evil.svg)\n', { 'evil.svg': hostileSvg() });
+  writeBrief('hostile-svg', '## Does the chart run script?\n\nIt must not: ![A chart of two regions](evil.svg)\n\nA drawing program\'s export stays valid: ![A blue gradient](editor.svg)\n', { 'evil.svg': hostileSvg(), 'editor.svg': editorSvg });
   writeBrief(
     'hostile-html',
     [
@@ -161,6 +173,7 @@ describe('a series with hostile briefs (raw HTML allowed)', () => {
     for (const l of messageLines()) expect(l).toMatch(/^\S+brief\.md:\d+:\d+  (error|warning)  .+  [a-z-]+$/);
     expect(linesFor('hostile-svg')).toEqual([
       expect.stringMatching(/hostile-svg\/brief\.md:11:14  warning  SVG image `evil\.svg`: removed onload handler, <script>, <foreignObject>, xlink:href="file:\/\/\/.*secret\.txt", href="\.\.\/\.\.\/\.\.\/outside\/secret\.txt", href="https:\/\/evil\.example\/pixel\.png", onclick handler, style with url\(https:\/\/evil\.example\/f\), xlink:href="javascript:alert\(1\)"  image-unsafe$/),
+      expect.stringMatching(/hostile-svg\/brief\.md:13:41  warning  SVG image `editor\.svg`: removed <sodipodi:namedview> \(not SVG\)  image-unsafe$/),
     ]);
     const html = linesFor('hostile-html').join('\n');
     for (const expected of [
