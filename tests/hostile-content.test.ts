@@ -220,6 +220,7 @@ describe('a series with hostile briefs (raw HTML allowed)', () => {
   });
 
   it('writes no script, event handler, style text or remote reference in any output', async () => {
+    expect(readFileSync(path.join(out, 'index.html'), 'utf8').match(/Content-Security-Policy/g)).toHaveLength(1);
     const markup = (await outputs(out)).filter((f) => /\.(html|xhtml|svg|css|opf|ncx|xml)$/.test(f.name));
     expect(markup.length).toBeGreaterThan(10);
     for (const f of markup) {

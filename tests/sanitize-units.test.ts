@@ -361,12 +361,14 @@ describe('raw HTML', () => {
 });
 
 describe('CSP tag', () => {
-  it("keeps a theme's own policy and adds one to a page without", () => {
+  it('leaves a page with the policy alone, and adds it to any other (a weaker policy of its own does not count)', () => {
     const csp = editionCsp();
     expect(csp).toContain("script-src 'none'");
     expect(csp).toContain("default-src 'none'");
-    const own = '<html><head><meta http-equiv="Content-Security-Policy" content="x"></head></html>';
-    expect(withCsp(own, csp)).toBe(own);
+    const same = `<html><head><meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}"></head></html>`;
+    expect(withCsp(same, csp)).toBe(same);
+    const weaker = `<html><head><meta http-equiv="content-security-policy" content="script-src *"></head></html>`;
+    expect(withCsp(weaker, csp)).toBe(`<html><head>\n<meta http-equiv="Content-Security-Policy" content="${csp}">\n<meta http-equiv="content-security-policy" content="script-src *"></head></html>`);
     const added = withCsp('<!DOCTYPE html><html><head lang="en"><title>t</title></head></html>', csp);
     expect(added).toMatch(/^<!DOCTYPE html><html><head lang="en">\n<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'none'[^"]*">\n<title>/);
   });
