@@ -73,8 +73,9 @@ describe('the print function itself (no sanitizer in front of it)', () => {
     const rendered = renderPage(brief, { variant: 'print', theme: m.theme, version: 'test' });
     const outside = path.join(tmp, 'outside-secret.txt');
     writeFileSync(outside, 'OUTSIDE-SECRET-MARKER');
-    // Without the page's Content-Security-Policy (a theme may lack it): the print function's own
-    // request filter must hold by itself.
+    // Without the page's Content-Security-Policy (which would stop most of these before they reach
+    // the printer's request filter): the filter must hold on its own.
+    expect(rendered.html).toMatch(/<meta http-equiv="Content-Security-Policy"[^>]*>/);
     const hostile = rendered.html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace(
       '<div class="brief-body">',
       `<div class="brief-body"><p>HOSTILE-PAGE-MARKER</p>

@@ -127,6 +127,9 @@ describe('SVG sanitizer', () => {
     expect(out).toContain('href="data:image/png;base64,iVBORw0KGgo="');
     expect(out).toContain('<rdf:RDF>');
     expect(out).toContain('.b { fill: url(#grad) }');
+    // links are never followed in an image: the <a> goes, its text stays
+    expect(out).not.toMatch(/<a[\s>]/);
+    expect(out).toContain('<text>t</text>');
     expect(r.removed).toEqual(
       expect.arrayContaining([
         '<?xml-stylesheet?>',
@@ -330,6 +333,20 @@ describe('raw HTML', () => {
     expect(messages.filter((m) => m.ruleId === 'raw-html-id').map((m) => m.message.split('`')[1])).toEqual(['content', 'x', 'q1', 'fn-1', '1bad']);
   });
 
+  it('keeps attribute values an EPUB checker accepts: dates, language tags, URLs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-raw-'));
+    const { html, messages } = await rawHtml(
+      '<p><time datetime="2024-03-04">ok</time> <time datetime="someday">bad</time> <span lang="pt-BR">sim</span> <span lang="english!">no</span> <a href="https://example.org/a b">sp</a> <a href="https://exa mple.org/">host</a></p>',
+      dir,
+    );
+    expect(html).toContain('<time datetime="2024-03-04">ok</time> <time>bad</time> <span lang="pt-BR">sim</span> <span>no</span> <a href="https://example.org/a%20b">sp</a> <a>host</a>');
+    expect(messages.map((m) => m.message)).toEqual([
+      'Raw HTML `<time>`: removed datetime="someday"',
+      'Raw HTML `<span>`: removed lang="english!"',
+      'Raw HTML `<a>`: removed href="https://exa mple.org/" (not a valid URL)',
+    ]);
+  });
+
   it('keeps ids unique across the parts of a brief (body, bios, boilerplate)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-raw-'));
     const ids = new Set<string>();
@@ -344,12 +361,14 @@ describe('raw HTML', () => {
 });
 
 describe('CSP tag', () => {
-  it("keeps a theme's own policy and adds one to a page without", () => {
+  it('leaves a page with the policy alone, and adds it to any other (a weaker policy of its own does not count)', () => {
     const csp = editionCsp();
     expect(csp).toContain("script-src 'none'");
     expect(csp).toContain("default-src 'none'");
-    const own = '<html><head><meta http-equiv="Content-Security-Policy" content="x"></head></html>';
-    expect(withCsp(own, csp)).toBe(own);
+    const same = `<html><head><meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}"></head></html>`;
+    expect(withCsp(same, csp)).toBe(same);
+    const weaker = `<html><head><meta http-equiv="content-security-policy" content="script-src *"></head></html>`;
+    expect(withCsp(weaker, csp)).toBe(`<html><head>\n<meta http-equiv="Content-Security-Policy" content="${csp}">\n<meta http-equiv="content-security-policy" content="script-src *"></head></html>`);
     const added = withCsp('<!DOCTYPE html><html><head lang="en"><title>t</title></head></html>', csp);
     expect(added).toMatch(/^<!DOCTYPE html><html><head lang="en">\n<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'none'[^"]*">\n<title>/);
   });

@@ -13,12 +13,16 @@ import { defaultSchema, type Options as Schema } from 'rehype-sanitize';
 export type AttributeRule = true | readonly (string | RegExp)[];
 
 const digits = [/^\d+$/];
+/** A date or date-time as HTML's `datetime` attribute takes it (EPUB checkers validate the value). */
+const dateTime = [/^\d{4}(-\d{2}(-\d{2})?)?([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/];
+/** A BCP 47 language tag, roughly (`en`, `pt-BR`, `zh-Hant-TW`). */
+const languageTag = [/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/];
 
 /** Attributes every allowed element may carry (hast property names). */
 export const globalAttributes: Record<string, AttributeRule> = {
   id: true,
   title: true,
-  lang: true,
+  lang: languageTag,
   dir: ['ltr', 'rtl', 'auto'],
   ariaLabel: true,
   ariaDescribedBy: true,
@@ -29,7 +33,7 @@ const none: Record<string, AttributeRule> = {};
 
 /** Allowed elements and their own attributes. */
 export const allowedElements: Record<string, Record<string, AttributeRule>> = {
-  a: { href: true, hrefLang: true, dataFootnoteRef: true, dataFootnoteBackref: true, className: ['data-footnote-backref'] },
+  a: { href: true, hrefLang: languageTag, dataFootnoteRef: true, dataFootnoteBackref: true, className: ['data-footnote-backref'] },
   abbr: none,
   b: none,
   bdi: none,
@@ -42,7 +46,7 @@ export const allowedElements: Record<string, Record<string, AttributeRule>> = {
   col: { span: digits },
   colgroup: { span: digits },
   dd: none,
-  del: { cite: true, dateTime: true },
+  del: { cite: true, dateTime },
   details: { open: true },
   dfn: none,
   div: none,
@@ -61,7 +65,7 @@ export const allowedElements: Record<string, Record<string, AttributeRule>> = {
   i: none,
   img: { src: true, alt: true, width: digits, height: digits },
   input: { type: ['checkbox'], disabled: true, checked: true },
-  ins: { cite: true, dateTime: true },
+  ins: { cite: true, dateTime },
   kbd: none,
   li: { className: ['task-list-item'] },
   mark: none,
@@ -87,7 +91,7 @@ export const allowedElements: Record<string, Record<string, AttributeRule>> = {
   tfoot: none,
   th: { colSpan: digits, rowSpan: digits, headers: true, scope: ['row', 'col', 'rowgroup', 'colgroup'], abbr: true, align: ['left', 'right', 'center'] },
   thead: none,
-  time: { dateTime: true },
+  time: { dateTime },
   tr: none,
   u: none,
   ul: { className: ['contains-task-list'] },

@@ -152,6 +152,16 @@ export function makeSafe(tree: Root, file: VFile, opts: SafeHtmlOptions): void {
         delete el.properties[prop];
         continue;
       }
+      if ((prop === 'cite' || prop === 'href') && /^https?:/i.test(String(value).trim())) {
+        // Written as a browser reads it (spaces and the like percent-encoded): XHTML wants a valid URL.
+        const url = URL.canParse(String(value).trim()) ? new URL(String(value).trim()).href : undefined;
+        if (!url) {
+          dropped.push(`${name}="${String(value).slice(0, 40)}" (not a valid URL)`);
+          delete el.properties[prop];
+          continue;
+        }
+        el.properties[prop] = url;
+      }
       if (rule === true) continue;
       const ok = (v: unknown) => rule.some((r) => (typeof r === 'string' ? String(v) === r : r.test(String(v))));
       if (prop === 'className' && Array.isArray(value)) {

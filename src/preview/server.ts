@@ -280,7 +280,8 @@ const outCsp = `${editionCsp({ inlineStyle: true })}; frame-ancestors 'self'`;
 function sendFile(req: IncomingMessage, res: ServerResponse, file: string, kind: 'ui' | 'vendor' | 'edition'): void {
   const headers: Record<string, string> = { 'Content-Type': contentType(file) };
   if (kind === 'ui' && file.endsWith('.html')) headers['Content-Security-Policy'] = uiCsp;
-  if (kind === 'edition') headers['Content-Security-Policy'] = outCsp;
+  // Documents that could hold script; a PDF keeps the browser's own viewer, which the policy would block.
+  if (kind === 'edition' && /\.(html?|xhtml|svg|xml)$/i.test(file)) headers['Content-Security-Policy'] = outCsp;
   res.writeHead(200, headers);
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file)

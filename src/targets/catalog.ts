@@ -40,6 +40,7 @@ export const catalogTarget: SeriesTarget = {
       publisherShort: series.publisherShort,
       publisherUrl: series.publisherUrl ?? '#content',
       generator: `briefpress ${ctx.version}`,
+      csp: editionCsp(),
       identifier: seriesIdentifier(series),
       updated: atomDate(ctx.epoch),
       count: briefs.length,
@@ -65,7 +66,7 @@ export const catalogTarget: SeriesTarget = {
         pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
       })),
     };
-    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), editionCsp())));
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), view.csp)));
 
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));

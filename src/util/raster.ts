@@ -3,7 +3,7 @@
  * valid signature and damaged data would otherwise reach the EPUB (epubcheck PKG-021: corrupt
  * image) and print as a broken picture. Not a decoder, but every byte is accounted for:
  * - PNG: every chunk's length and CRC, IHDR first with a sane size, IDAT present and its zlib
- *   stream inflating to at most the size IHDR announces, IEND last;
+ *   stream inflating to the size IHDR announces (up to 64 MiB of pixels), IEND last;
  * - JPEG: segments from SOI to EOI, a frame header (SOF) before the scan, scan data up to a marker;
  * - GIF: header, colour tables, every image and extension block, the trailer;
  * - WebP: the RIFF size, every chunk inside it, a VP8/VP8L/VP8X frame with its signature.
@@ -69,6 +69,8 @@ function pngProblem(b: Buffer): string | undefined {
   if (idat.length === 0) return 'it has no image data (IDAT)';
   // Interlaced images have a few extra filter bytes per pass: allow for them generously.
   const expected = rowBytes * height + (interlaced ? 7 * (height + 8) * 2 : 0);
+  // Inflating costs the whole picture in memory: past 64 MiB the chunk checksums stand alone.
+  if (expected > 64 * 1024 * 1024) return undefined;
   try {
     const raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
     if (raw.length < (interlaced ? 1 : expected)) return `its image data is cut short (${raw.length} of ${expected} bytes)`;
@@ -125,6 +127,7 @@ function gifProblem(b: Buffer): string | undefined {
   const width = b.readUInt16LE(6);
   const height = b.readUInt16LE(8);
   if (!width || !height) return 'its width or height is 0';
+  if (width * height > maxPixels) return `it is ${width} x ${height} pixels, more than ${maxPixels / 1e6} megapixels`;
   let pos = 13;
   if (b[10]! & 0x80) pos += 3 * 2 ** ((b[10]! & 7) + 1);
   let images = 0;

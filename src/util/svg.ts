@@ -8,7 +8,8 @@
  * handler attributes (`on*`), `xml:base`, any `href`/`xlink:href`/`src` that is not an in-document
  * `#fragment` or an inline raster image (`data:image/png|jpeg|gif|webp`), animations that target an
  * `href` or a handler, `<style>` elements and attributes whose CSS refers to anything outside the
- * document (`url()`, `@import`), and processing instructions such as `<?xml-stylesheet?>`.
+ * document (`url()`, `@import`), and processing instructions such as `<?xml-stylesheet?>`. Links
+ * (`<a>`) give way to their content: an image's links are never followed.
  * Refused (the image cannot be made safe or is not an SVG): not UTF-8, a DOCTYPE with an internal
  * subset (entity declarations: billion laughs, external entities), XML that is not well-formed, a
  * root element that is not `<svg>` in the SVG namespace.
@@ -108,6 +109,12 @@ function scrubElement(el: Element, inMetadata: boolean, note: (what: string) => 
       }
     }
     scrubElement(c, inMetadata || name === 'metadata', note);
+    // An image's links are never followed (an SVG shown by <img> is not interactive), and EPUB
+    // checkers ask every SVG link for a title: the <a> goes, its content stays.
+    if (name === 'a') {
+      while (c.firstChild) el.insertBefore(c.firstChild, c);
+      el.removeChild(c);
+    }
   }
 }
 
