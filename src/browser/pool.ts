@@ -507,7 +507,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
         const onClose = () => setTimeout(() => reject(new BrowserFault(`Chromium closed the page while ${what}`)), 200);
         page?.once('error', onCrash);
         page?.once('close', onClose);
-        death.promise.catch((e: Error) => reject(e instanceof Died ? new Died(e.message, what) : e));
+        death.promise.catch((e: Error) => reject(e instanceof Died ? new Died(e.reason, what) : e));
         return {
           failed,
           stop() {
@@ -573,7 +573,10 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
 
 /** The browser died under a piece of work (`what`): done again on the restarted browser, or reported. */
 class Died extends BrowserFault {
-  constructor(reason: string, what?: string) {
+  constructor(
+    readonly reason: string,
+    what?: string,
+  ) {
     super(`Chromium quit${what ? ` while ${what}` : ''} (${reason})`, 'Build again: finished briefs are kept.');
   }
 }
