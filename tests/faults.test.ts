@@ -180,6 +180,17 @@ describe('a crashed browser', () => {
     expect(rerun(root, out)).toEqual({ built: n - printed.length, unchanged: printed.length, failed: 0 });
   });
 
+  it('that never answers as it starts is exit 3 naming the executable, once its 20 s are up', () => {
+    const { root, out } = series(1);
+    const mute = path.join(tmp, 'mute-chromium');
+    writeFileSync(mute, '#!/bin/sh\nexec sleep 120\n');
+    chmodSync(mute, 0o755);
+    const r = runCli(['build', root, '--out', out], { env: { PUPPETEER_EXECUTABLE_PATH: mute } });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`Chromium (${mute}) did not answer within 20 s of starting`);
+    noTrace(r.stderr);
+  });
+
   it('that writes junk on its DevTools pipe is exit 3 naming the executable', () => {
     const { root, out } = series(1);
     const fake = path.join(tmp, 'fake-chromium');
@@ -217,6 +228,19 @@ describe('signals', () => {
     expect(cachedSlugs(out)).toEqual(finished);
     for (const s of finished) expect(printed).toContain(s);
     expect(rerun(root, out)).toEqual({ built: n - finished.length, unchanged: finished.length, failed: 0 });
+  });
+});
+
+describe('the library', () => {
+  it('build({ signal }) stops when the signal is aborted, with BuildStopped naming the reason', async () => {
+    const { build, BuildStopped } = await import('../src/api.js');
+    const { root, out } = series(2);
+    const controller = new AbortController();
+    controller.abort('SIGTERM');
+    const stopped = build({ input: root, outDir: out, signal: controller.signal });
+    await expect(stopped).rejects.toThrow(BuildStopped);
+    await expect(stopped).rejects.toThrow('stopped by SIGTERM');
+    expect(walk(out).filter((f) => /\.(pdf|epub)$/.test(f))).toEqual([]);
   });
 });
 
