@@ -10,11 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { makeSeries, syntheticBrief } from '../scripts/synthetic-series.js';
 import { runCli } from './helpers/cli.js';
 import { cachedSlugs, checkOut, chromiumOf, isRunning, profileDirOf, renderersOf, sh, startCli, summary, until, walk, type Running } from './helpers/faults.js';
 import { runEpubcheck } from './helpers/validators.js';
+
+// Each test runs one or two builds of a few briefs, and the machine may be busy: generous bounds.
+vi.setConfig({ testTimeout: 300_000 });
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bp-faults-'));
 const mounts: string[] = [];
@@ -86,7 +89,7 @@ describe('a crashed renderer', () => {
   });
 
   it('killed by its process id mid-build: the briefs it was working for fail at once, the build goes on', async () => {
-    const n = 10;
+    const n = 8;
     const { root, out } = series(n);
     const r = start(root, out);
     await r.waitFor(/✓ brief-\d+/);
@@ -228,6 +231,11 @@ describe('signals', () => {
     expect(cachedSlugs(out)).toEqual(finished);
     for (const s of finished) expect(printed).toContain(s);
     expect(rerun(root, out)).toEqual({ built: n - finished.length, unchanged: finished.length, failed: 0 });
+    if (signal === 'SIGTERM') {
+      // One EPUB through epubcheck (the others are checked as zips above).
+      const check = await runEpubcheck(path.join(out, finished[0]!, `${finished[0]}.epub`));
+      expect(check.errors, JSON.stringify(check.messages)).toBe(0);
+    }
   });
 });
 
@@ -327,19 +335,5 @@ describe('a full or read-only disk', () => {
     } finally {
       sh('mount', ['-o', 'remount,rw', mnt!]);
     }
-  });
-});
-
-describe('a whole build after faults', () => {
-  it('leaves EPUBs that pass epubcheck', async () => {
-    // One EPUB of a build that was stopped by SIGTERM (the others are checked as zips above).
-    const { root, out } = series(4);
-    const r = start(root, out);
-    await r.waitFor(/✓ brief-\d+/);
-    r.child.kill('SIGTERM');
-    expect((await r.done).code).toBe(143);
-    const epub = walk(out).find((f) => f.endsWith('.epub'))!;
-    const check = await runEpubcheck(epub);
-    expect(check.errors, JSON.stringify(check.messages)).toBe(0);
   });
 });
