@@ -435,10 +435,15 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
 
   // The watchdog: while work is in progress, the browser must answer a ping within hangTimeoutMs.
   let lastAnswer = Date.now();
+  let lastTick = Date.now();
   let pinging = false;
   const watchdog = setInterval(() => {
+    const now = Date.now();
+    // Node itself starved (a machine far over-committed): the time it could not look is not held against the browser.
+    if (now - lastTick > 2 * pingEveryMs) lastAnswer += now - lastTick - pingEveryMs;
+    lastTick = now;
     if (closing || gone || restarting || inFlight === 0) {
-      lastAnswer = Date.now();
+      lastAnswer = now;
       return;
     }
     const c = current;

@@ -278,6 +278,7 @@ async function runPreview(rest: string[], values: { port?: string; 'no-open'?: b
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    process.once('SIGHUP', resolve);
   });
   await server.close();
   return 0;
