@@ -29,7 +29,7 @@ export const launchTimeoutMs = 20_000;
 export const hangTimeoutMs = 12_000;
 const pingEveryMs = 2_000;
 /** Opening (and setting up) a page. */
-const openTimeoutMs = 20_000;
+const openTimeoutMs = 45_000;
 /** Closing a page or the browser before it is killed. */
 const closeTimeoutMs = 5_000;
 /** The budget of a use that names none. */
