@@ -26,9 +26,13 @@ const running: Running[] = [];
 const stoppedPids: number[] = [];
 
 afterEach(async () => {
+  // A CLI a failed test left running: stopped as a user would (it closes its Chromium), then killed.
   for (const r of running.splice(0)) {
-    if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+    if (r.child.exitCode !== null || r.child.signalCode !== null) continue;
+    r.child.kill('SIGTERM');
+    const late = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
     await r.done;
+    clearTimeout(late);
   }
 });
 afterAll(() => {
@@ -40,7 +44,15 @@ afterAll(() => {
       // gone
     }
   }
-  for (const m of mounts.reverse()) spawnSync('umount', [m]);
+  for (const m of mounts.reverse()) {
+    // A process that has just exited may still hold the mount for a moment: try again, then detach it.
+    let ok = false;
+    for (let i = 0; i < 10 && !ok; i++) {
+      ok = spawnSync('umount', [m]).status === 0;
+      if (!ok) spawnSync('sleep', ['0.5']);
+    }
+    if (!ok) spawnSync('umount', ['-l', m]);
+  }
   rmSync(tmp, { recursive: true, force: true });
 });
 
