@@ -15,7 +15,7 @@
  *   in progress), it is gone for good: every use fails with `BrowserGone`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type ConnectionTransport, type Page } from 'puppeteer-core';
@@ -375,7 +375,11 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
   const cleanUp = () => {
     for (const c of started) {
       killGroup(c.proc);
-      rmSync(c.userDataDir, { recursive: true, force: true });
+      try {
+        rmSync(c.userDataDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // a helper process still writing: close() tries again
+      }
     }
   };
   process.once('exit', cleanUp);
@@ -572,6 +576,10 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
       void c.browser.disconnect().catch(() => {});
       process.removeListener('exit', cleanUp);
       cleanUp();
+      for (let i = 0; i < 10 && [...started].some((s) => existsSync(s.userDataDir)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        cleanUp();
+      }
     },
   };
 }
