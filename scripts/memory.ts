@@ -4,6 +4,8 @@
  * Chromium this build launched (every process descended from this one: the browser, its zygotes,
  * renderers, GPU and utility processes) after `--at` briefs and after the last: the sum of their
  * RSS, and the sum of their PSS (shared pages counted once, split between the processes sharing them).
+ * Pages are replaced every so many uses (src/browser/pool.ts), so a single sample may catch one
+ * being replaced: each figure is the highest of the samples taken after each of the last 10 briefs.
  * The issue's target: after 300 briefs within 20 % of after 30. Takes a few minutes: not a test.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -63,7 +65,7 @@ function kb(file: string, field: string): number {
 }
 
 /** The browser tree's memory now, in MB. */
-function measure(): { processes: number; rss: number; pss: number } {
+function measure(detail = false): { processes: number; rss: number; pss: number } {
   // Only Chromium's processes (tsx's esbuild service is a child of this process too).
   const pids = descendants(process.pid).filter((pid) => {
     try {
@@ -72,7 +74,7 @@ function measure(): { processes: number; rss: number; pss: number } {
       return false;
     }
   });
-  if (values.detail) {
+  if (detail) {
     for (const pid of pids) {
       const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
       console.log(`  ${pid} ${type.padEnd(10)} RSS ${(kb(`/proc/${pid}/status`, 'VmRSS') / 1024).toFixed(0).padStart(5)} MB  PSS ${(kb(`/proc/${pid}/smaps_rollup`, 'Pss') / 1024).toFixed(0).padStart(5)} MB`);
@@ -90,6 +92,7 @@ function measure(): { processes: number; rss: number; pss: number } {
 const root = makeSeries(total);
 const out = path.join(path.dirname(root), 'out');
 const samples: { briefs: number; processes: number; rss: number; pss: number }[] = [];
+const window: { processes: number; rss: number; pss: number }[] = [];
 let done = 0;
 const t0 = performance.now();
 const result = await build({
@@ -101,8 +104,12 @@ const result = await build({
   onEvent: (e) => {
     if (e.type !== 'brief-done' && e.type !== 'brief-failed') return;
     done++;
-    if (done === at || done === total || (every && done % every === 0)) {
-      const m = measure();
+    const near = (n: number) => done > n - 10 && done <= n;
+    const checkpoint = done === at || done === total || (every > 0 && done % every === 0);
+    if (near(at) || near(total) || (every > 0 && near(Math.ceil(done / every) * every))) window.push(measure(checkpoint && values.detail));
+    if (checkpoint) {
+      const m = { processes: Math.max(...window.map((w) => w.processes)), rss: Math.max(...window.map((w) => w.rss)), pss: Math.max(...window.map((w) => w.pss)) };
+      window.length = 0;
       samples.push({ briefs: done, ...m });
       console.log(`after ${String(done).padStart(4)} briefs: ${m.processes} Chromium processes, RSS ${m.rss.toFixed(0)} MB, PSS ${m.pss.toFixed(0)} MB  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }

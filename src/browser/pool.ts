@@ -15,7 +15,7 @@
  *   in progress), it is gone for good: every use fails with `BrowserGone`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type ConnectionTransport, type Page } from 'puppeteer-core';
@@ -29,7 +29,7 @@ export const launchTimeoutMs = 20_000;
 export const hangTimeoutMs = 12_000;
 const pingEveryMs = 2_000;
 /** Opening (and setting up) a page. */
-const openTimeoutMs = 20_000;
+const openTimeoutMs = 45_000;
 /** Closing a page or the browser before it is killed. */
 const closeTimeoutMs = 5_000;
 /** The budget of a use that names none. */
@@ -375,7 +375,11 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
   const cleanUp = () => {
     for (const c of started) {
       killGroup(c.proc);
-      rmSync(c.userDataDir, { recursive: true, force: true });
+      try {
+        rmSync(c.userDataDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // a helper process still writing: close() tries again
+      }
     }
   };
   process.once('exit', cleanUp);
@@ -435,10 +439,15 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
 
   // The watchdog: while work is in progress, the browser must answer a ping within hangTimeoutMs.
   let lastAnswer = Date.now();
+  let lastTick = Date.now();
   let pinging = false;
   const watchdog = setInterval(() => {
+    const now = Date.now();
+    // Node itself starved (a machine far over-committed): the time it could not look is not held against the browser.
+    if (now - lastTick > 2 * pingEveryMs) lastAnswer += now - lastTick - pingEveryMs;
+    lastTick = now;
     if (closing || gone || restarting || inFlight === 0) {
-      lastAnswer = Date.now();
+      lastAnswer = now;
       return;
     }
     const c = current;
@@ -507,7 +516,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
         const onClose = () => setTimeout(() => reject(new BrowserFault(`Chromium closed the page while ${what}`)), 200);
         page?.once('error', onCrash);
         page?.once('close', onClose);
-        death.promise.catch((e: Error) => reject(e instanceof Died ? new Died(e.message, what) : e));
+        death.promise.catch((e: Error) => reject(e instanceof Died ? new Died(e.reason, what) : e));
         return {
           failed,
           stop() {
@@ -567,13 +576,20 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
       void c.browser.disconnect().catch(() => {});
       process.removeListener('exit', cleanUp);
       cleanUp();
+      for (let i = 0; i < 10 && [...started].some((s) => existsSync(s.userDataDir)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        cleanUp();
+      }
     },
   };
 }
 
 /** The browser died under a piece of work (`what`): done again on the restarted browser, or reported. */
 class Died extends BrowserFault {
-  constructor(reason: string, what?: string) {
+  constructor(
+    readonly reason: string,
+    what?: string,
+  ) {
     super(`Chromium quit${what ? ` while ${what}` : ''} (${reason})`, 'Build again: finished briefs are kept.');
   }
 }

@@ -58,7 +58,7 @@ Environment:
   PUPPETEER_EXECUTABLE_PATH   the Chromium to print PDFs with (default: found on the system)
 
 Faults (build):
-  A brief whose Chromium renderer crashes, or whose page is stuck past its time (20 s, plus 1 s per
+  A brief whose Chromium renderer crashes, or whose page is stuck past its time (30 s, plus 1 s per
   10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 20 s to
   start; if it quits it is started again once; if it quits again or stops answering for 12 s, the
   build stops (exit 3). Files are written to a temporary file and renamed: a build that stops never
@@ -278,6 +278,7 @@ async function runPreview(rest: string[], values: { port?: string; 'no-open'?: b
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    process.once('SIGHUP', resolve);
   });
   await server.close();
   return 0;

@@ -149,7 +149,7 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
       scale,
     ),
     // A cover draws in ~0.1 s; its HTML is small whatever the brief.
-    { what: `drawing the cover of ${brief.slug}`, timeoutMs: 20_000 },
+    { what: `drawing the cover of ${brief.slug}`, timeoutMs: 30_000 },
   );
   let png: string;
   try {

@@ -71,12 +71,13 @@ export class OutputError extends EnvironmentError {
   }
 }
 
-/** The error of a failed write (found also when wrapped in `cause`, or without a path) as an OutputError naming `file`. */
+/** The error of a failed write of `file` (found also when wrapped in `cause`, or without a path) as an OutputError naming it. */
 export function asOutputError(e: unknown, file: string): unknown {
   if (e instanceof OutputError) return e;
   let err = e as (NodeJS.ErrnoException & { cause?: unknown }) | undefined;
   for (let depth = 0; err && depth < 5; depth++, err = err.cause as typeof err) {
-    if (typeof err.code === 'string' && err.code in writeErrors) return new OutputError(err.path ?? file, err.code);
+    // The file being made, not the temporary file the error may name.
+    if (typeof err.code === 'string' && err.code in writeErrors) return new OutputError(file, err.code);
   }
   return e;
 }

@@ -101,9 +101,9 @@ async function openPreviewer(browser: Browser): Promise<Page> {
     else if (url.startsWith('data:') || url.startsWith('blob:')) void req.continue().catch(() => {});
     else void req.abort('blockedbyclient').catch(() => {});
   });
-  await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 20_000 });
+  await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 40_000 });
   // Poll on a timer, not on animation frames (a background page gets none).
-  await page.waitForFunction(() => document.title === 'ready', { timeout: 20_000, polling: 25 });
+  await page.waitForFunction(() => document.title === 'ready', { timeout: 40_000, polling: 25 });
   return page;
 }
 
@@ -125,8 +125,8 @@ export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: P
         Buffer.from(pdf).toString('base64'),
       ),
     ),
-    // ~50 ms a page: 20 s, and a second more per 100 kB of PDF.
-    { what: `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`, timeoutMs: 20_000 + Math.ceil(pdf.byteLength / 100_000) * 1000 },
+    // ~50 ms a page: 30 s, and a second more per 100 kB of PDF.
+    { what: `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`, timeoutMs: 30_000 + Math.ceil(pdf.byteLength / 100_000) * 1000 },
   );
   return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
 }

@@ -257,11 +257,11 @@ function keyOf(styles: Map<string, () => Answer>): string {
 }
 
 /**
- * The time a print may take: 20 s, and a second more per 10 kB of HTML (the sample's 60 kB prints in
+ * The time a print may take: 30 s, and a second more per 10 kB of HTML (the sample's 60 kB prints in
  * under a second; a brief of 1 MB gets two minutes). Past it the page is stuck: the brief fails.
  */
 export function printBudgetMs(rendered: RenderedPage): number {
-  return 20_000 + Math.ceil(rendered.html.length / 10_000) * 1000;
+  return 30_000 + Math.ceil(rendered.html.length / 10_000) * 1000;
 }
 
 /** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
