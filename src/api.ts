@@ -207,6 +207,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
     try {
       await writeFilesAtomic(stagedFiles(stage));
+      for (const fn of stage.after ?? []) fn();
     } catch (e) {
       fatal ??= e; // an unwritable output stops the build, as a target's write failing would
       return failed(diagnostics);
