@@ -280,6 +280,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     try {
       kept = keepEditions(path.join(outDir, slug));
       await writeFilesAtomic(staged);
+      for (const fn of stage.after ?? []) fn();
       kept.release();
     } catch (e) {
       try {

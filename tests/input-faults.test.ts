@@ -346,6 +346,28 @@ describe('faults stay in what they touch', () => {
   });
 });
 
+describe('check', () => {
+  it('reports the same faults as a build, each once, and exits 1', () => {
+    const { dir, ms, outside } = makeCase();
+    symlinkSync(path.join(outside, 'folder'), path.join(ms, 'briefs/leak'));
+    writeFileSync(path.join(ms, 'authors/ann-author.md'), '---\nname: Ann Author\nposition: Fellow\n---\nBio.\n');
+    mkdirSync(path.join(ms, 'briefs/Not_A_Slug'));
+    writeFileSync(path.join(ms, 'briefs/Not_A_Slug/brief.md'), brief('Bad slug'));
+    const r = runCli(['check', 'manuscript', '--no-editions'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    for (const [place, rule] of [
+      ['manuscript/briefs/leak', 'input-outside'],
+      ['manuscript/authors/ann-author.md:3:1', 'author-schema'],
+      ['manuscript/briefs/Not_A_Slug', 'slug-invalid'],
+    ]) {
+      const hits = r.stderr.split('\n').filter((l) => l.startsWith(`${place}  error  `));
+      expect(hits, `${place}\n${r.stderr}`).toHaveLength(1);
+      expect(hits[0]!.endsWith(`  ${rule}`)).toBe(true);
+    }
+    expect(r.stderr).not.toContain(secret);
+  });
+});
+
 describe('silent changes of the text become warnings', () => {
   it('invalid UTF-8 and NUL bytes: warnings at their place (exit 0); the edition has U+FFFD and no NUL', async () => {
     const { dir, ms } = makeCase();

@@ -40,7 +40,7 @@ export function findManuscript(input: string): ManuscriptLocation {
     let up = path.dirname(target);
     while (!existsSync(path.join(up, 'series.yaml')) && path.dirname(up) !== up) up = path.dirname(up);
     const root = existsSync(path.join(up, 'series.yaml')) ? up : path.dirname(target);
-    const outside = leadsOutside(target, root);
+    const outside = leadsOutside(target, realRoots([root]));
     if (outside) faults.set(target, [outside]);
     return { root, briefDirs: [target], faults, diagnostics };
   }
@@ -60,6 +60,7 @@ export function findManuscript(input: string): ManuscriptLocation {
       hint: 'briefs/ must be a folder holding one folder per brief.',
     });
   }
+  const roots = realRoots([target]);
   for (const name of names) {
     const dir = path.join(briefsDir, name);
     if (name.startsWith('.')) continue;
@@ -86,7 +87,7 @@ export function findManuscript(input: string): ManuscriptLocation {
       continue;
     }
     // A brief folder must be a folder inside the manuscript: a dangling or outward symlink fails that brief.
-    const fault = real === undefined ? dangling(dir, name) : leadsOutside(dir, target);
+    const fault = real === undefined ? dangling(dir, name) : leadsOutside(dir, roots, real);
     if (fault) faults.set(dir, [fault]);
     briefDirs.push(dir);
   }
@@ -116,15 +117,15 @@ function dangling(dir: string, name: string): Diagnostic {
   };
 }
 
-/** An error when the folder `dir` (a symlink, or under one) resolves outside the manuscript `root`. */
-function leadsOutside(dir: string, root: string): Diagnostic | undefined {
-  let real: string;
+/** An error when the folder `dir` (a symlink, or under one) resolves outside the manuscript (`roots`: real paths). */
+function leadsOutside(dir: string, roots: string[], known?: string): Diagnostic | undefined {
+  let real = known;
   try {
-    real = realpathSync(dir);
+    real ??= realpathSync(dir);
   } catch {
     return undefined;
   }
-  if (realRoots([root]).some((r) => isInside(real, r))) return undefined;
+  if (roots.some((r) => isInside(real, r))) return undefined;
   return {
     file: displayPath(dir),
     line: 0,

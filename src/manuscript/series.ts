@@ -106,34 +106,46 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   const sources = [file];
   const authors = new Map<string, AuthorSource>();
   const authorsDir = path.join(root, 'authors');
-  if (existsSync(authorsDir)) {
-    for (const name of readdirSync(authorsDir).sort()) {
-      if (!name.endsWith('.md')) continue;
-      const afile = path.join(authorsDir, name);
-      const atext = readText(afile, 'author file');
-      if (atext === undefined) continue;
-      const split = splitFrontMatter(atext);
-      if (!split) {
-        fault(afile, [
-          {
-            file: displayPath(afile),
-            line: 1,
-            column: 1,
-            severity: 'error',
-            message: 'Author file has no front matter',
-            ruleId: 'author-schema',
-            hint: 'Start the file with ---, `name: ...`, ---, then the bio.',
-          },
-        ]);
-        continue;
-      }
-      const av = validateYaml({ file: displayPath(afile), text: atext, offset: split.yamlOffset, yaml: split.yaml }, authorSchema, 'author-schema');
-      if (!av.ok) {
-        fault(afile, av.diagnostics);
-        continue;
-      }
-      authors.set(name.slice(0, -3), { id: name.slice(0, -3), config: av.value, bio: split.body, file: afile, bioLineOffset: split.bodyLineOffset });
+  let authorFiles: string[] = [];
+  try {
+    authorFiles = existsSync(authorsDir) ? readdirSync(authorsDir).sort() : [];
+  } catch (e) {
+    diagnostics.push({
+      file: displayPath(authorsDir),
+      line: 0,
+      column: 0,
+      severity: 'warning',
+      message: `authors/ cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): no author file was read`,
+      ruleId: 'input-unreadable',
+      hint: 'authors/ must be a folder holding one <id>.md file per author.',
+    });
+  }
+  for (const name of authorFiles) {
+    if (!name.endsWith('.md')) continue;
+    const afile = path.join(authorsDir, name);
+    const atext = readText(afile, 'author file');
+    if (atext === undefined) continue;
+    const split = splitFrontMatter(atext);
+    if (!split) {
+      fault(afile, [
+        {
+          file: displayPath(afile),
+          line: 1,
+          column: 1,
+          severity: 'error',
+          message: 'Author file has no front matter',
+          ruleId: 'author-schema',
+          hint: 'Start the file with ---, `name: ...`, ---, then the bio.',
+        },
+      ]);
+      continue;
     }
+    const av = validateYaml({ file: displayPath(afile), text: atext, offset: split.yamlOffset, yaml: split.yaml }, authorSchema, 'author-schema');
+    if (!av.ok) {
+      fault(afile, av.diagnostics);
+      continue;
+    }
+    authors.set(name.slice(0, -3), { id: name.slice(0, -3), config: av.value, bio: split.body, file: afile, bioLineOffset: split.bodyLineOffset });
   }
   const boiler = (name: 'disclaimer' | 'copyright') => {
     const bfile = path.join(root, 'boilerplate', `${name}.md`);

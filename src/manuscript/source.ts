@@ -47,6 +47,8 @@ export function realRoots(roots: string[]): string[] {
  */
 export function readSource(file: string, roots: string[], what = 'file', inside = 'the manuscript'): SourceRead {
   const shown = displayPath(file);
+  // "brief.md is ...", "The author file is ...".
+  const The = /^[\w.-]+\.\w+$/.test(what) ? what : `The ${what}`;
   const fail = (message: string, ruleId: string, hint: string): SourceRead => ({
     ok: false,
     diagnostic: { file: shown, line: 0, column: 0, severity: 'error', message, ruleId, hint },
@@ -57,14 +59,14 @@ export function readSource(file: string, roots: string[], what = 'file', inside 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return fail(`The ${what} is missing or is a symlink to nothing`, 'input-unreadable', 'Restore the file, or remove the dangling link.');
+      return fail(`${The} is missing or is a symlink to nothing`, 'input-unreadable', 'Restore the file, or remove the dangling link.');
     }
-    if (code === 'ELOOP') return fail(`The ${what} is a symlink loop`, 'input-unreadable', 'Replace the link by the file itself.');
-    return fail(`The ${what} cannot be read (${code ?? 'error'})`, 'input-unreadable', 'Check its permissions.');
+    if (code === 'ELOOP') return fail(`${The} is a symlink loop`, 'input-unreadable', 'Replace the link by the file itself.');
+    return fail(`${The} cannot be read (${code ?? 'error'})`, 'input-unreadable', 'Check its permissions.');
   }
   if (!roots.some((r) => isInside(real, r))) {
     return fail(
-      `The ${what} leads outside ${inside} (to ${real})`,
+      `${The} leads outside ${inside} (to ${real})`,
       'input-outside',
       'Keep every manuscript and theme file inside its folder: copy the file in instead of linking to it.',
     );
@@ -74,21 +76,21 @@ export function readSource(file: string, roots: string[], what = 'file', inside 
     fd = openSync(real, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | (fsConstants.O_NOFOLLOW ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return fail(`The ${what} is a folder, not a file`, 'input-not-file', 'Replace the folder by a file.');
-    return fail(`The ${what} cannot be read (${code ?? 'error'})`, 'input-unreadable', 'Check its permissions.');
+    if (code === 'EISDIR') return fail(`${The} is a folder, not a file`, 'input-not-file', 'Replace the folder by a file.');
+    return fail(`${The} cannot be read (${code ?? 'error'})`, 'input-unreadable', 'Check its permissions.');
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) return fail(`The ${what} is a folder, not a file`, 'input-not-file', 'Replace the folder by a file.');
-    if (!st.isFile()) return fail(`The ${what} is not a regular file (a device, pipe or socket)`, 'input-not-file', 'Replace it by an ordinary file.');
+    if (st.isDirectory()) return fail(`${The} is a folder, not a file`, 'input-not-file', 'Replace the folder by a file.');
+    if (!st.isFile()) return fail(`${The} is not a regular file (a device, pipe or socket)`, 'input-not-file', 'Replace it by an ordinary file.');
     if (st.size > maxInputBytes) {
-      return fail(`The ${what} is ${Math.round(st.size / 1048576)} MB, more than briefpress reads (${maxInputBytes / 1048576} MB)`, 'input-too-large', 'Make the file smaller.');
+      return fail(`${The} is ${Math.round(st.size / 1048576)} MB, more than briefpress reads (${maxInputBytes / 1048576} MB)`, 'input-too-large', 'Make the file smaller.');
     }
     const bytes = readAll(fd, st.size);
     return { ok: true, file: { path: file, real, bytes, hash: sha256(bytes) } };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail(`The ${what} cannot be read (${code ?? (e as Error).message})`, 'input-unreadable', 'Check the file and its permissions.');
+    return fail(`${The} cannot be read (${code ?? (e as Error).message})`, 'input-unreadable', 'Check the file and its permissions.');
   } finally {
     closeSync(fd);
   }

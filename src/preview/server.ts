@@ -15,7 +15,7 @@ import type { BrowserPool } from '../browser/pool.js';
 import { findManuscript } from '../manuscript/find.js';
 import { readSeries } from '../manuscript/series.js';
 import { packageRoot } from '../theme/theme.js';
-import { BriefpressError, EnvironmentError, hasErrors } from '../util/diagnostics.js';
+import { BriefpressError, EnvironmentError, formatDiagnostic, hasErrors } from '../util/diagnostics.js';
 import { isInside } from '../util/paths.js';
 import { editionCsp } from '../targets/csp.js';
 import { contentType, resolveInside, uiFiles, vendorFiles } from './files.js';
@@ -54,7 +54,9 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
   const input = options.input ?? 'manuscript';
   const log = options.log ?? (() => {});
   const loc = findManuscript(input);
-  if (hasErrors(loc.diagnostics)) throw new BriefpressError(loc.diagnostics);
+  // As in a build: a folder of briefs/ that is not a brief is reported, and the others are previewed.
+  if (hasErrors(loc.diagnostics) && loc.briefDirs.length === 0) throw new BriefpressError(loc.diagnostics);
+  for (const d of loc.diagnostics) log(formatDiagnostic(d));
   const root = path.resolve(loc.root);
   const first = path.resolve(input) === root ? undefined : path.basename(loc.briefDirs[0]!);
 

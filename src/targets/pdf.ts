@@ -7,6 +7,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Brief } from '../model/brief.js';
 import type { Theme } from '../theme/theme.js';
+import { afterWrite } from '../util/stage.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { renderPage } from './html.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
@@ -71,7 +72,7 @@ export const pdfTarget: Target = {
       ...previews.map((png, i) => ({ path: path.join(dir, 'pages', `page-${i + 1}.png`), data: png })),
       { path: path.join(dir, `${brief.slug}.pdf`), data: pdf },
     ]);
-    removeStalePreviews(path.join(dir, 'pages'), previews.length);
+    afterWrite(() => removeStalePreviews(path.join(dir, 'pages'), previews.length));
     return written;
   },
 };

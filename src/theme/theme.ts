@@ -96,8 +96,9 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const realDirs = realRoots(dirs);
   // The series' own theme folder belongs to the manuscript: it may not lead out of it either.
   const own = path.join(seriesRoot, 'theme', name);
-  if (dirs.includes(own) && !realRoots([seriesRoot]).some((r) => isInside(realRoots([own])[0] ?? own, r))) {
-    fail(`The theme folder leads outside the manuscript (to ${realRoots([own])[0]})`, 'input-outside', 'Copy the theme into the manuscript instead of linking to it.', { file: displayPath(own), line: 0, column: 0 });
+  const [realOwn] = dirs.includes(own) ? realRoots([own]) : [];
+  if (realOwn && !realRoots([seriesRoot]).some((r) => isInside(realOwn, r))) {
+    fail(`The theme folder leads outside the manuscript (to ${realOwn})`, 'input-outside', 'Copy the theme into the manuscript instead of linking to it.', { file: displayPath(own), line: 0, column: 0 });
   }
   const read = (p: string, file: string) => {
     const r = readSource(p, realDirs, `theme file ${file}`, "the theme's folder");

@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface Stage {
   /** Files the brief's targets wrote, in order (a later write of the same path wins). */
   files: { path: string; data: string | Uint8Array }[];
+  /** Clean-ups to run once the files are written (stale page previews); dropped with them. */
+  after?: (() => void)[];
 }
 
 const store = new AsyncLocalStorage<Stage>();
@@ -21,6 +23,13 @@ export function currentStage(): Stage | undefined {
 /** Run `fn` with its writes held in `stage`. */
 export function runStaged<T>(stage: Stage, fn: () => Promise<T>): Promise<T> {
   return store.run(stage, fn);
+}
+
+/** Run `fn` once the brief's files are written (at once outside a brief's build). */
+export function afterWrite(fn: () => void): void {
+  const stage = store.getStore();
+  if (stage) (stage.after ??= []).push(fn);
+  else fn();
 }
 
 /** The held files, each path once (the last write wins). */
