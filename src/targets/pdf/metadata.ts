@@ -5,6 +5,7 @@
  * and the file ID from the content, so the same input gives the same bytes.
  */
 import { createHash } from 'node:crypto';
+import { cleanTextLayer } from './textlayer.js';
 import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
 export interface PdfInfo {
@@ -35,6 +36,7 @@ export function cleanText(s: string): string {
 export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const date = new Date(info.epoch * 1000);
+  cleanTextLayer(doc);
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));
