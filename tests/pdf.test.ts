@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPool, type BrowserPool } from '../src/browser/pool.js';
 import type { Brief } from '../src/model/brief.js';
-import { buildPdfs, catalogLang, fixtures, outline, pdffonts, pdfinfo, pdfiumText, pdftext, qpdfCheck, run, sample, searchable } from './helpers/pdf.js';
+import { buildPdfs, catalogLang, fixtures, outline, pdffonts, parseXmp, pdfinfo, pdfiumText, pdftext, qpdfCheck, run, sample, searchable } from './helpers/pdf.js';
 import { toString } from 'hast-util-to-string';
 import { observePrints } from '../src/targets/pdf.js';
 import { blockMeans, decodePng } from './helpers/png.js';
@@ -59,6 +59,30 @@ describe('print PDF of the sample', () => {
     expect(info.CreationDate).toMatch(/2015/);
     expect(info.JavaScript).toBe('no');
     expect(Number(info.Pages)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('carries an XMP packet that says what the Info dictionary says, and more (PDF/UA-1, each author and keyword, the series)', () => {
+    const info = pdfinfo(pdfPath);
+    expect(info['Metadata Stream']).toBe('yes');
+    // Keywords are ;-separated, so multi-word ones stay whole.
+    expect(info.Keywords).toBe(brief.keywords.join('; '));
+    const d = parseXmp(run('pdfinfo', ['-meta', pdfPath]));
+    expect(d['pdfuaid:part']).toBe('1');
+    expect(d['dc:title']['rdf:Alt']['rdf:li'][0]['#text']).toBe(info.Title);
+    expect(d['dc:creator']['rdf:Seq']['rdf:li']).toEqual(brief.authors.map((a) => a.name));
+    expect(d['dc:description']['rdf:Alt']['rdf:li'][0]['#text']).toBe(info.Subject);
+    expect(d['dc:subject']['rdf:Bag']['rdf:li']).toEqual(brief.keywords);
+    expect(d['dc:subject']['rdf:Bag']['rdf:li']).toContain('United States');
+    expect(d['dc:language']['rdf:Bag']['rdf:li']).toEqual(['en']);
+    expect(d['dc:identifier']).toBe(brief.identifier);
+    expect(d['xmp:CreateDate']).toBe('2015-05-12T00:00:00Z');
+    expect(d['xmp:ModifyDate']).toBe('2015-05-12T00:00:00Z');
+    expect(d['pdf:Producer']).toBe(info.Producer);
+    expect(d['pdf:Keywords']).toBe(info.Keywords);
+    expect(d['xmp:CreatorTool']).toBe(info.Creator);
+    expect(d['calibre:series']['rdf:value']).toBe('Critical Questions');
+    expect(d['prism:publicationName']).toBe('Critical Questions');
+    expect(d['prism:number']).toBe(brief.number === undefined ? undefined : String(brief.number));
   });
 
   it('keeps soft hyphens out of every metadata field', () => {

@@ -62,6 +62,11 @@ export const pdfTarget: Target = {
       producer: `briefpress ${ctx.version} (Chromium, pdf-lib)`,
       epoch: ctx.epoch(brief),
       language: brief.language,
+      authors: brief.authors.map((a) => a.name),
+      identifier: brief.identifier,
+      publisher: brief.series.publisher,
+      rights: brief.copyrightText,
+      series: { name: brief.series.name, number: brief.number, issn: brief.series.identifier.scheme === 'issn' ? brief.series.identifier.issn : undefined },
       outlineTitles: printed.headings,
     }));
     const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug) : [];

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { launchPool, type BrowserPool } from '../../src/browser/pool.js';
 import { findManuscript } from '../../src/manuscript/find.js';
@@ -183,4 +184,13 @@ export function popplerPages(file: string, dpi = 72): Buffer[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** An XMP packet's rdf:Description, parsed (prefixes kept as written; values as text). Throws when not well-formed. */
+export function parseXmp(xml: string): Record<string, any> {
+  const body = xml.replace(/^<\?xpacket[^>]*\?>\s*/, '').replace(/\s*<\?xpacket[^>]*\?>\s*$/, '');
+  const valid = XMLValidator.validate(body);
+  if (valid !== true) throw new Error(`XMP is not well-formed: ${JSON.stringify(valid)}`);
+  const parsed = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'rdf:li' }).parse(body);
+  return parsed['x:xmpmeta']['rdf:RDF']['rdf:Description'];
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
+import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
 import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
 export interface PdfInfo {
@@ -20,6 +21,14 @@ export interface PdfInfo {
   epoch: number;
   /** BCP 47 language: kept when Chromium wrote one, set otherwise. */
   language: string;
+  /** Each author on its own, for the XMP (default: `author` as one). */
+  authors?: string[];
+  /** The brief's identifier (`urn:uuid:...`, `doi:...`). */
+  identifier?: string;
+  publisher?: string;
+  /** The copyright line. */
+  rights?: string;
+  series?: { name: string; number?: number; issn?: string };
   /**
    * The bookmarks' titles in document order. Chromium titles bookmarks with the headings' rendered
    * text (after `text-transform`, with flex gaps lost: "Q1Why ...", "ABOUT THE AUTHOR"); these
@@ -40,7 +49,9 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));
-  doc.setKeywords(info.keywords.map(cleanText));
+  const keywords = info.keywords.map(cleanText).filter(Boolean);
+  // Not doc.setKeywords: it joins with spaces, and "United States" would read as two keywords.
+  doc.setKeywords([joinKeywords(keywords)]);
   doc.setCreator(cleanText(info.creator));
   doc.setProducer(cleanText(info.producer));
   doc.setCreationDate(date);
@@ -48,6 +59,20 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   if (info.outlineTitles) retitleOutline(doc, info.outlineTitles.map(cleanText));
   if (!doc.catalog.get(PDFName.of('Lang'))) doc.catalog.set(PDFName.of('Lang'), PDFString.of(info.language));
   renumberNodeIds(doc);
+  setXmp(doc, {
+    title: cleanText(info.title),
+    authors: (info.authors ?? [info.author]).map(cleanText).filter(Boolean),
+    description: cleanText(info.subject),
+    keywords,
+    language: cleanText(info.language),
+    identifier: info.identifier && cleanText(info.identifier),
+    publisher: info.publisher && cleanText(info.publisher),
+    rights: info.rights && cleanText(info.rights),
+    series: info.series && { ...info.series, name: cleanText(info.series.name) },
+    creatorTool: cleanText(info.creator),
+    producer: cleanText(info.producer),
+    epoch: info.epoch,
+  });
   // A fixed ID derived from what the document is, not from when it was made: saved with a
   // placeholder of the same length, which is then replaced by the hash of those bytes.
   const placeholder = '0'.repeat(32);
@@ -59,6 +84,17 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   id.copy(bytes, at + '/ID [ <'.length);
   id.copy(bytes, at + `/ID [ <${placeholder}> <`.length);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The XMP packet as the catalog's /Metadata, uncompressed (ISO 32000 advises it, so tools that do
+ * not read PDF can still find it). A packet already there is replaced.
+ */
+function setXmp(doc: PDFDocument, info: XmpInfo): void {
+  const old = doc.catalog.get(PDFName.of('Metadata'));
+  if (old instanceof PDFRef) doc.context.delete(old);
+  const stream = doc.context.stream(Buffer.from(xmpPacket(info), 'utf8'), { Type: 'Metadata', Subtype: 'XML' });
+  doc.catalog.set(PDFName.of('Metadata'), doc.context.register(stream));
 }
 
 /**
