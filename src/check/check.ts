@@ -1,7 +1,7 @@
 /**
  * `check`: everything a production editor verifies before publishing, as Diagnostics: the manuscript
  * (schema, images, links ... the same rules as build), editorial slips, and the built editions with
- * the real validators (epubcheck for the EPUB; poppler and qpdf for the PDF). A validator that is not
+ * the real validators (epubcheck for the EPUB; a PDF parser and qpdf for the PDF). A validator that is not
  * installed is reported (info) and skipped, never a crash.
  */
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { displayPath } from '../util/paths.js';
 import { lintEditorial } from './editorial.js';
 import { epubcheckAvailable, runEpubcheck } from './epubcheck.js';
 import { checkPdf } from './pdf.js';
+import { loadTheme } from '../theme/theme.js';
 
 export interface CheckOptions {
   /** Manuscript folder (series) or one brief's folder. Default `manuscript`. */
@@ -42,6 +43,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   diagnostics.push(...series.diagnostics);
   const briefs: string[] = [];
   if (series.value) {
+    const fontFamilies = themeFamilies(series.value.series.theme, loc.root);
     const { readBrief } = await import('../manuscript/brief.js');
     for (const dir of loc.briefDirs) {
       const slug = path.basename(dir);
@@ -55,13 +57,22 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
         const split = splitFrontMatter(text);
         diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
       }
-      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress)));
+      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
     }
   }
   return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, briefs };
 }
 
-async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void): Promise<Diagnostic[]> {
+/** The font families the series' theme names (undefined when the theme cannot be loaded: that check is then skipped). */
+function themeFamilies(theme: string, root: string): string[] | undefined {
+  try {
+    return [...new Set(loadTheme(theme, root).fonts.map((f) => f.family))];
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void, fontFamilies?: string[]): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const epub = path.join(outDir, slug, `${slug}.epub`);
   const pdf = path.join(outDir, slug, `${slug}.pdf`);
@@ -99,7 +110,7 @@ async function checkEditions(slug: string, outDir: string, onProgress?: (line: s
   if (!existsSync(pdf)) out.push(missing(pdf, 'PDF'));
   else {
     onProgress?.(`pdf: ${slug}.pdf`);
-    out.push(...(await checkPdf(pdf)));
+    out.push(...(await checkPdf(pdf, { fontFamilies })));
   }
   return out;
 }

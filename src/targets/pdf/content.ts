@@ -186,7 +186,8 @@ export function encodeTextString(text: string): string {
 
 /** Apply byte-range edits (non-overlapping) to `bytes`. */
 export function applyEdits(bytes: Uint8Array, edits: { start: number; end: number; text: string }[]): Uint8Array {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  // Stable: an insertion keeps its place before an edit that starts where it does.
+  const sorted = [...edits].sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
   const parts: Buffer[] = [];
   let at = 0;
   for (const e of sorted) {

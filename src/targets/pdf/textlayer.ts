@@ -12,10 +12,12 @@
  *
  * So here: a span whose ActualText is only soft hyphens, around glyphs that draw nothing, is removed
  * with those glyphs (the text positioning operators stay, so every other glyph stays where it was:
- * the pages draw the same pixels); any other ActualText loses its soft hyphens. Every other byte of
- * the content streams is kept as Chromium wrote it.
+ * the pages draw the same pixels); any other ActualText loses its soft hyphens. The same pass marks
+ * the pages' untagged content as artifacts (artifacts.ts). Every other byte of the content streams
+ * is kept as Chromium wrote it.
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { artifactEdits } from './artifacts.js';
 import { applyEdits, decodeTextString, encodeTextString, parseContent, type Operand, type Operation } from './content.js';
 
 const SHY = '\u00ad';
@@ -25,8 +27,15 @@ export interface TextLayerReport {
   removed: number;
   /** ActualText strings rewritten without their soft hyphens. */
   rewritten: number;
+  /** Untagged pieces of page content wrapped as artifacts (artifacts.ts). */
+  artifacts: number;
   /** Content streams that could not be read (left as they were). */
   unreadable: number;
+}
+
+export interface TextLayerOptions {
+  /** Also wrap the pages' untagged painting as artifacts (artifacts.ts). Default true. */
+  artifacts?: boolean;
 }
 
 /** Code -> text of a font's ToUnicode map, and its code length in bytes. */
@@ -37,18 +46,21 @@ interface FontText {
   mapped: boolean;
 }
 
-/** Remove soft hyphens from the text layer of every page (in place). */
-export function cleanTextLayer(doc: PDFDocument): TextLayerReport {
-  const report: TextLayerReport = { removed: 0, rewritten: 0, unreadable: 0 };
+/**
+ * Remove soft hyphens from the text layer of every page, and mark untagged content as artifacts
+ * (in place: one pass over each content stream).
+ */
+export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {}): TextLayerReport {
+  const report: TextLayerReport = { removed: 0, rewritten: 0, artifacts: 0, unreadable: 0 };
   const fonts = new Map<PDFObject, FontText | undefined>();
   const done = new Set<PDFRef>();
-  const visit = (ref: PDFObject | undefined, resources: PDFDict | undefined) => {
+  const visit = (ref: PDFObject | undefined, resources: PDFDict | undefined, pageHeight?: number) => {
     if (!(ref instanceof PDFRef) || done.has(ref)) return;
     done.add(ref);
     const stream = doc.context.lookup(ref);
     if (!(stream instanceof PDFRawStream)) return;
     const own = stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
-    rewriteStream(doc, ref, stream, own, fonts, report);
+    rewriteStream(doc, ref, stream, own, fonts, report, options.artifacts === false ? undefined : pageHeight);
     // Form XObjects drawn by this stream have their own content.
     const xobjects = own?.lookupMaybe(PDFName.of('XObject'), PDFDict);
     for (const [, x] of xobjects?.entries() ?? []) {
@@ -60,12 +72,13 @@ export function cleanTextLayer(doc: PDFDocument): TextLayerReport {
     const resources = page.node.Resources();
     const contents = page.node.get(PDFName.of('Contents'));
     const list = contents instanceof PDFArray ? contents.asArray() : [contents];
-    for (const c of list) visit(c, resources);
+    for (const c of list) visit(c, resources, page.getHeight());
   }
   return report;
 }
 
-function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, report: TextLayerReport): void {
+/** Rewrite one content stream; `pageHeight` is given for a page's own streams (artifacts are marked there only). */
+function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, report: TextLayerReport, pageHeight?: number): void {
   let bytes: Uint8Array;
   try {
     bytes = decodePDFRawStream(stream).decode();
@@ -73,8 +86,8 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     report.unreadable++;
     return;
   }
-  // Cheap test first: most streams (images' forms, decorations) hold no ActualText at all.
-  if (!Buffer.from(bytes).includes('ActualText', 0, 'latin1')) return;
+  // Cheap test first: forms (images, decorations) mostly hold no ActualText, and nothing else is done to them.
+  if (pageHeight === undefined && !Buffer.from(bytes).includes('ActualText', 0, 'latin1')) return;
   const ops = parseContent(bytes);
   if (!ops) {
     report.unreadable++;
@@ -114,6 +127,11 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     if (!at) continue;
     edits.push({ start: at.start, end: at.end, text: encodeTextString(kept) });
     report.rewritten++;
+  }
+  if (pageHeight !== undefined) {
+    const wraps = artifactEdits(ops, pageHeight);
+    report.artifacts += wraps.length / 2;
+    edits.push(...wraps);
   }
   if (edits.length === 0) return;
   const out = applyEdits(bytes, edits);
