@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPool, type BrowserPool } from '../src/browser/pool.js';
+import { checkPdf } from '../src/check/pdf.js';
 import { hyphenateText, hyphenatorFor } from '../src/targets/pdf/hyphenate.js';
 import { printWith } from '../src/targets/pdf/print.js';
 import { cleanTextLayer } from '../src/targets/pdf/textlayer.js';
@@ -79,6 +80,10 @@ body { margin: 0 } p { width: 13em; font: 15px/1.4 S; text-align: justify }</sty
     const layout = run('pdftotext', ['-layout', '-enc', 'UTF-8', after, '-']);
     const broken = layout.split('\n').filter((l) => /\p{L}-$/u.test(l.trimEnd()));
     expect(broken.length).toBeGreaterThanOrEqual(3);
+    // check finds them in Chromium's PDF, and none after.
+    const shyErrors = async (f: string) => (await checkPdf(f)).filter((d) => d.ruleId === 'pdf-soft-hyphen').map((d) => d.message);
+    expect(await shyErrors(before)).toEqual([expect.stringMatching(new RegExp(`^page 1, object \\d+ 0 R: ${shy} soft hyphen\\(s\\)`))]);
+    expect(await shyErrors(after)).toEqual([]);
     // ... and drawn exactly as Chromium drew them.
     const a = popplerPages(before, 100);
     const b = popplerPages(after, 100);

@@ -139,6 +139,10 @@ export function readPages(doc: PDFDocument): PageText[] {
           case 'EMC':
             marks.pop();
             break;
+          case 'BT':
+            // Text objects apart read apart (a line, a margin box ...), as an extractor would.
+            if (out.text && !out.text.endsWith('\n')) out.text += '\n';
+            break;
           case 'Tf': {
             const name = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
             const key = fonts?.get(PDFName.of(name));
