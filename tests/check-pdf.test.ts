@@ -170,6 +170,17 @@ describe('check on the print PDF', () => {
     expect(errors(ds, 'pdf-soft-hyphen').map((d) => d.message)).toEqual([expect.stringMatching(/^page 1, object .*: 1 soft hyphen\(s\) \(U\+00AD\) in the text layer, e\.g\. in “shoul‧der”/)]);
   });
 
+  it('fails a link without /Contents and a page with links but no structure tab order', async () => {
+    const { ds } = await broken('links', (doc) => {
+      const page = doc.getPages()[0]!;
+      const annots = page.node.lookup(PDFName.of('Annots'), PDFArray);
+      (annots.lookup(0) as PDFDict).delete(PDFName.of('Contents'));
+      page.node.delete(PDFName.of('Tabs'));
+    });
+    expect(errors(ds, 'pdf-link-contents').map((d) => d.message)).toEqual([expect.stringMatching(/^page 1, object \d+ 0 R: a link has no \/Contents/)]);
+    expect(errors(ds, 'pdf-tab-order').map((d) => d.message)).toEqual([expect.stringMatching(/^page 1, object \d+ 0 R: the page has annotations but no \/Tabs \/S/)]);
+  });
+
   it('fails a PDF that does not show its title', async () => {
     const { ds } = await broken('no-display-title', (doc) => void doc.catalog.lookup(PDFName.of('ViewerPreferences'), PDFDict).delete(PDFName.of('DisplayDocTitle')));
     expect(errors(ds, 'pdf-display-title')).toHaveLength(1);

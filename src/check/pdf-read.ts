@@ -5,8 +5,7 @@
  * fonts' ToUnicode maps elsewhere). Every finding names its page and object.
  */
 import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
-import { decodeTextString, parseContent, type Operand } from '../targets/pdf/content.js';
-import { readFontText } from '../targets/pdf/textlayer.js';
+export { readPages, type PageText } from '../targets/pdf/pagetext.js';
 
 export interface FontUse {
   ref: string;
@@ -16,18 +15,6 @@ export interface FontUse {
   embedded: boolean;
   /** First page (1-based) whose resources hold it. */
   page: number;
-}
-
-export interface PageText {
-  page: number;
-  /** Content stream object(s), e.g. `13 0 R`. */
-  objects: string[];
-  /** The text as an extractor reads it (glyph runs joined; no layout). */
-  text: string;
-  /** Painting operators (text, paths, images, forms) in no marked content with an MCID and no Artifact. */
-  untagged: number;
-  /** Content streams the reader could not walk. */
-  unreadable: number;
 }
 
 export interface FigureUse {
@@ -81,111 +68,6 @@ export function readFonts(doc: PDFDocument): FontUse[] {
   };
   doc.getPages().forEach((p, i) => visitResources(p.node.Resources(), i + 1));
   return [...seen.values()];
-}
-
-const painting = new Set(['Tj', 'TJ', "'", '"', 'Do', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'S', 's', 'sh']);
-const shows = new Set(['Tj', 'TJ', "'", '"']);
-
-interface Mark {
-  tagged: boolean;
-  actual?: string;
-}
-
-/** Each page's text layer and its untagged painting operators. */
-export function readPages(doc: PDFDocument): PageText[] {
-  const fontCache = new Map<PDFObject, ReturnType<typeof readFontText>>();
-  return doc.getPages().map((page, i) => {
-    const out: PageText = { page: i + 1, objects: [], text: '', untagged: 0, unreadable: 0 };
-    const contents = page.node.get(PDFName.of('Contents'));
-    const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
-    const walk = (ref: PDFObject, resources: PDFDict | undefined, inherited: boolean, depth: number) => {
-      const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
-      if (!(stream instanceof PDFRawStream) || depth > 8) return;
-      let bytes: Uint8Array;
-      try {
-        bytes = decodePDFRawStream(stream).decode();
-      } catch {
-        out.unreadable++;
-        return;
-      }
-      const ops = parseContent(bytes);
-      if (!ops) {
-        out.unreadable++;
-        return;
-      }
-      const res = stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
-      const fonts = res?.lookupMaybe(PDFName.of('Font'), PDFDict);
-      const xobjects = res?.lookupMaybe(PDFName.of('XObject'), PDFDict);
-      const marks: Mark[] = [];
-      let font: ReturnType<typeof readFontText>;
-      for (const op of ops) {
-        switch (op.operator) {
-          case 'BMC':
-          case 'BDC': {
-            const tag = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
-            let props: Operand | undefined = op.operands[1];
-            if (props?.kind === 'name') props = undefined; // a /Properties name: not read (Chromium writes none)
-            const dict = props?.kind === 'dict' ? props.entries : undefined;
-            const mcid = dict?.get('MCID');
-            const actual = dict?.get('ActualText');
-            marks.push({
-              tagged: tag === 'Artifact' || mcid?.kind === 'number',
-              actual: actual?.kind === 'string' ? decodeTextString(actual.bytes) : undefined,
-            });
-            // An ActualText stands for the glyphs of its span: read it once, where it opens.
-            if (actual?.kind === 'string') out.text += decodeTextString(actual.bytes);
-            break;
-          }
-          case 'EMC':
-            marks.pop();
-            break;
-          case 'BT':
-            // Text objects apart read apart (a line, a margin box ...), as an extractor would.
-            if (out.text && !out.text.endsWith('\n')) out.text += '\n';
-            break;
-          case 'Tf': {
-            const name = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
-            const key = fonts?.get(PDFName.of(name));
-            if (key && !fontCache.has(key)) fontCache.set(key, readFontText(doc, key));
-            font = key ? fontCache.get(key) : undefined;
-            break;
-          }
-        }
-        if (!painting.has(op.operator)) continue;
-        const tagged = inherited || marks.some((m) => m.tagged);
-        if (!tagged) out.untagged++;
-        if (shows.has(op.operator) && !marks.some((m) => m.actual !== undefined)) out.text += showText(op.operands, font);
-        if (op.operator === 'Do' && op.operands[0]?.kind === 'name') {
-          const x = xobjects?.get(PDFName.of(op.operands[0].value));
-          const xs = x instanceof PDFRef ? doc.context.lookup(x) : x;
-          if (x && xs instanceof PDFRawStream && xs.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) walk(x, res, tagged, depth + 1);
-        }
-      }
-    };
-    for (const c of list) {
-      out.objects.push(refName(doc, c));
-      walk(c, page.node.Resources(), false, 0);
-    }
-    return out;
-  });
-}
-
-function showText(operands: Operand[], font: ReturnType<typeof readFontText>): string {
-  const strings: Uint8Array[] = [];
-  for (const o of operands) {
-    if (o.kind === 'string') strings.push(o.bytes);
-    if (o.kind === 'array') for (const x of o.items) if (x.kind === 'string') strings.push(x.bytes);
-  }
-  let s = '';
-  for (const b of strings) {
-    const n = font?.bytes ?? 1;
-    for (let k = 0; k + n <= b.length; k += n) {
-      const code = n === 2 ? (b[k]! << 8) | b[k + 1]! : b[k]!;
-      // Without a ToUnicode map, a one-byte code reads as Latin-1 (close enough to find U+00AD: WinAnsi's 0xAD is it).
-      s += font?.mapped ? (font.map.get(code) ?? '') : String.fromCharCode(code);
-    }
-  }
-  return s;
 }
 
 /** Figures of the structure tree (roles mapped), with the page they sit on. */

@@ -2,13 +2,14 @@
  * Checks of a print PDF, read with a real parser (pdf-lib; the pages through the PDF target's
  * content-stream reader) against what the README promises and the machine-checkable part of PDF/UA-1
  * (Matterhorn Protocol): metadata and XMP with `pdfuaid:part`, /Lang, the document title shown,
- * tagged content, figures with /Alt, embedded fonts from the theme (no Type 3), and a text layer
+ * tagged content, figures with /Alt, links with /Contents and tab order by structure, embedded
+ * fonts from the theme (no Type 3), and a text layer
  * without soft hyphens. qpdf checks the file's structure. Each finding is a Diagnostic at the PDF
  * file whose message names the page and object.
  */
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
 import { xmpNamespaces } from '../targets/pdf/xmp.js';
@@ -92,6 +93,19 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
       add('error', 'pdf-soft-hyphen', `${at}: ${shy} soft hyphen(s) (U+00AD) in the text layer, e.g. in “${word.replaceAll('\u00ad', '\u2027')}” (U+00AD shown as ‧)`, `Search and copy miss hyphenated words. ${rebuild}`);
     }
   }
+
+  // Annotations: links described (Matterhorn 28-008), tab order by structure (ISO 14289-1 7.18.3).
+  doc.getPages().forEach((page, i) => {
+    const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? [];
+    if (annots.length && page.node.lookupMaybe(PDFName.of('Tabs'), PDFName)?.decodeText() !== 'S') {
+      add('error', 'pdf-tab-order', `page ${i + 1}, object ${refName(doc, page.ref)}: the page has annotations but no /Tabs /S (tab order by structure)`, rebuild);
+    }
+    for (const a of annots) {
+      const annot = a instanceof PDFRef ? doc.context.lookup(a) : a;
+      if (!(annot instanceof PDFDict) || annot.get(PDFName.of('Subtype')) !== PDFName.of('Link')) continue;
+      if (!text(annot.lookup(PDFName.of('Contents')))?.trim()) add('error', 'pdf-link-contents', `page ${i + 1}, object ${refName(doc, a)}: a link has no /Contents (its description)`, rebuild);
+    }
+  });
 
   // Figures need a text alternative (Matterhorn 13-004).
   for (const f of readFigures(doc).withoutAlt) {

@@ -43,6 +43,8 @@ export const rules = {
   'pdf-untagged-content': 'Page content is neither tagged nor marked as an artifact (check).',
   'pdf-figure-alt': 'A Figure of the PDF structure tree has no /Alt (check).',
   'pdf-soft-hyphen': 'The PDF text layer holds soft hyphens (U+00AD): search and copy miss hyphenated words (check).',
+  'pdf-link-contents': 'A link annotation of the PDF has no /Contents (description) (check).',
+  'pdf-tab-order': 'A PDF page with annotations lacks /Tabs /S (tab order by structure) (check).',
   'pdf-content': 'A page content stream of the PDF could not be read, so it was not checked (check).',
   'pdf-structure': 'qpdf --check found a structural problem in the PDF (check).',
   'edition-missing': 'An edition has not been built yet (check).',

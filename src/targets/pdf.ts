@@ -67,6 +67,7 @@ export const pdfTarget: Target = {
       publisher: brief.series.publisher,
       rights: brief.copyrightText,
       series: { name: brief.series.name, number: brief.number, issn: brief.series.identifier.scheme === 'issn' ? brief.series.identifier.issn : undefined },
+      labels: brief.questions.flatMap((q) => [`Q${q.number}`, `A${q.number}`]),
       outlineTitles: printed.headings,
     }));
     const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf), brief.slug) : [];

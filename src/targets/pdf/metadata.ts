@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
+import { readPages } from './pagetext.js';
+import { finishStructure } from './structure.js';
 import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
 import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
@@ -29,6 +31,8 @@ export interface PdfInfo {
   /** The copyright line. */
   rights?: string;
   series?: { name: string; number?: number; issn?: string };
+  /** The Q/A label texts the page prints (`Q1`, `A1` ...), retagged as Lbl (structure.ts). */
+  labels?: string[];
   /**
    * The bookmarks' titles in document order. Chromium titles bookmarks with the headings' rendered
    * text (after `text-transform`, with flex gaps lost: "Q1Why ...", "ABOUT THE AUTHOR"); these
@@ -46,6 +50,7 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const date = new Date(info.epoch * 1000);
   cleanTextLayer(doc);
+  finishStructure(doc, readPages(doc), { labels: info.labels ?? [] });
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));
