@@ -82,6 +82,18 @@ describe('the structure of every brief’s PDF', () => {
     }
   });
 
+  it('gives list items a label and a body (Lbl, LBody; a nested list stays beside them, as Chromium puts it)', () => {
+    const rich = built.find((b) => b.brief.slug === 'rich-features')!;
+    const items = elements(rich.doc).filter((el) => role(el) === 'LI');
+    expect(items.length).toBeGreaterThan(0);
+    for (const li of items) {
+      const kids = li.lookup(PDFName.of('K'));
+      const roles = (kids instanceof PDFArray ? kids.asArray() : [kids]).map((k) => role(rich.doc.context.lookup(k as never) as PDFDict));
+      expect(roles).toContain('LBody');
+      for (const r of roles) expect(['Lbl', 'LBody', 'L']).toContain(r);
+    }
+  });
+
   it('describes every link (/Contents) and orders tabs by structure on every page with links', () => {
     for (const { brief, doc } of built) {
       for (const page of doc.getPages()) {

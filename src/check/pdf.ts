@@ -59,7 +59,7 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
     }
   }
 
-  // Catalog: language, tagging, title shown (Matterhorn 11-001, 01, 07-001).
+  // Catalog: language (Matterhorn 11), tagging (01), title shown (07-001, 07-002).
   const lang = text(doc.catalog.lookup(PDFName.of('Lang')))?.trim();
   if (!lang) add('error', 'pdf-lang', 'catalog: the PDF has no /Lang (document language)', 'Set `language` in the front matter or series.yaml and rebuild.');
   const markInfo = doc.catalog.lookupMaybe(PDFName.of('MarkInfo'), PDFDict);
@@ -71,7 +71,7 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
   const size = mediaBox(doc);
   if (!size || size[0] !== 612 || size[1] !== 792) add('warning', 'pdf-page-size', `page 1: size is ${size ? `${size[0]} x ${size[1]} pts` : 'unknown'}, not US Letter (612 x 792)`);
 
-  // Fonts (Matterhorn 31-009 embedded, 31-001 ... Type 3 has its own rules: refused here).
+  // Fonts: embedded (ISO 14289-1 7.21.4.1); Type 3 fonts and fonts the theme does not name are refused as a house rule.
   const families = options.fontFamilies?.map((f) => f.replace(/\s+/g, '').toLowerCase());
   for (const f of readFonts(doc)) {
     const at = `page ${f.page}, object ${f.ref}`;
@@ -94,7 +94,7 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
     }
   }
 
-  // Annotations: links described (Matterhorn 28-008), tab order by structure (ISO 14289-1 7.18.3).
+  // Annotations: links described (ISO 14289-1 7.18.5, Matterhorn 28-012), tab order by structure (7.18.3, 28-008/28-009).
   doc.getPages().forEach((page, i) => {
     const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? [];
     if (annots.length && page.node.lookupMaybe(PDFName.of('Tabs'), PDFName)?.decodeText() !== 'S') {

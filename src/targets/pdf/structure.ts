@@ -3,7 +3,8 @@
  *
  * - the Q/A labels ("Q1", "A1": spans Chromium tags as NonStruct) become `Lbl`, so a screen reader
  *   announces them as labels of their question or answer, not as words of it;
- * - every link annotation gets /Contents (Matterhorn 28-008), the text of its Link element (a note
+ * - a list item's content (text runs and inline elements beside its Lbl) goes into an LBody;
+ * - every link annotation gets /Contents (PDF/UA-1 7.18.5, Matterhorn 28-012), the text of its Link element (a note
  *   reference "1" reads "Note 1"; a link with no words, such as the notes' back arrows, says where
  *   it goes).
  *
@@ -18,6 +19,8 @@ export interface StructureReport {
   labels: number;
   /** Link annotations given /Contents. */
   linkContents: number;
+  /** List item bodies retagged LBody. */
+  listBodies: number;
 }
 
 export interface StructureOptions {
@@ -28,7 +31,7 @@ export interface StructureOptions {
 const headingOrParagraph = /^(H[1-6]?|P)$/;
 
 export function finishStructure(doc: PDFDocument, pages: PageText[], options: StructureOptions): StructureReport {
-  const report: StructureReport = { labels: 0, linkContents: 0 };
+  const report: StructureReport = { labels: 0, linkContents: 0, listBodies: 0 };
   const root = doc.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
   if (!root) return report;
   const pageIndex = new Map<PDFRef, number>();
@@ -71,6 +74,7 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
     seen.add(n);
     const ownPg = n.get(PDFName.of('Pg')) ?? pg;
     const s = n.lookupMaybe(PDFName.of('S'), PDFName)?.decodeText() ?? '';
+    if (s === 'LI' && wrapListBody(doc, n)) report.listBodies++;
     if (headingOrParagraph.test(s)) {
       const kids = n.get(PDFName.of('K'));
       const first = kids instanceof PDFArray ? kids.lookup(0) : kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
@@ -120,6 +124,46 @@ function describeLink(words: string, annot: PDFDict): string {
     return words;
   }
   return /\p{L}|\p{N}/u.test(words) ? words : target.replace(/^mailto:/, '');
+}
+
+/**
+ * Chromium puts a list item's content straight into the LI beside its Lbl (NonStruct runs, Code,
+ * Link ...); ISO 32000 Table 337 wants it in an LBody. Each run of such elements is moved into a new
+ * LBody (their /P updated). An item with marked content of its own (MCIDs straight under the LI,
+ * which the parent tree would have to follow) is left as it is.
+ */
+function wrapListBody(doc: PDFDocument, li: PDFDict): boolean {
+  const k = li.get(PDFName.of('K'));
+  const kids = k instanceof PDFArray ? k.asArray() : k ? [k] : [];
+  const resolved = kids.map((x) => (x instanceof PDFRef ? doc.context.lookup(x) : x));
+  if (resolved.some((x) => !(x instanceof PDFDict) || x.get(PDFName.of('Type')) === PDFName.of('MCR') || x.get(PDFName.of('Type')) === PDFName.of('OBJR'))) return false;
+  const roleOf = (x: PDFObject | undefined) => (x instanceof PDFDict ? x.lookupMaybe(PDFName.of('S'), PDFName)?.decodeText() : undefined);
+  const keep = (x: PDFObject | undefined) => ['Lbl', 'LBody', 'L'].includes(roleOf(x) ?? '');
+  if (resolved.every(keep)) return false;
+  const liRef = doc.context.getObjectRef(li);
+  if (!liRef) return false;
+  const out: PDFObject[] = [];
+  let body: { dict: PDFDict; kids: PDFArray } | undefined;
+  kids.forEach((kid, i) => {
+    const el = resolved[i] as PDFDict;
+    if (keep(el)) {
+      out.push(kid);
+      body = undefined;
+      return;
+    }
+    if (!body) {
+      const bodyKids = doc.context.obj([]);
+      const dict = doc.context.obj({ Type: 'StructElem', S: 'LBody', P: liRef, K: bodyKids });
+      const pg = el.get(PDFName.of('Pg'));
+      if (pg) dict.set(PDFName.of('Pg'), pg);
+      body = { dict, kids: bodyKids };
+      out.push(doc.context.register(dict));
+    }
+    body.kids.push(kid);
+    el.set(PDFName.of('P'), doc.context.getObjectRef(body.dict)!);
+  });
+  li.set(PDFName.of('K'), doc.context.obj(out));
+  return true;
 }
 
 /** A number tree (the parent tree) flattened: key -> value. */
