@@ -4,7 +4,8 @@
  * tree's figures, and the text layer as extractors read it (ActualText where a span has one, the
  * fonts' ToUnicode maps elsewhere). Every finding names its page and object.
  */
-import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { decodeStream } from '../targets/pdf/content.js';
 export { readPages, type PageText } from '../targets/pdf/pagetext.js';
 
 export interface FontUse {
@@ -117,7 +118,7 @@ export function readXmp(doc: PDFDocument): { xml?: string; ref?: string } {
   const s = m instanceof PDFRef ? doc.context.lookup(m) : m;
   if (!(s instanceof PDFRawStream)) return {};
   try {
-    return { xml: Buffer.from(decodePDFRawStream(s).decode()).toString('utf8'), ref: refName(doc, m) };
+    return { xml: Buffer.from(decodeStream(s)).toString('utf8'), ref: refName(doc, m) };
   } catch {
     return { ref: refName(doc, m) };
   }

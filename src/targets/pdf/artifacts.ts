@@ -100,8 +100,13 @@ export function artifactEdits(ops: Operation[], pageHeight: number): Edit[] {
       }
       case 'Td':
       case 'TD': {
-        const n = nums(op);
-        if (n.length === 2 && n.every(Number.isFinite)) tm = tlm = multiply([1, 0, 0, 1, n[0]!, n[1]!], tlm);
+        // The commonest operator (one per glyph): no allocation but the new matrix.
+        const x = op.operands[0];
+        const y = op.operands[1];
+        if (x?.kind === 'number' && y?.kind === 'number' && (x.value !== 0 || y.value !== 0)) {
+          tlm = [tlm[0], tlm[1], tlm[2], tlm[3], x.value * tlm[0] + y.value * tlm[2] + tlm[4], x.value * tlm[1] + y.value * tlm[3] + tlm[5]];
+          tm = tlm;
+        }
         continue;
       }
     }
@@ -113,7 +118,7 @@ export function artifactEdits(ops: Operation[], pageHeight: number): Edit[] {
     }
     if (depth !== 0) continue;
     if (textShow.has(op.operator)) {
-      const y = multiply(tm, ctm)[5];
+      const y = tm[4] * ctm[1] + tm[5] * ctm[3] + ctm[5];
       units.push({ first: i, last: i, kind: clipped ? 'layout' : 'pagination', y });
     } else if (op.operator === 'Do' || op.operator === 'sh') units.push({ first: i, last: i, kind: 'layout' });
   }
@@ -122,7 +127,9 @@ export function artifactEdits(ops: Operation[], pageHeight: number): Edit[] {
   const merged: Unit[] = [];
   for (const u of units) {
     const prev = merged[merged.length - 1];
-    if (prev && prev.kind === u.kind && ops.slice(prev.last + 1, u.first).every((o) => between.has(o.operator))) prev.last = u.last;
+    let joinable = Boolean(prev && prev.kind === u.kind);
+    for (let j = (prev?.last ?? 0) + 1; joinable && j < u.first; j++) joinable = between.has(ops[j]!.operator);
+    if (prev && joinable) prev.last = u.last;
     else merged.push({ ...u });
   }
   return merged.flatMap((u) => {

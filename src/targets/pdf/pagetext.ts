@@ -3,8 +3,8 @@
  * ToUnicode maps elsewhere), the text of each marked-content id (MCID), and the painting operators
  * in no tagged or artifact marked content. Read by `check` and by the structure post-process.
  */
-import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
-import { decodeTextString, parseContent, type Operand } from './content.js';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { decodeStream, decodeTextString, parseContent, type Operand } from './content.js';
 import { readFontText } from './textlayer.js';
 
 export interface PageText {
@@ -58,7 +58,7 @@ export function readPages(doc: PDFDocument): PageText[] {
       if (!(stream instanceof PDFRawStream) || depth > 8) return;
       let bytes: Uint8Array;
       try {
-        bytes = decodePDFRawStream(stream).decode();
+        bytes = decodeStream(stream);
       } catch {
         out.unreadable++;
         return;
@@ -108,9 +108,14 @@ export function readPages(doc: PDFDocument): PageText[] {
           }
         }
         if (!painting.has(op.operator)) continue;
-        const tagged = inherited || marks.some((m) => m.tagged);
+        let tagged = inherited;
+        let inActual = false;
+        for (let m = 0; m < marks.length; m++) {
+          if (marks[m]!.tagged) tagged = true;
+          if (marks[m]!.actual !== undefined) inActual = true;
+        }
         if (!tagged) out.untagged++;
-        if (shows.has(op.operator) && !marks.some((m) => m.actual !== undefined)) append(showText(op.operands, font));
+        if (shows.has(op.operator) && !inActual) append(showText(op.operands, font));
         if (op.operator === 'Do' && op.operands[0]?.kind === 'name') {
           const x = xobjects?.get(PDFName.of(op.operands[0].value));
           const xs = x instanceof PDFRef ? doc.context.lookup(x) : x;

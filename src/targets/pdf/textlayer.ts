@@ -16,9 +16,9 @@
  * the pages' untagged content as artifacts (artifacts.ts). Every other byte of the content streams
  * is kept as Chromium wrote it.
  */
-import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
 import { artifactEdits } from './artifacts.js';
-import { applyEdits, decodeTextString, encodeTextString, parseContent, type Operand, type Operation } from './content.js';
+import { applyEdits, decodeStream, flateStream, decodeTextString, encodeTextString, parseContent, type Operand, type Operation } from './content.js';
 
 const SHY = '\u00ad';
 
@@ -81,7 +81,7 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
 function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, report: TextLayerReport, pageHeight?: number): void {
   let bytes: Uint8Array;
   try {
-    bytes = decodePDFRawStream(stream).decode();
+    bytes = decodeStream(stream);
   } catch {
     report.unreadable++;
     return;
@@ -123,9 +123,7 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
       }
     }
     // Keep the span (and the glyphs it covers); only its text changes.
-    const at = findOperandRange(bytes, op, 'ActualText');
-    if (!at) continue;
-    edits.push({ start: at.start, end: at.end, text: encodeTextString(kept) });
+    edits.push({ start: actual.start, end: actual.end, text: encodeTextString(kept) });
     report.rewritten++;
   }
   if (pageHeight !== undefined) {
@@ -135,7 +133,7 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
   }
   if (edits.length === 0) return;
   const out = applyEdits(bytes, edits);
-  const fresh = doc.context.flateStream(out);
+  const fresh = flateStream(doc.context, out);
   for (const [k, v] of stream.dict.entries()) {
     if (k !== PDFName.of('Filter') && k !== PDFName.of('DecodeParms') && k !== PDFName.of('Length')) fresh.dict.set(k, v);
   }
@@ -183,31 +181,6 @@ function showsBlank(arg: Operand | undefined, font: FontText): boolean {
   return strings.length > 0;
 }
 
-/** Byte range of the string value of `key` in the operands of `op` (an inline dict). */
-function findOperandRange(bytes: Uint8Array, op: Operation, key: string): { start: number; end: number } | undefined {
-  const src = Buffer.from(bytes.subarray(op.start, op.end)).toString('latin1');
-  const m = new RegExp(`/${key}\\s*(<[0-9A-Fa-f\\s]*>|\\()`).exec(src);
-  if (!m) return undefined;
-  let start = m.index + m[0].length - m[1]!.length;
-  let end: number;
-  if (m[1] !== '(') end = start + m[1]!.length;
-  else {
-    // A literal string: find its closing parenthesis (escapes and nesting).
-    let depth = 0;
-    let k = start;
-    for (; k < src.length; k++) {
-      const c = src[k];
-      if (c === '\\') k++;
-      else if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) break;
-    }
-    end = k + 1;
-  }
-  start += op.start;
-  end += op.start;
-  return { start, end };
-}
-
 /** A font's ToUnicode map (bfchar and bfrange entries) and code length (2 for Type0 fonts). */
 export function readFontText(doc: PDFDocument, fontRef: PDFObject): FontText | undefined {
   const font = fontRef instanceof PDFRef ? doc.context.lookup(fontRef) : fontRef;
@@ -218,7 +191,7 @@ export function readFontText(doc: PDFDocument, fontRef: PDFObject): FontText | u
   if (!(cmap instanceof PDFRawStream)) return { bytes, map, mapped: false };
   let text: string;
   try {
-    text = Buffer.from(decodePDFRawStream(cmap).decode()).toString('latin1');
+    text = Buffer.from(decodeStream(cmap)).toString('latin1');
   } catch {
     return { bytes, map, mapped: false };
   }
