@@ -1,8 +1,10 @@
 /**
- * Document information for the printed PDF. Chromium writes only Title, its user agent as Creator,
- * `Skia/PDF` as Producer and the current time (FACTS.md); pdf-lib sets the rest afterwards. The
- * structure tree, outline and /Lang are left as Chromium wrote them. Dates come from the build epoch
- * and the file ID from the content, so the same input gives the same bytes.
+ * The post-process of the printed PDF, with pdf-lib. Chromium writes only Title, its user agent as
+ * Creator, `Skia/PDF` as Producer and the current time (FACTS.md), and no XMP: the document
+ * information and the XMP packet (xmp.ts) are set here. The pages' text layer loses its soft hyphens
+ * and untagged content becomes artifacts (textlayer.ts, artifacts.ts); the structure tree gets its
+ * labels, list bodies and link descriptions (structure.ts). Dates come from the build epoch and the
+ * file ID from the content, so the same input gives the same bytes.
  */
 import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
