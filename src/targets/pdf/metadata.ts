@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
 import { readPages } from './pagetext.js';
 import { finishStructure } from './structure.js';
+import type { Operation } from './content.js';
 import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
 import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
@@ -51,8 +52,9 @@ export function cleanText(s: string): string {
 export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const date = new Date(info.epoch * 1000);
-  cleanTextLayer(doc);
-  finishStructure(doc, readPages(doc), { labels: info.labels ?? [] });
+  const parsed = new Map<PDFRef, Operation[]>();
+  cleanTextLayer(doc, { parsed });
+  finishStructure(doc, readPages(doc, { parsed }), { labels: info.labels ?? [] });
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));

@@ -4,7 +4,7 @@
  * in no tagged or artifact marked content. Read by `check` and by the structure post-process.
  */
 import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
-import { decodeStream, decodeTextString, parseContent, type Operand } from './content.js';
+import { decodeStream, decodeTextString, parseContent, type Operand, type Operation } from './content.js';
 import { readFontText } from './textlayer.js';
 
 export interface PageText {
@@ -36,7 +36,12 @@ interface Mark {
 }
 
 /** Each page's text layer and its untagged painting operators. */
-export function readPages(doc: PDFDocument): PageText[] {
+/**
+ * Each page's text. `parsed` holds streams' operations already parsed by textlayer.ts before it
+ * removed the soft hyphens: read from those, the text is the same once U+00AD is dropped (the spans
+ * it removed hold nothing else); `untagged` then counts as before the artifacts were marked.
+ */
+export function readPages(doc: PDFDocument, options: { parsed?: Map<PDFRef, Operation[]> } = {}): PageText[] {
   const fontCache = new Map<PDFObject, ReturnType<typeof readFontText>>();
   return doc.getPages().map((page, i) => {
     const out: PageText = { page: i + 1, objects: [], text: '', mcids: new Map(), untagged: 0, unreadable: 0 };
@@ -56,14 +61,17 @@ export function readPages(doc: PDFDocument): PageText[] {
     const walk = (ref: PDFObject, resources: PDFDict | undefined, inherited: boolean, depth: number) => {
       const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
       if (!(stream instanceof PDFRawStream) || depth > 8) return;
-      let bytes: Uint8Array;
-      try {
-        bytes = decodeStream(stream);
-      } catch {
-        out.unreadable++;
-        return;
+      let ops = ref instanceof PDFRef ? options.parsed?.get(ref) : undefined;
+      if (!ops) {
+        let bytes: Uint8Array;
+        try {
+          bytes = decodeStream(stream);
+        } catch {
+          out.unreadable++;
+          return;
+        }
+        ops = parseContent(bytes);
       }
-      const ops = parseContent(bytes);
       if (!ops) {
         out.unreadable++;
         return;
@@ -128,6 +136,10 @@ export function readPages(doc: PDFDocument): PageText[] {
       out.objects.push(refName(doc, c));
       walk(c, page.node.Resources(), false, 0);
       marks.length = 0;
+    }
+    if (options.parsed) {
+      out.text = out.text.replaceAll('\u00ad', '');
+      for (const [id, t] of out.mcids) out.mcids.set(id, t.replaceAll('\u00ad', ''));
     }
     return out;
   });

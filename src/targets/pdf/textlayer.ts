@@ -36,6 +36,11 @@ export interface TextLayerReport {
 export interface TextLayerOptions {
   /** Also wrap the pages' untagged painting as artifacts (artifacts.ts). Default true. */
   artifacts?: boolean;
+  /**
+   * Filled with the operations of each stream parsed, as they were before the rewrite, so a later
+   * reader (pagetext.ts) need not parse them again.
+   */
+  parsed?: Map<PDFRef, Operation[]>;
 }
 
 /** Code -> text of a font's ToUnicode map, and its code length in bytes. */
@@ -60,7 +65,8 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
     const stream = doc.context.lookup(ref);
     if (!(stream instanceof PDFRawStream)) return;
     const own = stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
-    rewriteStream(doc, ref, stream, own, fonts, report, options.artifacts === false ? undefined : pageHeight);
+    const ops = rewriteStream(doc, ref, stream, own, fonts, report, options.artifacts === false ? undefined : pageHeight);
+    if (ops) options.parsed?.set(ref, ops);
     // Form XObjects drawn by this stream have their own content.
     const xobjects = own?.lookupMaybe(PDFName.of('XObject'), PDFDict);
     for (const [, x] of xobjects?.entries() ?? []) {
@@ -78,20 +84,20 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
 }
 
 /** Rewrite one content stream; `pageHeight` is given for a page's own streams (artifacts are marked there only). */
-function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, report: TextLayerReport, pageHeight?: number): void {
+function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, report: TextLayerReport, pageHeight?: number): Operation[] | undefined {
   let bytes: Uint8Array;
   try {
     bytes = decodeStream(stream);
   } catch {
     report.unreadable++;
-    return;
+    return undefined;
   }
   // Cheap test first: forms (images, decorations) mostly hold no ActualText, and nothing else is done to them.
-  if (pageHeight === undefined && !Buffer.from(bytes).includes('ActualText', 0, 'latin1')) return;
+  if (pageHeight === undefined && !Buffer.from(bytes).includes('ActualText', 0, 'latin1')) return undefined;
   const ops = parseContent(bytes);
   if (!ops) {
     report.unreadable++;
-    return;
+    return undefined;
   }
   const fontDicts = resources?.lookupMaybe(PDFName.of('Font'), PDFDict);
   const fontText = (name: string): FontText | undefined => {
@@ -131,13 +137,14 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     report.artifacts += wraps.length / 2;
     edits.push(...wraps);
   }
-  if (edits.length === 0) return;
+  if (edits.length === 0) return ops;
   const out = applyEdits(bytes, edits);
   const fresh = flateStream(doc.context, out);
   for (const [k, v] of stream.dict.entries()) {
     if (k !== PDFName.of('Filter') && k !== PDFName.of('DecodeParms') && k !== PDFName.of('Length')) fresh.dict.set(k, v);
   }
   doc.context.assign(ref, fresh);
+  return ops;
 }
 
 const shows = new Set(['Tj', 'TJ']);
