@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPool, type BrowserPool } from '../src/browser/pool.js';
 import type { Brief } from '../src/model/brief.js';
-import { buildPdfs, catalogLang, fixtures, outline, pdffonts, pdfinfo, pdftext, qpdfCheck, sample, searchable } from './helpers/pdf.js';
+import { buildPdfs, catalogLang, fixtures, outline, pdffonts, parseXmp, pdfinfo, pdfiumText, pdftext, qpdfCheck, run, sample, searchable } from './helpers/pdf.js';
 import { toString } from 'hast-util-to-string';
 import { observePrints } from '../src/targets/pdf.js';
 import { blockMeans, decodePng } from './helpers/png.js';
@@ -61,6 +61,30 @@ describe('print PDF of the sample', () => {
     expect(Number(info.Pages)).toBeGreaterThanOrEqual(2);
   });
 
+  it('carries an XMP packet that says what the Info dictionary says, and more (PDF/UA-1, each author and keyword, the series)', () => {
+    const info = pdfinfo(pdfPath);
+    expect(info['Metadata Stream']).toBe('yes');
+    // Keywords are ;-separated, so multi-word ones stay whole.
+    expect(info.Keywords).toBe(brief.keywords.join('; '));
+    const d = parseXmp(run('pdfinfo', ['-meta', pdfPath]));
+    expect(d['pdfuaid:part']).toBe('1');
+    expect(d['dc:title']['rdf:Alt']['rdf:li'][0]['#text']).toBe(info.Title);
+    expect(d['dc:creator']['rdf:Seq']['rdf:li']).toEqual(brief.authors.map((a) => a.name));
+    expect(d['dc:description']['rdf:Alt']['rdf:li'][0]['#text']).toBe(info.Subject);
+    expect(d['dc:subject']['rdf:Bag']['rdf:li']).toEqual(brief.keywords);
+    expect(d['dc:subject']['rdf:Bag']['rdf:li']).toContain('United States');
+    expect(d['dc:language']['rdf:Bag']['rdf:li']).toEqual(['en']);
+    expect(d['dc:identifier']).toBe(brief.identifier);
+    expect(d['xmp:CreateDate']).toBe('2015-05-12T00:00:00Z');
+    expect(d['xmp:ModifyDate']).toBe('2015-05-12T00:00:00Z');
+    expect(d['pdf:Producer']).toBe(info.Producer);
+    expect(d['pdf:Keywords']).toBe(info.Keywords);
+    expect(d['xmp:CreatorTool']).toBe(info.Creator);
+    expect(d['calibre:series']['rdf:value']).toBe('Critical Questions');
+    expect(d['prism:publicationName']).toBe('Critical Questions');
+    expect(d['prism:number']).toBe(brief.number === undefined ? undefined : String(brief.number));
+  });
+
   it('keeps soft hyphens out of every metadata field', () => {
     const info = pdfinfo(pdfPath);
     for (const [key, value] of Object.entries(info)) expect(value, key).not.toContain('\u00ad');
@@ -102,12 +126,26 @@ describe('print PDF of the sample', () => {
     expect(text).toContain(brief.copyrightText.trim());
   });
 
-  it('hyphenates the body text but not headings or the title', () => {
+  it('hyphenates the body text (drawn hyphens at line ends) but keeps soft hyphens out of the text layer', async () => {
     const raw = pdftext(pdfPath);
-    expect(raw).toContain('Sec\u00adre\u00adtary Kerry is in Sochi');
-    // Question headings hold long words ("Secretary", "participation") that would carry soft hyphens.
-    for (const q of brief.questions) expect(raw).toContain(q.text);
-    expect(raw).toContain(brief.title);
+    expect(raw).not.toContain('\u00ad');
+    expect(raw).toContain('Secretary Kerry is in Sochi');
+    // Lines end in a hyphen drawn inside a word (Chromium broke it at a soft hyphen) ...
+    const layout = run('pdftotext', ['-layout', '-enc', 'UTF-8', pdfPath, '-']);
+    expect(layout.split('\n').filter((l) => /\p{Ll}-$/u.test(l.trimEnd())).length).toBeGreaterThanOrEqual(5);
+    // ... whose words poppler and PDFium read whole (poppler joins a line ending in '-' to the next).
+    expect(searchable(raw)).toContain('the very tense U.S.-Russian relationship, the two countries');
+    const pdfium = await pdfiumText(bytes);
+    expect(pdfium).not.toContain('\u00ad');
+    const flat = pdfium.replace(/\s+/g, ' ');
+    expect(flat).toContain('Foreign Minister Sergey Lavrov');
+    expect(flat).toContain('the very tense U.S.-Russian relationship, the two countries');
+    for (const text of [searchable(raw), flat]) {
+      expect(text).toContain('deputy director and fellow');
+      expect(text).toContain('All rights reserved');
+      for (const q of brief.questions) expect(text).toContain(q.text);
+      expect(text).toContain(brief.title);
+    }
   });
 
   it('has a "Page x of N" running footer from page 2 on, not on page 1', () => {

@@ -1,7 +1,7 @@
 /**
  * `check`: everything a production editor verifies before publishing, as Diagnostics: the manuscript
  * (schema, images, links ... the same rules as build), editorial slips, and the built editions with
- * the real validators (epubcheck for the EPUB; poppler and qpdf for the PDF). A validator that is not
+ * the real validators (epubcheck for the EPUB; a PDF parser and qpdf for the PDF). A validator that is not
  * installed is reported (info) and skipped, never a crash.
  */
 import { existsSync } from 'node:fs';
@@ -45,8 +45,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   if (series.value) {
     // Broken author and boilerplate files once each (every brief that uses one reports the same objects).
     diagnostics.push(...[...series.value.faults.values()].flat());
+    // The theme's own faults, and its font families (a PDF may use no others).
+    let fontFamilies: string[] | undefined;
     try {
-      loadTheme(series.value.series.theme, loc.root, series.value.themeAt);
+      const theme = loadTheme(series.value.series.theme, loc.root, series.value.themeAt);
+      fontFamilies = [...new Set(theme.fonts.map((f) => f.family))];
     } catch (e) {
       if (!(e instanceof BriefpressError)) throw e;
       diagnostics.push(...e.diagnostics);
@@ -69,13 +72,14 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
         const split = splitFrontMatter(text);
         diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
       }
-      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress)));
+      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
     }
   }
   return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, briefs };
 }
 
-async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void): Promise<Diagnostic[]> {
+/** The font families the series' theme names (undefined when the theme cannot be loaded: that check is then skipped). */
+async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void, fontFamilies?: string[]): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const epub = path.join(outDir, slug, `${slug}.epub`);
   const pdf = path.join(outDir, slug, `${slug}.pdf`);
@@ -113,7 +117,7 @@ async function checkEditions(slug: string, outDir: string, onProgress?: (line: s
   if (!existsSync(pdf)) out.push(missing(pdf, 'PDF'));
   else {
     onProgress?.(`pdf: ${slug}.pdf`);
-    out.push(...(await checkPdf(pdf)));
+    out.push(...(await checkPdf(pdf, { fontFamilies })));
   }
   return out;
 }

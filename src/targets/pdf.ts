@@ -63,6 +63,12 @@ export const pdfTarget: Target = {
       producer: `briefpress ${ctx.version} (Chromium, pdf-lib)`,
       epoch: ctx.epoch(brief),
       language: brief.language,
+      authors: brief.authors.map((a) => a.name),
+      identifier: brief.identifier,
+      publisher: brief.series.publisher,
+      rights: brief.copyrightText,
+      series: { name: brief.series.name, number: brief.number, issn: brief.series.identifier.scheme === 'issn' ? brief.series.identifier.issn : undefined },
+      labels: brief.questions.flatMap((q) => [`Q${q.number}`, `A${q.number}`]),
       outlineTitles: printed.headings,
     }));
     const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf, { slug: brief.slug }), brief.slug) : [];

@@ -3,7 +3,10 @@
  * result with poppler (pdfinfo, pdffonts, pdftotext) and qpdf.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { launchPool, type BrowserPool } from '../../src/browser/pool.js';
 import { findManuscript } from '../../src/manuscript/find.js';
@@ -106,9 +109,9 @@ export function pdftext(file: string, page?: number): string {
   return run('pdftotext', ['-enc', 'UTF-8', ...range, file, '-']);
 }
 
-/** Text as a reader would search it: soft hyphens (ActualText U+00AD) and line breaks folded. */
+/** Text as a reader would search it: line breaks folded. (No soft hyphen is folded away: the text layer holds none.) */
 export function searchable(text: string): string {
-  return text.replace(/\u00ad\n?/g, '').replace(/\s+/g, ' ');
+  return text.replace(/\s+/g, ' ');
 }
 
 /** `qpdf --check`: exit code and output. */
@@ -148,3 +151,46 @@ export async function catalogLang(bytes: Uint8Array): Promise<string | undefined
 
 export const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 export const sample = path.resolve(import.meta.dirname, '../../manuscript');
+
+/**
+ * Text of every page as PDFium (Chromium's PDF engine) extracts it, pages joined by form feeds.
+ * PDFium marks a hyphen that ends a line by U+FFFE in its text (FPDFText_IsHyphen); Chromium's PDF
+ * viewer drops that marker when it copies or searches, and so does this unless `raw`.
+ */
+export async function pdfiumText(bytes: Uint8Array, raw = false): Promise<string> {
+  const { PDFiumLibrary } = await import('@hyzyla/pdfium');
+  const library = await PDFiumLibrary.init();
+  try {
+    const doc = await library.loadDocument(bytes);
+    try {
+      const pages: string[] = [];
+      for (const page of doc.pages()) pages.push(page.getText());
+      const text = pages.join('\f');
+      return raw ? text : text.replace(/\ufffe/g, '');
+    } finally {
+      doc.destroy();
+    }
+  } finally {
+    library.destroy();
+  }
+}
+
+/** Every page drawn by poppler (pdftoppm) at `dpi`, as PNG bytes. */
+export function popplerPages(file: string, dpi = 72): Buffer[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-ppm-'));
+  try {
+    run('pdftoppm', ['-r', String(dpi), '-png', file, path.join(dir, 'p')]);
+    return readdirSync(dir).sort().map((n) => readFileSync(path.join(dir, n)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An XMP packet's rdf:Description, parsed (prefixes kept as written; values as text). Throws when not well-formed. */
+export function parseXmp(xml: string): Record<string, any> {
+  const body = xml.replace(/^<\?xpacket[^>]*\?>\s*/, '').replace(/\s*<\?xpacket[^>]*\?>\s*$/, '');
+  const valid = XMLValidator.validate(body);
+  if (valid !== true) throw new Error(`XMP is not well-formed: ${JSON.stringify(valid)}`);
+  const parsed = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'rdf:li' }).parse(body);
+  return parsed['x:xmpmeta']['rdf:RDF']['rdf:Description'];
+}

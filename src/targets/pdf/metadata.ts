@@ -1,10 +1,17 @@
 /**
- * Document information for the printed PDF. Chromium writes only Title, its user agent as Creator,
- * `Skia/PDF` as Producer and the current time (FACTS.md); pdf-lib sets the rest afterwards. The
- * structure tree, outline and /Lang are left as Chromium wrote them. Dates come from the build epoch
- * and the file ID from the content, so the same input gives the same bytes.
+ * The post-process of the printed PDF, with pdf-lib. Chromium writes only Title, its user agent as
+ * Creator, `Skia/PDF` as Producer and the current time (FACTS.md), and no XMP: the document
+ * information and the XMP packet (xmp.ts) are set here. The pages' text layer loses its soft hyphens
+ * and untagged content becomes artifacts (textlayer.ts, artifacts.ts); the structure tree gets its
+ * labels, list bodies and link descriptions (structure.ts). Dates come from the build epoch and the
+ * file ID from the content, so the same input gives the same bytes.
  */
 import { createHash } from 'node:crypto';
+import { cleanTextLayer } from './textlayer.js';
+import { readPages } from './pagetext.js';
+import { finishStructure } from './structure.js';
+import type { Operation } from './content.js';
+import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
 import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
 export interface PdfInfo {
@@ -19,6 +26,16 @@ export interface PdfInfo {
   epoch: number;
   /** BCP 47 language: kept when Chromium wrote one, set otherwise. */
   language: string;
+  /** Each author on its own, for the XMP (default: `author` as one). */
+  authors?: string[];
+  /** The brief's identifier (`urn:uuid:...`, `doi:...`). */
+  identifier?: string;
+  publisher?: string;
+  /** The copyright line. */
+  rights?: string;
+  series?: { name: string; number?: number; issn?: string };
+  /** The Q/A label texts the page prints (`Q1`, `A1` ...), retagged as Lbl (structure.ts). */
+  labels?: string[];
   /**
    * The bookmarks' titles in document order. Chromium titles bookmarks with the headings' rendered
    * text (after `text-transform`, with flex gaps lost: "Q1Why ...", "ABOUT THE AUTHOR"); these
@@ -35,10 +52,15 @@ export function cleanText(s: string): string {
 export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const date = new Date(info.epoch * 1000);
+  const parsed = new Map<PDFRef, Operation[]>();
+  cleanTextLayer(doc, { parsed });
+  finishStructure(doc, readPages(doc, { parsed }), { labels: info.labels ?? [] });
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));
-  doc.setKeywords(info.keywords.map(cleanText));
+  const keywords = info.keywords.map(cleanText).filter(Boolean);
+  // Not doc.setKeywords: it joins with spaces, and "United States" would read as two keywords.
+  doc.setKeywords([joinKeywords(keywords)]);
   doc.setCreator(cleanText(info.creator));
   doc.setProducer(cleanText(info.producer));
   doc.setCreationDate(date);
@@ -46,6 +68,20 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   if (info.outlineTitles) retitleOutline(doc, info.outlineTitles.map(cleanText));
   if (!doc.catalog.get(PDFName.of('Lang'))) doc.catalog.set(PDFName.of('Lang'), PDFString.of(info.language));
   renumberNodeIds(doc);
+  setXmp(doc, {
+    title: cleanText(info.title),
+    authors: (info.authors ?? [info.author]).map(cleanText).filter(Boolean),
+    description: cleanText(info.subject),
+    keywords,
+    language: cleanText(info.language),
+    identifier: info.identifier && cleanText(info.identifier),
+    publisher: info.publisher && cleanText(info.publisher),
+    rights: info.rights && cleanText(info.rights),
+    series: info.series && { ...info.series, name: cleanText(info.series.name) },
+    creatorTool: cleanText(info.creator),
+    producer: cleanText(info.producer),
+    epoch: info.epoch,
+  });
   // A fixed ID derived from what the document is, not from when it was made: saved with a
   // placeholder of the same length, which is then replaced by the hash of those bytes.
   const placeholder = '0'.repeat(32);
@@ -57,6 +93,17 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   id.copy(bytes, at + '/ID [ <'.length);
   id.copy(bytes, at + `/ID [ <${placeholder}> <`.length);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The XMP packet as the catalog's /Metadata, uncompressed (ISO 32000 advises it, so tools that do
+ * not read PDF can still find it). A packet already there is replaced.
+ */
+function setXmp(doc: PDFDocument, info: XmpInfo): void {
+  const old = doc.catalog.get(PDFName.of('Metadata'));
+  if (old instanceof PDFRef) doc.context.delete(old);
+  const stream = doc.context.stream(Buffer.from(xmpPacket(info), 'utf8'), { Type: 'Metadata', Subtype: 'XML' });
+  doc.catalog.set(PDFName.of('Metadata'), doc.context.register(stream));
 }
 
 /**

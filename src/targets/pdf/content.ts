@@ -1,0 +1,248 @@
+/**
+ * A small reader of PDF content streams: the operators with their operands and where each sits in
+ * the bytes, so a post-process can delete or replace a few operators and leave every other byte as
+ * Chromium wrote it. Inline images (BI ... ID ... EI) hold raw bytes the lexer cannot walk: a
+ * stream with one is reported as unreadable (undefined) and left alone.
+ */
+import { deflateSync, inflateSync } from 'node:zlib';
+import { decodePDFRawStream, PDFArray, PDFName, PDFRawStream, type PDFContext } from 'pdf-lib';
+
+/**
+ * The decoded bytes of a stream. Plain Flate (what Chromium writes) goes through Node's zlib, ten
+ * times faster than pdf-lib's JavaScript inflate; any other filter through pdf-lib. Throws when the
+ * stream cannot be decoded.
+ */
+export function decodeStream(stream: PDFRawStream): Uint8Array {
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const only = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
+  if (only === PDFName.of('FlateDecode') && !stream.dict.get(PDFName.of('DecodeParms'))) return inflateSync(stream.contents);
+  return decodePDFRawStream(stream).decode();
+}
+
+/**
+ * A Flate-compressed stream of `bytes` (Node's zlib: deterministic for a given Node version, and
+ * far faster than pdf-lib's pako).
+ */
+export function flateStream(context: PDFContext, bytes: Uint8Array): PDFRawStream {
+  return context.stream(deflateSync(bytes), { Filter: 'FlateDecode' });
+}
+
+export type Operand =
+  | { kind: 'number'; value: number }
+  | { kind: 'name'; value: string }
+  | { kind: 'string'; bytes: Uint8Array; hex: boolean; /** Byte range in the stream. */ start: number; end: number }
+  | { kind: 'array'; items: Operand[] }
+  | { kind: 'dict'; entries: Map<string, Operand> }
+  | { kind: 'other'; value: string };
+
+export interface Operation {
+  operator: string;
+  operands: Operand[];
+  /** Byte range of the operands and the operator (from the first operand's start). */
+  start: number;
+  end: number;
+}
+
+const isWhite = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
+const isDelim = (c: number) => c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25;
+
+type Token = { t: 'value'; v: Operand; start: number; end: number } | { t: 'op'; v: string; start: number; end: number } | { t: 'open' | 'close' | 'dopen' | 'dclose'; start: number; end: number };
+
+/** Reads a latin1 string of the bytes (one char per byte): charCodeAt and slice, no copy per token. */
+class Lexer {
+  pos = 0;
+  constructor(readonly s: string) {}
+
+  next(): Token | undefined {
+    const s = this.s;
+    const n = s.length;
+    for (;;) {
+      while (this.pos < n && isWhite(s.charCodeAt(this.pos))) this.pos++;
+      if (this.pos >= n) return undefined;
+      if (s.charCodeAt(this.pos) !== 0x25) break; // %comment
+      while (this.pos < n && s.charCodeAt(this.pos) !== 0x0a && s.charCodeAt(this.pos) !== 0x0d) this.pos++;
+    }
+    const start = this.pos;
+    const c = s.charCodeAt(this.pos);
+    if (c === 0x28) {
+      const bytes = this.literal();
+      return { t: 'value', v: { kind: 'string', bytes, hex: false, start, end: this.pos }, start, end: this.pos };
+    }
+    if (c === 0x3c && s.charCodeAt(this.pos + 1) === 0x3c) {
+      this.pos += 2;
+      return { t: 'dopen', start, end: this.pos };
+    }
+    if (c === 0x3e && s.charCodeAt(this.pos + 1) === 0x3e) {
+      this.pos += 2;
+      return { t: 'dclose', start, end: this.pos };
+    }
+    if (c === 0x3c) {
+      const bytes = this.hexString();
+      return { t: 'value', v: { kind: 'string', bytes, hex: true, start, end: this.pos }, start, end: this.pos };
+    }
+    if (c === 0x5b || c === 0x5d) {
+      this.pos++;
+      return { t: c === 0x5b ? 'open' : 'close', start, end: this.pos };
+    }
+    if (c === 0x2f) {
+      this.pos++;
+      const w = this.word();
+      return { t: 'value', v: { kind: 'name', value: w.includes('#') ? w.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : w }, start, end: this.pos };
+    }
+    if (isDelim(c)) {
+      // A stray ')', '>', '{' or '}': not in a valid stream.
+      throw new Error(`unexpected byte ${c} at ${start}`);
+    }
+    const w = this.word();
+    // Numbers start with a digit, a sign or a point; operators never do.
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      const v = Number(w);
+      if (Number.isNaN(v)) throw new Error(`bad number ${w} at ${start}`);
+      return { t: 'value', v: { kind: 'number', value: v }, start, end: this.pos };
+    }
+    if (w === 'true' || w === 'false' || w === 'null') return { t: 'value', v: { kind: 'other', value: w }, start, end: this.pos };
+    return { t: 'op', v: w, start, end: this.pos };
+  }
+
+  private word(): string {
+    const s = this.s;
+    const from = this.pos;
+    while (this.pos < s.length) {
+      const c = s.charCodeAt(this.pos);
+      if (isWhite(c) || isDelim(c)) break;
+      this.pos++;
+    }
+    return s.slice(from, this.pos);
+  }
+
+  private literal(): Uint8Array {
+    const s = this.s;
+    const out: number[] = [];
+    let depth = 0;
+    this.pos++;
+    while (this.pos < s.length) {
+      const c = s.charCodeAt(this.pos++);
+      if (c === 0x5c) {
+        const e = s.charCodeAt(this.pos++);
+        const map: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
+        if (e >= 0x30 && e <= 0x37) {
+          let v = e - 0x30;
+          for (let i = 0; i < 2 && s.charCodeAt(this.pos) >= 0x30 && s.charCodeAt(this.pos) <= 0x37; i++) v = v * 8 + (s.charCodeAt(this.pos++) - 0x30);
+          out.push(v & 0xff);
+        } else if (e === 0x0d) {
+          if (s.charCodeAt(this.pos) === 0x0a) this.pos++;
+        } else if (e !== 0x0a) out.push(map[e] ?? e);
+        continue;
+      }
+      if (c === 0x28) depth++;
+      if (c === 0x29) {
+        if (depth === 0) break;
+        depth--;
+      }
+      out.push(c);
+    }
+    return Uint8Array.from(out);
+  }
+
+  private hexString(): Uint8Array {
+    const s = this.s;
+    const close = s.indexOf('>', this.pos + 1);
+    const end = close < 0 ? s.length : close;
+    const out = new Uint8Array((end - this.pos) >> 1);
+    let n = 0;
+    let hi = -1;
+    for (let i = this.pos + 1; i < end; i++) {
+      const c = s.charCodeAt(i);
+      const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+      if (v < 0) continue; // white space
+      if (hi < 0) hi = v;
+      else {
+        out[n++] = (hi << 4) | v;
+        hi = -1;
+      }
+    }
+    if (hi >= 0) out[n++] = hi << 4;
+    this.pos = end + 1;
+    return out.subarray(0, n);
+  }
+}
+
+/** The operations of a content stream, or undefined when it cannot be read safely. */
+export function parseContent(bytes: Uint8Array): Operation[] | undefined {
+  const lex = new Lexer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+  const ops: Operation[] = [];
+  // Operands pending, with nested arrays and dicts being built.
+  const stack: { kind: 'array' | 'dict'; items: Operand[]; start: number }[] = [];
+  let operands: Operand[] = [];
+  let opStart = -1;
+  try {
+    for (let tok = lex.next(); tok; tok = lex.next()) {
+      if (opStart < 0) opStart = tok.start;
+      if (tok.t === 'open' || tok.t === 'dopen') {
+        stack.push({ kind: tok.t === 'open' ? 'array' : 'dict', items: [], start: tok.start });
+        continue;
+      }
+      let value: Operand | undefined;
+      if (tok.t === 'close' || tok.t === 'dclose') {
+        const top = stack.pop();
+        if (!top || top.kind !== (tok.t === 'close' ? 'array' : 'dict')) return undefined;
+        if (top.kind === 'array') value = { kind: 'array', items: top.items };
+        else {
+          const entries = new Map<string, Operand>();
+          for (let i = 0; i + 1 < top.items.length; i += 2) {
+            const k = top.items[i]!;
+            if (k.kind !== 'name') return undefined;
+            entries.set(k.value, top.items[i + 1]!);
+          }
+          value = { kind: 'dict', entries };
+        }
+      } else if (tok.t === 'value') value = tok.v;
+      if (value) {
+        (stack.length ? stack[stack.length - 1]!.items : operands).push(value);
+        continue;
+      }
+      if (tok.t !== 'op' || stack.length) return undefined;
+      if (tok.v === 'BI' || tok.v === 'ID' || tok.v === 'EI') return undefined;
+      ops.push({ operator: tok.v, operands, start: opStart, end: tok.end });
+      operands = [];
+      opStart = -1;
+    }
+  } catch {
+    return undefined;
+  }
+  if (stack.length || operands.length) return undefined;
+  return ops;
+}
+
+/** Text of a PDF text string: UTF-16BE with its byte order mark, UTF-8 with its, or PDFDocEncoding (~Latin-1). */
+export function decodeTextString(bytes: Uint8Array): string {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    let s = '';
+    for (let i = 2; i + 1 < bytes.length; i += 2) s += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+    return s;
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.subarray(3)).toString('utf8');
+  return Buffer.from(bytes).toString('latin1');
+}
+
+/** A text string as a hex UTF-16BE string with its byte order mark, the way Chromium writes them. */
+export function encodeTextString(text: string): string {
+  let hex = 'feff';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return `<${hex}>`;
+}
+
+/** Apply byte-range edits (non-overlapping) to `bytes`. */
+export function applyEdits(bytes: Uint8Array, edits: { start: number; end: number; text: string }[]): Uint8Array {
+  // Stable: an insertion keeps its place before an edit that starts where it does.
+  const sorted = [...edits].sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    if (e.start < at) throw new Error('overlapping content stream edits');
+    parts.push(Buffer.from(bytes.subarray(at, e.start)), Buffer.from(e.text, 'latin1'));
+    at = e.end;
+  }
+  parts.push(Buffer.from(bytes.subarray(at)));
+  return new Uint8Array(Buffer.concat(parts));
+}
