@@ -43,7 +43,13 @@ export function keepEditions(dir: string): Kept {
       }
     }
   };
-  walk(dir);
+  try {
+    walk(dir);
+  } catch (e) {
+    // A read-only or full disk: take back the second names made so far, and say why.
+    for (const second of kept.values()) rmSync(second, { force: true });
+    throw e;
+  }
   return {
     restore(written) {
       for (const f of written) if (!kept.has(f)) rmSync(f, { force: true });

@@ -8,7 +8,7 @@
  * file whose message names the page and object.
  */
 import { readFileSync } from 'node:fs';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseXml } from '../util/xml.js';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
@@ -124,35 +124,22 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
  */
 export function xmpFacts(xml: string): { error?: string; pdfuaPart?: string; title?: string } {
   const body = xml.replace(/^\ufeff/, '').replace(/<\?xpacket[^>]*\?>/g, '').trim();
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) return { error: `${valid.err.msg} (line ${valid.err.line})` };
-  const tree = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, trimValues: true }).parse(body) as Record<string, unknown>;
+  const parsed = parseXml(body);
+  if (!parsed.ok) return { error: `${parsed.problem.message} (line ${parsed.problem.line})` };
+  const doc = parsed.doc;
   const facts: { pdfuaPart?: string; title?: string } = {};
-  const valueOf = (v: unknown): string | undefined => {
-    if (typeof v === 'string' || typeof v === 'number') return String(v);
-    if (Array.isArray(v)) return valueOf(v[0]);
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if ('#text' in o) return valueOf(o['#text']);
-      for (const [k, c] of Object.entries(o)) if (!k.startsWith('@')) return valueOf(c);
+  // As an element (its text, or its first rdf:li's) or as an attribute of an rdf:Description.
+  const find = (uri: string, local: string): string | undefined => {
+    const el = doc.getElementsByTagNameNS(uri, local)[0];
+    if (el) return (el.textContent ?? '').trim() || undefined;
+    const descriptions = doc.getElementsByTagNameNS('http://www.w3.org/1999/02/22-rdf-syntax-ns#', 'Description');
+    for (let i = 0; i < descriptions.length; i++) {
+      const v = descriptions[i]!.getAttributeNS(uri, local);
+      if (v) return v.trim();
     }
     return undefined;
   };
-  const walk = (node: unknown, ns: Map<string, string>) => {
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, ns));
-    if (!node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    const scope = new Map(ns);
-    for (const [k, v] of Object.entries(o)) if (k.startsWith('@xmlns:')) scope.set(k.slice(7), String(v));
-    for (const [k, v] of Object.entries(o)) {
-      const qname = k.startsWith('@') ? k.slice(1) : k;
-      const [prefix, local] = qname.includes(':') ? qname.split(':') : ['', qname];
-      const uri = scope.get(prefix!);
-      if (uri === xmpNamespaces.pdfuaid && local === 'part') facts.pdfuaPart ??= valueOf(v)?.trim();
-      if (uri === xmpNamespaces.dc && local === 'title') facts.title ??= valueOf(v)?.trim();
-      if (!k.startsWith('@')) walk(v, scope);
-    }
-  };
-  walk(tree, new Map());
+  facts.pdfuaPart = find(xmpNamespaces.pdfuaid, 'part');
+  facts.title = find(xmpNamespaces.dc, 'title');
   return facts;
 }
