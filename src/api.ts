@@ -272,6 +272,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     if (fatal) recordAndThrow();
     if (useCache && (cache.briefs.size > 0 || cache.existed)) cache.save();
+  } catch (e) {
+    // The series steps failed (a full disk): the briefs that finished are recorded all the same.
+    if (e !== fatal && useCache) {
+      try {
+        cache.save();
+      } catch {
+        // the first fault is the one reported
+      }
+    }
+    throw e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     if (pool) await (await pool.catch(() => undefined))?.close();
