@@ -367,6 +367,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (fatal) recordAndThrow();
     const unsaved = useCache ? cache.save() : undefined;
     if (unsaved) diagnostics.push(unsaved);
+  } catch (e) {
+    // The series steps failed (a full disk): the briefs that finished are recorded all the same.
+    if (e !== fatal && useCache) {
+      try {
+        cache.save();
+      } catch {
+        // the first fault is the one reported
+      }
+    }
+    throw e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     if (pool) await (await pool.catch(() => undefined))?.close();

@@ -26,7 +26,7 @@ import { findChromium } from './find.js';
 /** How long Chromium may take to start and answer its first message. */
 export const launchTimeoutMs = 20_000;
 /** A browser that has not answered a ping for this long (while work is in progress) has stopped. */
-export const hangTimeoutMs = 12_000;
+export const hangTimeoutMs = 8_000;
 const pingEveryMs = 2_000;
 /** Opening (and setting up) a page. */
 const openTimeoutMs = 45_000;
