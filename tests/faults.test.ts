@@ -186,7 +186,7 @@ describe('a crashed browser', () => {
     const profile = profileDirOf(pid)!;
     stoppedPids.push(pid);
     process.kill(pid, 'SIGSTOP');
-    // The test's timeout bounds the wait; the CLI's watchdog reports it after ~12 s.
+    // The test's timeout bounds the wait; the CLI's watchdog reports it after ~8-10 s.
     const done = await r.done;
     expect(done.code, done.stderr).toBe(3);
     expect(done.stderr).toMatch(/briefpress: Chromium \(.+, process \d+\) stopped answering: no reply for \d+ s/);
