@@ -239,6 +239,8 @@ describe('signals', () => {
     const done = await r.done;
     expect(done.code, done.stderr).toBe(code);
     expect(done.stderr).toContain(`briefpress: stopped by ${signal}: the briefs that finished are kept and recorded`);
+    // A brief dropped in progress says why it was not built.
+    for (const line of done.stderr.split('\n').filter((l) => /✗ brief-\d+: not built/.test(l))) expect(line).toContain('(the build was stopped)');
     noTrace(done.stderr);
     expect(existsSync(profile)).toBe(false);
     expect(isRunning(chromium)).toBe(false);

@@ -236,6 +236,36 @@ describe('brief.md that is not a regular file', () => {
   });
 });
 
+describe('other inputs that are not regular files', () => {
+  it('an image that is a FIFO is never read: a positioned error for that brief (no hang); the other brief is built', () => {
+    const { dir, ms } = makeCase();
+    const img = path.join(ms, 'briefs/sample/dot.png');
+    rmSync(img);
+    execFileSync('mkfifo', [img]);
+    const r = build(dir, 'html');
+    expectReported(r, 'manuscript/briefs/sample/brief.md:12:1', 'input-not-file');
+    expect(built(dir)).toEqual(['other']);
+  });
+
+  it("the series' theme folder as a symlink to nothing is an error there, not a silent fall back to the stock theme", () => {
+    const { dir, ms } = makeCase();
+    mkdirSync(path.join(ms, 'theme'), { recursive: true });
+    symlinkSync('../nowhere', path.join(ms, 'theme/csis'));
+    const r = build(dir, 'html');
+    expectReported(r, 'manuscript/theme/csis', 'input-unreadable');
+    expect(built(dir)).toEqual([]);
+  });
+
+  it('when no brief could be built, the catalog is not written, and the CLI says so', () => {
+    const { dir, ms } = makeCase();
+    for (const slug of ['sample', 'other']) writeFileSync(path.join(ms, 'briefs', slug, 'brief.md'), 'no front matter\n');
+    const r = build(dir, 'html');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('· catalog not written: no brief has editions yet');
+    expect(existsSync(path.join(dir, 'out/index.html'))).toBe(false);
+  });
+});
+
 /** Nine levels of nine aliases: 387 million strings once expanded ("billion laughs"). */
 const bomb = (indent = '') => {
   let y = `${indent}lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n`;

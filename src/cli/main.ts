@@ -182,7 +182,9 @@ async function runBuild(
       progress?.start(e.slug);
     } else if (e.type === 'brief-failed') {
       progress?.print(() => out.diagnostics(e.diagnostics));
-      progress?.finish(e.slug, `✗ ${e.slug}: not built`);
+      // A brief dropped because the build was stopped (a signal, a browser gone) has no message of its own.
+      const why = e.diagnostics.length === 0 && controller.signal.aborted ? ' (the build was stopped)' : '';
+      progress?.finish(e.slug, `✗ ${e.slug}: not built${why}`);
     } else if (e.type === 'brief-cached') {
       progress?.finish(e.slug, quiet ? '' : `· ${e.slug} (unchanged)`);
     } else if (e.type === 'brief-done') {
@@ -196,6 +198,8 @@ async function runBuild(
       progress?.print(() => out.line(`briefpress: ${e.message}`));
     } else if (e.type === 'series-cached' && !quiet) {
       out.line('· catalog (unchanged)');
+    } else if (e.type === 'series-done' && !quiet && e.files.length === 0) {
+      out.line('· catalog not written: no brief has editions yet');
     } else if (e.type === 'series-done' && !quiet) {
       out.line(`✓ catalog: ${e.files.filter((f) => /[\\/](index\.html|opds\.xml|catalog\.json)$/.test(f.path) && !/_assets/.test(f.path)).map((f) => rel(f.path)).join(', ')} (${formatMs(e.ms)})`);
     }

@@ -5,7 +5,8 @@
  * their content hash; `src` is rewritten to that name. This is the only place image files are read:
  * targets take `brief.images[].data` and never read the file again.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { readSource } from '../manuscript/source.js';
 import path from 'node:path';
 import type { Root } from 'hast';
 import { visit } from 'unist-util-visit';
@@ -55,8 +56,7 @@ export function collectImages(tree: Root, file: VFile, opts: ImageOptions): Imag
     const abs = path.resolve(opts.briefDir, decoded);
     let real: string;
     try {
-      real = realpathSync(abs);
-      if (!statSync(real).isFile()) throw new Error('not a file');
+      real = realpathSync(abs); // what it is (a folder, a FIFO ...) is the reader's to say
     } catch {
       report(file, node, `Image \`${src}\` not found`, {
         ruleId: 'image-missing',
@@ -71,8 +71,14 @@ export function collectImages(tree: Root, file: VFile, opts: ImageOptions): Imag
       });
       return;
     }
-    const bytes = readFileSync(real);
-    const hash = sha256(bytes);
+    // Through the one reader: a regular file, size-bounded, read once (never blocks on a FIFO).
+    const read = readSource(abs, [root], `image \`${src}\``);
+    if (!read.ok) {
+      report(file, node, read.diagnostic.message, { ruleId: read.diagnostic.ruleId, hint: read.diagnostic.hint });
+      return;
+    }
+    const bytes = read.file.bytes;
+    const hash = read.file.hash;
     reads.push({ path: abs, hash });
     const kind = bytes.length > 0 ? sniffImage(bytes) : undefined;
     if (!kind) {

@@ -89,6 +89,11 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const fail = (message: string, ruleId: string, hint: string, where: ThemeRef = at ?? { file: displayPath(path.join(seriesRoot, 'series.yaml')), line: 0, column: 0 }): never => {
     throw new BriefpressError([{ ...where, severity: 'error', message, ruleId, hint }]);
   };
+  // The series' own theme folder as a symlink to nothing would silently give the stock theme.
+  const ownLink = path.join(seriesRoot, 'theme', name);
+  if (!existsSync(ownLink) && isLink(ownLink)) {
+    fail('The theme folder is a symlink to nothing', 'input-unreadable', 'Remove the link, or restore the folder it points to.', { file: displayPath(ownLink), line: 0, column: 0 });
+  }
   if (dirs.length === 0) {
     const stock = readdirSync(path.join(packageRoot, 'templates'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     fail(`Theme \`${name}\` not found`, 'theme-missing', `Create ${displayPath(path.join(seriesRoot, 'theme', name))}/, or name a theme briefpress has: ${stock.join(', ')}.`);
