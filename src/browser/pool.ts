@@ -24,7 +24,7 @@ import { BrowserFault, BrowserGone } from '../util/faults.js';
 import { findChromium } from './find.js';
 
 /** How long Chromium may take to start and answer its first message. */
-export const launchTimeoutMs = 20_000;
+export const launchTimeoutMs = 10_000;
 /** A browser that has not answered a ping for this long (while work is in progress) has stopped. */
 export const hangTimeoutMs = 8_000;
 const pingEveryMs = 2_000;

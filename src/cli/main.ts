@@ -59,7 +59,7 @@ Environment:
 
 Faults (build):
   A brief whose Chromium renderer crashes, or whose page is stuck past its time (30 s, plus 1 s per
-  10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 20 s to
+  10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 10 s to
   start; if it quits it is started again once; if it quits again or stops answering for 8 s, the
   build stops (exit 3). Files are written to a temporary file and renamed: a build that stops never
   leaves a half-written file, and the next build removes temporary files an earlier one left.
