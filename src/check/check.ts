@@ -4,7 +4,7 @@
  * the real validators (epubcheck for the EPUB; a PDF parser and qpdf for the PDF). A validator that is not
  * installed is reported (info) and skipped, never a crash.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
@@ -13,7 +13,8 @@ import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
 import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
-import { lintEditorial } from './editorial.js';
+import { applyFixes, lintBrief, lintSeries, toDiagnostic, unsilenced, type LintedBrief } from './editorial.js';
+import { writeAtomic } from '../util/write.js';
 import { epubcheckAvailable, runEpubcheck } from './epubcheck.js';
 import { checkPdf } from './pdf.js';
 
@@ -24,6 +25,8 @@ export interface CheckOptions {
   outDir?: string;
   /** Run epubcheck and the PDF checks on the built editions. Default true. */
   editions?: boolean;
+  /** Make quotes curly and doubled spaces single in brief.md (`check --fix`); each change is reported. */
+  fix?: boolean;
   /** Progress (one line per step). */
   onProgress?: (line: string) => void;
 }
@@ -55,6 +58,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       diagnostics.push(...e.diagnostics);
     }
     const { readBrief } = await import('../manuscript/brief.js');
+    const linted: { brief: LintedBrief; path: string; at: number }[] = [];
+    const lintOptions = series.value.series.lint ?? {};
     for (const dir of loc.briefDirs) {
       const slug = path.basename(dir);
       briefs.push(slug);
@@ -67,15 +72,31 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       const scanned = scanBrief(dir, series.value.roots);
       const read = await readBrief(series.value, dir, scanned);
       diagnostics.push(...read.diagnostics.filter((d) => !diagnostics.includes(d)));
-      if (scanned.source) {
-        const { text, file } = scanned;
-        const split = splitFrontMatter(text);
-        diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
+      if (scanned.source && splitFrontMatter(scanned.text)) {
+        linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length });
       }
       if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
     }
+    // each brief's editorial messages after its manuscript messages, before its editions'
+    const lint = editorial(linted, options.fix === true);
+    for (let k = linted.length - 1; k >= 0; k--) diagnostics.splice(linted[k]!.at, 0, ...lint[k]!);
   }
   return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, briefs };
+}
+
+/** The editorial findings of every brief (its own, then the series'), and `--fix`'s changes. */
+function editorial(linted: { brief: LintedBrief; path: string }[], fix: boolean): Diagnostic[][] {
+  const series = lintSeries(linted.map((l) => l.brief));
+  return linted.map(({ brief, path: file }, k) => {
+    const findings = unsilenced(brief, [...brief.findings, ...series[k]!]).sort((a, b) => a.offset - b.offset);
+    if (!fix || !findings.some((f) => f.fix)) return findings.map((f) => toDiagnostic(brief, f));
+    const { text, applied } = applyFixes(brief.text, findings);
+    writeAtomic(realpathSync(file), text);
+    return findings.map((f) => {
+      const d = toDiagnostic(brief, f);
+      return applied.includes(f) ? { ...d, severity: 'info' as const, message: `Fixed: ${f.message} (now “${f.fix!.text}”)`, hint: undefined } : d;
+    });
+  });
 }
 
 /** The font families the series' theme names (undefined when the theme cannot be loaded: that check is then skipped). */
