@@ -231,7 +231,7 @@ function words(text: string): { w: string; i: number }[] {
 }
 
 /** Can `ws` (a whole suffix of words before the parenthesis) spell `acr`? Small words may be skipped. */
-function spells(ws: string[], acr: string): boolean {
+function spells(ws: string[], acr: string): number {
   const A = acr.toUpperCase();
   const memo = new Map<string, boolean>();
   const f = (i: number, j: number): boolean => {
@@ -256,8 +256,8 @@ function spells(ws: string[], acr: string): boolean {
     memo.set(key, ok);
     return ok;
   };
-  for (let s = ws.length - 1; s >= 0; s--) if (!small.has(ws[s]!.toLowerCase()) && f(s, 0)) return true;
-  return false;
+  for (let s = ws.length - 1; s >= 0; s--) if (!small.has(ws[s]!.toLowerCase()) && f(s, 0)) return s;
+  return -1;
 }
 
 const sorted = (s: string) => [...s.toUpperCase()].sort().join('');
@@ -309,8 +309,9 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
       const before = run.text.slice(0, m.index!).split(/[.;:!?(]\s/).pop()!;
       const ws2 = words(before).map((x) => x.w).slice(-(acr.length * 2 + 4));
       if (!ws2.length) continue;
-      if (spells(ws2, acr)) {
-        if (!defined.has(acr)) defined.set(acr, { expansion: ws2.join(' '), offset: run.at[m.index!]! });
+      const from = spells(ws2, acr);
+      if (from >= 0) {
+        if (!defined.has(acr)) defined.set(acr, { expansion: ws2.slice(from).join(' '), offset: run.at[m.index!]! });
         continue;
       }
       // what it should be: the capitalized words before it, else the last words
@@ -364,7 +365,8 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
       const offset = u.run.at[u.i]!;
       // "NATO (North Atlantic Treaty Organization)" defines it at its first use too
       const after = /^\.?\s*\(([^)]+)\)/.exec(u.run.text.slice(u.i + u.word.length));
-      if (after && spells(words(after[1]!).map((x) => x.w), u.acr)) continue;
+      if (after && spells(words(after[1]!).map((x) => x.w), u.acr) >= 0) continue;
+      if (out.some((f) => f.offset === offset)) continue;
       if (def && def.offset <= offset) continue;
       out.push(
         ruleOf(
@@ -448,7 +450,7 @@ export function termVariants(briefs: { brief: LintedBrief; runs: Run[] }[], rule
       if (s.form === house) continue;
       // the series rule reports only what differs from another brief
       if (rule === 'series-spelling' && seen.filter((o) => o.brief === s.brief).some((o) => o.form === house)) continue;
-      const housePrint = seen.find((o) => o.form === house)!.raw.replace(/\.$/, house.endsWith('.') ? '.' : '');
+      const housePrint = house + (/(?:^|\.)\p{L}$/u.test(house) && house.includes('.') && seen.some((o) => o.form === house && o.raw.endsWith('.')) ? '.' : '');
       const where = rule === 'series-spelling' ? ` in ${houseAt.brief.file}` : ' in this brief';
       out.push({ ...ruleOf(rule, s.run, s.i, `“${s.raw.replace(/\.$/, /\.\p{L}\.$/u.test(s.raw) ? '.' : '')}” is also spelled “${housePrint}”${where}`, `Spell it one way: “${housePrint}”.`, s.form), brief: s.brief });
     }
@@ -551,7 +553,14 @@ export function lintSeries(briefs: LintedBrief[]): Finding[][] {
   const names: { first: string; last: string; b: number; run: Run; i: number }[] = [];
   briefs.forEach((brief, b) => {
     for (const run of brief.runs) {
-      for (const m of run.text.matchAll(/(?<=[\p{L},;’”)] )(\p{Lu}\p{Ll}{2,}) (\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}-])/gu)) names.push({ first: m[1]!, last: m[2]!, b, run, i: m.index! });
+      for (const m of run.text.matchAll(/(?<![\p{L}\p{N}'’-])\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)+(?![\p{L}\p{N}'’-])/gu)) {
+        const ws = m[0].split(' ');
+        // two capitalized words at a sentence's start are not a name for sure ("The Pentagon")
+        if (ws.length === 2 && /(?:^|[.!?:“"]\s*)$/.test(run.text.slice(0, m.index!).trimEnd())) continue;
+        const first = ws[ws.length - 2]!;
+        if (first.length < 3) continue;
+        names.push({ first, last: ws[ws.length - 1]!, b, run, i: m.index! + m[0].length - first.length - 1 - ws[ws.length - 1]!.length });
+      }
     }
   });
   const count = (n: { first: string; last: string }) => names.filter((o) => o.first === n.first && o.last === n.last).length;
@@ -562,6 +571,8 @@ export function lintSeries(briefs: LintedBrief[]): Finding[][] {
       const sameLast = o.last === n.last && o.first[0] === n.first[0] && Math.min(o.first.length, n.first.length) >= 4 && distance(o.first, n.first, 2) <= 2 && distance(o.first, n.first, 2) < Math.min(o.first.length, n.first.length) / 2;
       const sameFirst = o.first === n.first && o.last[0] === n.last[0] && Math.min(o.last.length, n.last.length) >= 5 && distance(o.last, n.last, 1) <= 1;
       if (!sameLast && !sameFirst) continue;
+      // plurals and possessives are the same name
+      if ([o.last, n.last].some((x, k) => x === `${[n.last, o.last][k]}s`)) continue;
       // the rarer spelling is the slip (ties: the later one)
       const nc = count(n);
       const oc = count(o);
