@@ -80,6 +80,9 @@ describe('editorial rules', () => {
       '1:109 term-variant “Minsk II” is also spelled “Minsk-II” in this brief',
       '1:138 number-style “7%” where the brief writes “N percent”',
     ]);
+    // Title Case in a title or heading is not another spelling
+    expect(lint(doc('## What Do Non-Resident Fellows Do?\n\nA non-resident fellow writes.', 'title: The Non-Resident Fellow\nauthors: [a]\ndate: 2024-01-01\nsummary: S.'))).toEqual([]);
+    expect(lint(doc('## What do fellows do?\n\nA Non-Resident fellow writes; a non-resident fellow reads; non-resident fellows teach.'))).toEqual(['10:3 term-variant “Non-Resident” is also spelled “non-resident” in this brief']);
     // "us" the pronoun, "USA", a sentence-final "U.S.", consistent terms
     expect(lint('They told us the U.S. will act. The USA agrees with the U.S. Exports fell 5% and 7%. The anti-American mood grew.')).toEqual([]);
   });

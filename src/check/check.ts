@@ -11,6 +11,7 @@ import { findManuscript } from '../manuscript/find.js';
 import { loadTheme } from '../theme/theme.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
+import { decodeText } from '../manuscript/source.js';
 import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
 import { applyFixes, lintBrief, lintSeries, toDiagnostic, unsilenced, type LintedBrief } from './editorial.js';
@@ -60,6 +61,12 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     const { readBrief } = await import('../manuscript/brief.js');
     const linted: { brief: LintedBrief; path: string; at: number }[] = [];
     const lintOptions = series.value.series.lint ?? {};
+    // the series' own prose (author bios, disclaimer, copyright): once each, before the briefs
+    const seriesFiles = [...[...series.value.authors.values()].map((a) => a.file), series.value.disclaimer.file, series.value.copyright.file];
+    for (const f of [...new Set(seriesFiles)]) {
+      const source = series.value.files.get(f);
+      if (source) linted.push({ brief: lintBrief(decodeText(source).text, displayPath(f), lintOptions), path: f, at: diagnostics.length });
+    }
     for (const dir of loc.briefDirs) {
       const slug = path.basename(dir);
       briefs.push(slug);

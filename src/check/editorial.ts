@@ -41,7 +41,7 @@ export type EditorialRule = (typeof editorialRules)[number];
 export interface Run {
   text: string;
   at: number[];
-  /** Where it comes from: `body`, or the front matter field (`title`, `summary`, `bio` ...). */
+  /** Where it comes from: `body`, `heading`, or the front matter field (`title`, `summary`, `bio` ...). */
   field: string;
   /** `check --fix` may edit it (not a quoted YAML scalar, whose escapes differ from its text). */
   fixable: boolean;
@@ -80,6 +80,8 @@ export interface LintedBrief {
 
 const small = new Set(['of', 'for', 'the', 'and', 'on', 'in', 'to', 'a', 'an', 'at', 'by', 'de', 'du', 'des', 'la', 'le', 'al', 'el', 'von', 'van', 'und', 'et', 'with', '&']);
 const frontFields = ['title', 'subtitle', 'summary', 'disclaimer', 'copyright'];
+/** Runs in Title Case: a word's capital there says nothing of its spelling. */
+const titled = new Set(['title', 'subtitle', 'heading']);
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -109,9 +111,19 @@ function nlcstRuns(text: string): { runs: Run[]; mdast: MdastRoot } {
       run.at.push(Math.min(start + i, end - 1));
     }
   };
+  const headings: [number, number][] = [];
+  const walk = (nodes: MdastContent[]) => {
+    for (const n of nodes) {
+      if (n.type === 'heading' && n.position) headings.push([n.position.start.offset!, n.position.end.offset!]);
+      else if ('children' in n) walk(n.children as MdastContent[]);
+    }
+  };
+  walk(mdast.children);
   for (const p of tree.children) {
     if (p.type !== 'ParagraphNode') continue;
-    const run: Run = { text: '', at: [], field: 'body', fixable: true };
+    const startAt = p.position?.start.offset ?? -1;
+    const heading = headings.some(([a, b]) => startAt >= a && startAt < b);
+    const run: Run = { text: '', at: [], field: heading ? 'heading' : 'body', fixable: true };
     leaves(p, run);
     if (run.text.trim()) runs.push(run);
   }
@@ -359,7 +371,7 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
   if (expandFirstUse) {
     const seen = new Set<string>();
     for (const u of uses) {
-      if (u.run.field !== 'body' || exceptions.has(u.acr) || seen.has(u.acr)) continue;
+      if ((u.run.field !== 'body' && u.run.field !== 'heading') || exceptions.has(u.acr) || seen.has(u.acr)) continue;
       seen.add(u.acr);
       const def = defined.get(u.acr);
       const offset = u.run.at[u.i]!;
@@ -440,6 +452,12 @@ export function termVariants(briefs: { brief: LintedBrief; runs: Run[] }[], rule
           seen.push({ form: raw.replace(/\.$/, ''), run, i: m.index!, brief, raw });
         }
       }
+    }
+    // Title Case ("Senior Associate (Non-Resident)") is not another spelling of "non-resident"
+    for (const s of seen) {
+      if (!titled.has(s.run.field)) continue;
+      const plain = seen.find((o) => !titled.has(o.run.field) && o.form.toLowerCase() === s.form.toLowerCase());
+      if (plain) s.form = plain.form;
     }
     const counts = new Map<string, number>();
     for (const s of seen) counts.set(s.form, (counts.get(s.form) ?? 0) + 1);
