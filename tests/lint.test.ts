@@ -3,7 +3,7 @@
  * series of ten briefs written for it (tests/fixtures/lint-series) with planted slips of every kind
  * and clean look-alikes: every slip in expected.txt is reported, nothing else.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,23 @@ describe('the ten-brief test series', () => {
     const ds = JSON.parse(again.stdout) as { ruleId: string }[];
     expect(ds.filter((d) => d.ruleId === 'quote-style' || d.ruleId === 'doubled-space')).toEqual([]);
     expect(ds).toHaveLength(24 - 5);
+  });
+
+  it('--fix keeps a BOM, and leaves a file that is not clean UTF-8 as it is', () => {
+    const copy = path.join(tmp, 'bytes');
+    cpSync(fixture, copy, { recursive: true });
+    const gamble = path.join(copy, 'briefs', '03-gamble', 'brief.md');
+    const spacing = path.join(copy, 'briefs', '06-spacing', 'brief.md');
+    const text = readFileSync(gamble, 'utf8');
+    writeFileSync(gamble, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const broken = Buffer.concat([Buffer.from(readFileSync(spacing, 'utf8').replace('Talks resume', 'Talks \u00e9 resume')).subarray(0, -1), Buffer.from([0xff, 0x0a])]);
+    writeFileSync(spacing, broken);
+    const r = runCli(['check', copy, '--no-editions', '--fix']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(gamble).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(readFileSync(gamble, 'utf8')).toContain('Russia’s Gamble');
+    expect(readFileSync(spacing)).toEqual(broken);
+    expect(r.stderr).toMatch(/06-spacing\/brief\.md  warning  Not fixed: it is not clean UTF-8/);
   });
 
   it('check --rules lists the catalogue', () => {

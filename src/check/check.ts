@@ -4,7 +4,7 @@
  * the real validators (epubcheck for the EPUB; a PDF parser and qpdf for the PDF). A validator that is not
  * installed is reported (info) and skipped, never a crash.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
@@ -59,13 +59,13 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       diagnostics.push(...e.diagnostics);
     }
     const { readBrief } = await import('../manuscript/brief.js');
-    const linted: { brief: LintedBrief; path: string; at: number }[] = [];
+    const linted: { brief: LintedBrief; path: string; at: number; bytes: Buffer }[] = [];
     const lintOptions = series.value.series.lint ?? {};
     // the series' own prose (author bios, disclaimer, copyright): once each, before the briefs
     const seriesFiles = [...[...series.value.authors.values()].map((a) => a.file), series.value.disclaimer.file, series.value.copyright.file];
     for (const f of [...new Set(seriesFiles)]) {
       const source = series.value.files.get(f);
-      if (source) linted.push({ brief: lintBrief(decodeText(source).text, displayPath(f), lintOptions), path: f, at: diagnostics.length });
+      if (source) linted.push({ brief: lintBrief(decodeText(source).text, displayPath(f), lintOptions), path: f, at: diagnostics.length, bytes: source.bytes });
     }
     for (const dir of loc.briefDirs) {
       const slug = path.basename(dir);
@@ -80,7 +80,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       const read = await readBrief(series.value, dir, scanned);
       diagnostics.push(...read.diagnostics.filter((d) => !diagnostics.includes(d)));
       if (scanned.source && splitFrontMatter(scanned.text)) {
-        linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length });
+        linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length, bytes: scanned.source.bytes });
       }
       if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
     }
@@ -92,13 +92,28 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
 }
 
 /** The editorial findings of every brief (its own, then the series'), and `--fix`'s changes. */
-function editorial(linted: { brief: LintedBrief; path: string }[], fix: boolean): Diagnostic[][] {
+function editorial(linted: { brief: LintedBrief; path: string; bytes: Buffer }[], fix: boolean): Diagnostic[][] {
   const series = lintSeries(linted.map((l) => l.brief));
-  return linted.map(({ brief, path: file }, k) => {
+  return linted.map(({ brief, path: file, bytes }, k) => {
     const findings = unsilenced(brief, [...brief.findings, ...series[k]!]).sort((a, b) => a.offset - b.offset);
     if (!fix || !findings.some((f) => f.fix)) return findings.map((f) => toDiagnostic(brief, f));
+    // only a file whose bytes are exactly its text (UTF-8, a BOM kept), unchanged since it was read
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '';
+    let now: Buffer | undefined;
+    try {
+      now = readFileSync(file);
+    } catch {
+      now = undefined;
+    }
+    if (!Buffer.from(bom + brief.text).equals(bytes) || !now?.equals(bytes)) {
+      const why = now?.equals(bytes) ? 'it is not clean UTF-8 (see text-encoding)' : 'it changed while check was reading it';
+      return [
+        ...findings.map((f) => toDiagnostic(brief, f)),
+        { file: brief.file, line: 0, column: 0, severity: 'warning', message: `Not fixed: ${why}`, ruleId: 'quote-style', hint: 'Run `briefpress check --fix` again.' },
+      ];
+    }
     const { text, applied } = applyFixes(brief.text, findings);
-    writeAtomic(realpathSync(file), text);
+    writeAtomic(realpathSync(file), bom + text);
     return findings.map((f) => {
       const d = toDiagnostic(brief, f);
       return applied.includes(f) ? { ...d, severity: 'info' as const, message: `Fixed: ${f.message} (now “${f.fix!.text}”)`, hint: undefined } : d;
