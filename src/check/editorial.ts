@@ -509,6 +509,17 @@ function balance(runs: Run[]): Finding[] {
         else stack.splice(k);
       }
     }
+    // straight double quotes (not inch marks after a digit) come in pairs
+    const opened: number[] = [];
+    for (const m of t.matchAll(/(?<!\d)"/g)) {
+      const prev = t[m.index! - 1] ?? '';
+      if (prev === '' || /[\s([{‘—–-]/.test(prev)) opened.push(m.index!);
+      else if (opened.length) opened.pop();
+      else out.push(ruleOf('unbalanced', run, m.index!, '“"” closes nothing', 'Open the quotation, or remove the stray quote.', '"'));
+    }
+    // a quotation running over paragraphs opens each one and closes at its end
+    if (opened.length === 1 && opened[0] === t.search(/\S/) && /^\s*"/.test(runs[r + 1]?.text ?? '') && runs[r + 1]?.field === run.field) opened.pop();
+    for (const i of opened) out.push(ruleOf('unbalanced', run, i, '“"” is never closed', 'Close the quotation, or remove the stray quote.', '"'));
     for (const s of stack) {
       // a quotation running over paragraphs opens each one and closes at its end
       if (s.c === '“' && /^\s*“/.test(runs[r + 1]?.text ?? '') && runs[r + 1]?.field === run.field) continue;
@@ -567,6 +578,24 @@ export function lintSeries(briefs: LintedBrief[]): Finding[][] {
     const k = briefs.indexOf(brief);
     if (!brief.findings.some((g) => g.offset === f.offset)) out[k]!.push(f);
   }
+  // another brief's title, quoted with a slip ("as we asked in “The Alliance After Vilnus”")
+  const titles = briefs.map((b) => ({ b, title: b.runs.find((r) => r.field === 'title')?.text.replace(/\s+/g, ' ').trim() })).filter((t) => t.title && t.title.length >= 12);
+  const norm = (x: string) => x.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
+  briefs.forEach((brief, k) => {
+    for (const run of brief.runs) {
+      if (run.field === 'title') continue;
+      for (const m of run.text.matchAll(/[“"]([^“”"]{12,120}?)[”"]/g)) {
+        const quoted = m[1]!.replace(/\s+/g, ' ').replace(/[,.]$/, '').trim();
+        for (const t of titles) {
+          if (t.title === quoted) break;
+          const d = distance(norm(quoted), norm(t.title!), 3);
+          if (d > 3 || (d === 0 && quoted === t.title)) continue;
+          out[k]!.push(ruleOf('series-spelling', run, m.index! + 1, `“${quoted}” is spelled “${t.title}” as the title of ${t.b.file}`, `Quote the title as it is: “${t.title}”.`, quoted));
+          break;
+        }
+      }
+    }
+  });
   // names: two capitalized words in a row, not at a sentence's start
   const names: { first: string; last: string; b: number; run: Run; i: number }[] = [];
   briefs.forEach((brief, b) => {
