@@ -610,25 +610,41 @@ export function lintSeries(briefs: LintedBrief[]): Finding[][] {
       }
     }
   });
-  const count = (n: { first: string; last: string }) => names.filter((o) => o.first === n.first && o.last === n.last).length;
-  const reported = new Set<string>();
+  // each spelling once, with its uses; spellings compared within a surname or a first name only
+  type Spelling = { first: string; last: string; uses: typeof names };
+  const spellings = new Map<string, Spelling>();
   for (const n of names) {
-    for (const o of names) {
-      if (o === n || (o.first === n.first && o.last === n.last)) continue;
-      const sameLast = o.last === n.last && o.first[0] === n.first[0] && Math.min(o.first.length, n.first.length) >= 4 && distance(o.first, n.first, 2) <= 2 && distance(o.first, n.first, 2) < Math.min(o.first.length, n.first.length) / 2;
-      const sameFirst = o.first === n.first && o.last[0] === n.last[0] && Math.min(o.last.length, n.last.length) >= 5 && distance(o.last, n.last, 1) <= 1;
-      if (!sameLast && !sameFirst) continue;
-      // plurals and possessives are the same name
-      if ([o.last, n.last].some((x, k) => x === `${[n.last, o.last][k]}s`)) continue;
-      // the rarer spelling is the slip (ties: the later one)
-      const nc = count(n);
-      const oc = count(o);
-      if (nc > oc || (nc === oc && (n.b < o.b || (n.b === o.b && n.run.at[n.i]! < o.run.at[o.i]!)))) continue;
-      const key = `${n.b}:${n.run.at[n.i]}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
+    const key = `${n.first} ${n.last}`;
+    const sp = spellings.get(key) ?? { first: n.first, last: n.last, uses: [] };
+    sp.uses.push(n);
+    spellings.set(key, sp);
+  }
+  const groups = new Map<string, Spelling[]>();
+  for (const sp of spellings.values()) {
+    for (const g of [`last:${sp.last}`, `first:${sp.first}`]) groups.set(g, [...(groups.get(g) ?? []), sp]);
+  }
+  const order = (u: (typeof names)[number]) => u.b * 1e9 + u.run.at[u.i]!;
+  const slips = new Map<Spelling, Spelling>();
+  for (const group of groups.values()) {
+    for (const a of group) {
+      for (const h of group) {
+        if (a === h) continue;
+        const sameLast = h.last === a.last && h.first[0] === a.first[0] && Math.min(h.first.length, a.first.length) >= 4 && distance(h.first, a.first, 2) <= 2 && distance(h.first, a.first, 2) < Math.min(h.first.length, a.first.length) / 2;
+        const sameFirst = h.first === a.first && h.last[0] === a.last[0] && Math.min(h.last.length, a.last.length) >= 5 && distance(h.last, a.last, 1) <= 1;
+        if (!sameLast && !sameFirst) continue;
+        // plurals and possessives are the same name
+        if (h.last === `${a.last}s` || a.last === `${h.last}s`) continue;
+        // the rarer spelling is the slip (ties: the one first used later)
+        if (a.uses.length > h.uses.length || (a.uses.length === h.uses.length && order(a.uses[0]!) < order(h.uses[0]!))) continue;
+        if (!slips.has(a)) slips.set(a, h);
+      }
+    }
+  }
+  for (const [a, h] of slips) {
+    const o = h.uses[0]!;
+    for (const n of a.uses) {
       const where = o.b === n.b ? 'in this brief' : `in ${briefs[o.b]!.file}`;
-      out[n.b]!.push(ruleOf('series-spelling', n.run, n.i, `“${n.first} ${n.last}” is spelled “${o.first} ${o.last}” ${where}`, `Spell the name one way: “${o.first} ${o.last}”.`, `${n.first} ${n.last}`));
+      out[n.b]!.push(ruleOf('series-spelling', n.run, n.i, `“${a.first} ${a.last}” is spelled “${h.first} ${h.last}” ${where}`, `Spell the name one way: “${h.first} ${h.last}”.`, `${a.first} ${a.last}`));
     }
   }
   return out;
