@@ -49,6 +49,15 @@ describe('editorial rules', () => {
     ]);
   });
 
+  it('acronym-expansion: first use inside possessives and compounds; an expansion it cannot judge still counts', () => {
+    const opts = { expandAcronyms: true, acronyms: [] };
+    expect(lint('NATO’s summit and the EU-Ukraine deal. The North Atlantic Treaty Organization (NATO) met.', opts)).toEqual([
+      '1:1 acronym-expansion “NATO” is used before it is spelled out (“North Atlantic Treaty Organization”)',
+      '1:23 acronym-expansion “EU” is never spelled out',
+    ]);
+    expect(lint('The Treaty on the Non-Proliferation of Nuclear Weapons (NPT) holds. The NPT’s review comes.', opts)).toEqual([]);
+  });
+
   it('quote-style: straight quotes in a brief with curly ones, title included; primes and code left alone', () => {
     const text = doc('## Why "now"?\n\nPutin’s “offer” was 5\'10" tall, `it\'s` code. It didn\'t matter.', 'title: Russia\'s Move\nauthors: [a]\ndate: 2024-01-01\nsummary: S.');
     expect(lint(text)).toEqual([
@@ -83,6 +92,8 @@ describe('editorial rules', () => {
     // Title Case in a title or heading is not another spelling
     expect(lint(doc('## What Do Non-Resident Fellows Do?\n\nA non-resident fellow writes.', 'title: The Non-Resident Fellow\nauthors: [a]\ndate: 2024-01-01\nsummary: S.'))).toEqual([]);
     expect(lint(doc('## What do fellows do?\n\nA Non-Resident fellow writes; a non-resident fellow reads; non-resident fellows teach.'))).toEqual(['10:3 term-variant “Non-Resident” is also spelled “non-resident” in this brief']);
+    // a sentence's capital is not another spelling
+    expect(lint('Anti-American voices grew. The anti-American mood spread, and anti-American slogans too.')).toEqual([]);
     // "us" the pronoun, "USA", a sentence-final "U.S.", consistent terms
     expect(lint('They told us the U.S. will act. The USA agrees with the U.S. Exports fell 5% and 7%. The anti-American mood grew.')).toEqual([]);
   });
@@ -105,6 +116,7 @@ describe('editorial rules', () => {
       '1:68 series-spelling “Sergei Lavrov” is spelled “Sergey Lavrov” in this brief',
     ]);
     expect(lint('Both North Korea and South Korea came. The Prime Minister and two Prime Ministers met. Deputy Minister and Defense Minister.')).toEqual([]);
+    expect(lint('The North Korea talks and North Korean troops; the Iran Deal and the Iraq Deal; Saudi Arabia and Saudi Arabian oil.')).toEqual([]);
   });
 
   it('silences a finding by front matter `lint: {ignore}` (a rule, or a rule and its words) and by a comment', () => {

@@ -239,7 +239,7 @@ const roman = /^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XX)$/;
 
 /** Words (with their index in the run). */
 function words(text: string): { w: string; i: number }[] {
-  return [...text.matchAll(/[\p{L}\p{N}&][\p{L}\p{N}'’.&/-]*/gu)].map((m) => ({ w: m[0].replace(/[.’']+$/, (s) => (/^[A-Z](\.[A-Z])*\.$/.test(m[0]) ? s : '')), i: m.index! }));
+  return [...text.matchAll(/[\p{L}\p{N}&][\p{L}\p{N}'’.&/-]*/gu)].map((m) => ({ w: m[0].replace(/['’]s$/, '').replace(/[.’']+$/, (s) => (/^[A-Z](\.[A-Z])*\.$/.test(m[0]) ? s : '')), i: m.index! }));
 }
 
 /** Can `ws` (a whole suffix of words before the parenthesis) spell `acr`? Small words may be skipped. */
@@ -313,7 +313,10 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
       }
       k = e + 1;
     }
-    for (const { w, i } of ws) if (isAcronym(w) && !roman.test(w)) uses.push({ acr: letters(w), run, i, word: w });
+    // acronyms in use, also inside compounds and possessives ("EU-Ukraine", "NATO’s")
+    for (const m of run.text.matchAll(/(?<![\p{L}\p{N}])(?:(?:[A-Z]\.){2,}|[A-Z][A-Z&]*[A-Z](?:s(?![\p{L}\p{N}]))?)(?![\p{L}\p{N}])/gu)) {
+      if (!roman.test(m[0]) && letters(m[0]).replace(/&/g, '').length >= 2) uses.push({ acr: letters(m[0]), run, i: m.index!, word: m[0] });
+    }
     // "Words Words (ACR)"
     for (const m of run.text.matchAll(/\(([A-Z][A-Z.&]*[A-Z]\.?s?)\)/g)) {
       const acr = letters(m[1]!);
@@ -355,6 +358,9 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
         out.push(ruleOf('acronym-expansion', run, m.index! + 1, `“${m[1]}” does not fit “${expansion}” (${expected})`, `Write “${expected}”, or check the name it stands for.`, m[1]!));
         defined.set(acr, { expansion, offset: run.at[m.index!]! });
         spelledOut.set(expected, expansion);
+      } else if (!defined.has(acr)) {
+        // not a slip we can name ("Treaty on the Non-Proliferation of Nuclear Weapons (NPT)"): the author spelled it out
+        defined.set(acr, { expansion: name.join(' '), offset: run.at[m.index!]! });
       }
     }
   }
@@ -453,8 +459,16 @@ export function termVariants(briefs: { brief: LintedBrief; runs: Run[] }[], rule
         }
       }
     }
-    // Title Case ("Senior Associate (Non-Resident)") is not another spelling of "non-resident"
+    // Title Case ("Senior Associate (Non-Resident)") and a sentence's capital ("Anti-American
+    // voices ...") are not other spellings of "non-resident", "anti-American"
     for (const s of seen) {
+      if (!titled.has(s.run.field) && !/(?:^|[.!?:]\s+|[“"‘(]\s*)$/.test(s.run.text.slice(0, s.i))) continue;
+      const lower = s.form[0]!.toLowerCase() + s.form.slice(1);
+      const exact = seen.find((o) => o !== s && o.form === lower);
+      if (exact && !titled.has(s.run.field)) {
+        s.form = exact.form;
+        continue;
+      }
       if (!titled.has(s.run.field)) continue;
       const plain = seen.find((o) => !titled.has(o.run.field) && o.form.toLowerCase() === s.form.toLowerCase());
       if (plain) s.form = plain.form;
@@ -629,11 +643,12 @@ export function lintSeries(briefs: LintedBrief[]): Finding[][] {
     for (const a of group) {
       for (const h of group) {
         if (a === h) continue;
-        const sameLast = h.last === a.last && h.first[0] === a.first[0] && Math.min(h.first.length, a.first.length) >= 4 && distance(h.first, a.first, 2) <= 2 && distance(h.first, a.first, 2) < Math.min(h.first.length, a.first.length) / 2;
+        const sameLast = h.last === a.last && h.first[0] === a.first[0] && Math.min(h.first.length, a.first.length) >= 5 && distance(h.first, a.first, 2) <= 2 && distance(h.first, a.first, 2) < Math.min(h.first.length, a.first.length) / 2;
         const sameFirst = h.first === a.first && h.last[0] === a.last[0] && Math.min(h.last.length, a.last.length) >= 5 && distance(h.last, a.last, 1) <= 1;
         if (!sameLast && !sameFirst) continue;
-        // plurals and possessives are the same name
-        if (h.last === `${a.last}s` || a.last === `${h.last}s`) continue;
+        // plurals and demonyms are not other spellings ("Prime Ministers", "North Korean")
+        const prefix = (x: string, y: string) => x !== y && (x.startsWith(y) || y.startsWith(x));
+        if (prefix(h.last, a.last) || prefix(h.first, a.first)) continue;
         // the rarer spelling is the slip (ties: the one first used later)
         if (a.uses.length > h.uses.length || (a.uses.length === h.uses.length && order(a.uses[0]!) < order(h.uses[0]!))) continue;
         if (!slips.has(a)) slips.set(a, h);
