@@ -39,7 +39,10 @@ describe('briefpress check', () => {
     const r = runCli(['check', 'manuscript', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('manuscript/briefs/kerry-in-russia/brief.md:30:220  warning  Repeated words “by the by the”  repeated-words');
-    expect(r.stderr).toMatch(/1 brief checked: 0 error\(s\), 1 warning\(s\)/);
+    // the other slips it was published with: a transposed acronym and a heading typed with a straight apostrophe
+    expect(r.stderr).toContain('manuscript/briefs/kerry-in-russia/brief.md:28:972  warning  “OCPW” does not fit “Organization for the Prohibition of Chemical Weapons” (OPCW)  acronym-expansion');
+    expect(r.stderr).toContain('manuscript/briefs/kerry-in-russia/brief.md:32:14  warning  Straight apostrophe in “Putin\'s” where the brief uses curly ones  quote-style');
+    expect(r.stderr).toMatch(/1 brief checked: 0 error\(s\), 3 warning\(s\)/);
   });
 
   it('reports a broken EPUB through epubcheck, an unbuilt PDF, and exits 1; --json gives the messages', async () => {

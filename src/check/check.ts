@@ -4,16 +4,18 @@
  * the real validators (epubcheck for the EPUB; a PDF parser and qpdf for the PDF). A validator that is not
  * installed is reported (info) and skipped, never a crash.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
 import { loadTheme } from '../theme/theme.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
+import { decodeText } from '../manuscript/source.js';
 import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
-import { lintEditorial } from './editorial.js';
+import { applyFixes, lintBrief, lintSeries, toDiagnostic, unsilenced, type LintedBrief } from './editorial.js';
+import { writeAtomic } from '../util/write.js';
 import { epubcheckAvailable, runEpubcheck } from './epubcheck.js';
 import { checkPdf } from './pdf.js';
 
@@ -24,6 +26,8 @@ export interface CheckOptions {
   outDir?: string;
   /** Run epubcheck and the PDF checks on the built editions. Default true. */
   editions?: boolean;
+  /** Make quotes curly and doubled spaces single in brief.md (`check --fix`); each change is reported. */
+  fix?: boolean;
   /** Progress (one line per step). */
   onProgress?: (line: string) => void;
 }
@@ -55,6 +59,14 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       diagnostics.push(...e.diagnostics);
     }
     const { readBrief } = await import('../manuscript/brief.js');
+    const linted: { brief: LintedBrief; path: string; at: number; bytes: Buffer }[] = [];
+    const lintOptions = series.value.series.lint ?? {};
+    // the series' own prose (author bios, disclaimer, copyright): once each, before the briefs
+    const seriesFiles = [...[...series.value.authors.values()].map((a) => a.file), series.value.disclaimer.file, series.value.copyright.file];
+    for (const f of [...new Set(seriesFiles)]) {
+      const source = series.value.files.get(f);
+      if (source) linted.push({ brief: lintBrief(decodeText(source).text, displayPath(f), lintOptions), path: f, at: diagnostics.length, bytes: source.bytes });
+    }
     for (const dir of loc.briefDirs) {
       const slug = path.basename(dir);
       briefs.push(slug);
@@ -67,15 +79,46 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       const scanned = scanBrief(dir, series.value.roots);
       const read = await readBrief(series.value, dir, scanned);
       diagnostics.push(...read.diagnostics.filter((d) => !diagnostics.includes(d)));
-      if (scanned.source) {
-        const { text, file } = scanned;
-        const split = splitFrontMatter(text);
-        diagnostics.push(...lintEditorial(text, displayPath(file), split ? text.length - split.body.length : 0));
+      if (scanned.source && splitFrontMatter(scanned.text)) {
+        linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length, bytes: scanned.source.bytes });
       }
       if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
     }
+    // each brief's editorial messages after its manuscript messages, before its editions'
+    const lint = editorial(linted, options.fix === true);
+    for (let k = linted.length - 1; k >= 0; k--) diagnostics.splice(linted[k]!.at, 0, ...lint[k]!);
   }
   return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, briefs };
+}
+
+/** The editorial findings of every brief (its own, then the series'), and `--fix`'s changes. */
+function editorial(linted: { brief: LintedBrief; path: string; bytes: Buffer }[], fix: boolean): Diagnostic[][] {
+  const series = lintSeries(linted.map((l) => l.brief));
+  return linted.map(({ brief, path: file, bytes }, k) => {
+    const findings = unsilenced(brief, [...brief.findings, ...series[k]!]).sort((a, b) => a.offset - b.offset);
+    if (!fix || !findings.some((f) => f.fix)) return findings.map((f) => toDiagnostic(brief, f));
+    // only a file whose bytes are exactly its text (UTF-8, a BOM kept), unchanged since it was read
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '';
+    let now: Buffer | undefined;
+    try {
+      now = readFileSync(file);
+    } catch {
+      now = undefined;
+    }
+    if (!Buffer.from(bom + brief.text).equals(bytes) || !now?.equals(bytes)) {
+      const why = now?.equals(bytes) ? 'it is not clean UTF-8 (see text-encoding)' : 'it changed while check was reading it';
+      return [
+        ...findings.map((f) => toDiagnostic(brief, f)),
+        { file: brief.file, line: 0, column: 0, severity: 'warning', message: `Not fixed: ${why}`, ruleId: 'quote-style', hint: 'Run `briefpress check --fix` again.' },
+      ];
+    }
+    const { text, applied } = applyFixes(brief.text, findings);
+    writeAtomic(realpathSync(file), bom + text);
+    return findings.map((f) => {
+      const d = toDiagnostic(brief, f);
+      return applied.includes(f) ? { ...d, severity: 'info' as const, message: `Fixed: ${f.message} (now “${f.fix!.text}”)`, hint: undefined } : d;
+    });
+  });
 }
 
 /** The font families the series' theme names (undefined when the theme cannot be loaded: that check is then skipped). */

@@ -20,7 +20,7 @@ Usage:
   briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force] [--no-previews] [--json]
   briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
   briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
-  briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions]
+  briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions] [--fix] [--rules]
   briefpress --help | --version
 
 Commands:
@@ -36,7 +36,8 @@ Commands:
   check     Check before publishing: the manuscript (every build rule, plus editorial slips such as
             repeated words), then the built editions in --out with the real validators (epubcheck;
             pdfinfo, pdffonts and qpdf). --json prints the messages as JSON; --no-editions checks
-            the manuscript only. Exits 1 when there is an error.
+            the manuscript only; --fix makes straight quotes curly and doubled spaces single in
+            brief.md (each change reported); --rules lists the rules. Exits 1 when there is an error.
 
 Options:
   -o, --out DIR        output folder (default: dist)
@@ -91,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
         'no-open': { type: 'boolean' },
         json: { type: 'boolean' },
         'no-editions': { type: 'boolean' },
+        fix: { type: 'boolean' },
+        rules: { type: 'boolean' },
         'no-previews': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -288,7 +291,14 @@ async function runPreview(rest: string[], values: { port?: string; 'no-open'?: b
   return 0;
 }
 
-async function runCheck(rest: string[], values: { out?: string; json?: boolean; 'no-editions'?: boolean; quiet?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {
+async function runCheck(rest: string[], values: { out?: string; json?: boolean; 'no-editions'?: boolean; quiet?: boolean; fix?: boolean; rules?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {
+  if (values.rules) {
+    const { rules } = await import('../check/rules.js');
+    const width = Math.max(...Object.keys(rules).map((k) => k.length));
+    if (values.json) process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+    else process.stdout.write(Object.entries(rules).map(([id, text]) => `${id.padEnd(width)}  ${text}\n`).join(''));
+    return 0;
+  }
   if (rest.length > 1) {
     out.line(`briefpress check: one manuscript folder at a time (got ${rest.join(', ')})`);
     return 2;
@@ -298,6 +308,7 @@ async function runCheck(rest: string[], values: { out?: string; json?: boolean; 
     input: rest[0] ?? 'manuscript',
     outDir: values.out ?? 'dist',
     editions: !values['no-editions'],
+    fix: values.fix === true,
     onProgress: values.quiet || values.json ? undefined : (l) => out.line(`checking ${l}`),
   });
   if (values.json) process.stdout.write(`${JSON.stringify(result.diagnostics, null, 2)}\n`);

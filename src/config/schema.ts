@@ -39,6 +39,14 @@ export const seriesSchema = z
     format: z.enum(['qa', 'article']).default('qa'),
     /** Allow raw HTML in briefs (sanitized). Default false. */
     rawHtml: z.boolean().default(false),
+    /** `check`'s editorial lint: acronyms that need no expansion; whether each must be spelled out at its first use. */
+    lint: z
+      .object({
+        acronyms: z.array(z.string().min(1)).default([]),
+        expandAcronyms: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type SeriesConfig = z.infer<typeof seriesSchema>;
@@ -88,6 +96,8 @@ export const frontMatterSchema = z
     disclaimer: z.string().min(1).optional(),
     /** Markdown replacing the series copyright notice for this brief. */
     copyright: z.string().min(1).optional(),
+    /** `check`'s editorial lint: findings to silence, by rule id (`quote-style`) or rule and words (`acronym-expansion: ISIS`). */
+    lint: z.object({ ignore: z.array(z.string().min(1)).default([]) }).strict().optional(),
   })
   .strict();
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -102,6 +102,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
     format: c.format,
     rawHtml: c.rawHtml,
     root: path.resolve(root),
+    ...(c.lint ? { lint: c.lint } : {}),
   };
   const sources = [file];
   const authors = new Map<string, AuthorSource>();

@@ -34,6 +34,8 @@ export interface Series {
   rawHtml: boolean;
   /** Absolute path of the manuscript folder. */
   root: string;
+  /** `check`'s editorial lint options (series.yaml `lint`). */
+  lint?: { acronyms: string[]; expandAcronyms: boolean };
 }
 
 export interface ImageAsset {
