@@ -115,7 +115,7 @@ describe('a crashed renderer', () => {
     // Every failure is a brief whose renderer died, named with the reason; with none, exit 0.
     const failures = [...done.stderr.matchAll(/(brief-\d+)\/brief\.md {2}error {2}(.+?) {2}browser-fault/g)];
     expect(new Set(failures.map((m) => m[1])).size).toBe(s.failed);
-    for (const [, , f] of failures) expect(f).toMatch(/^Chromium's renderer crashed while (printing|drawing the cover of|drawing the page previews of) brief-\d+$|^Chromium closed the page while/);
+    for (const [, , f] of failures) expect(f).toMatch(/^Chromium's renderer crashed while (printing|drawing the cover of|drawing the page previews of) brief-\d+$|^Chromium closed the page while|^Chromium failed while /);
     expect(done.code, done.stderr).toBe(s.failed ? 3 : 0);
     const finished = [...done.stderr.matchAll(/✓ (brief-\d+) \(/g)].map((m) => m[1]!).sort();
     expect(finished).toHaveLength(s.built);

@@ -475,12 +475,18 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
   const explain = async (e: unknown, failed: Promise<never> | undefined, what: string): Promise<unknown> => {
     if (e instanceof EnvironmentError) return e;
     const name = (e as Error)?.name ?? '';
-    if (name !== 'TargetCloseError' && !/Target closed|Session closed|Connection closed|Page crashed|detached/i.test((e as Error)?.message ?? '')) return e;
+    const message = (e as Error)?.message ?? '';
+    const closed = name === 'TargetCloseError' || /Target closed|Session closed|Connection closed|Page crashed|detached/i.test(message);
+    // A command the renderer could not carry out (Page.printToPDF's "Printing failed" when its renderer
+    // was killed a moment before): the browser's fault, not ours.
+    const refused = name === 'ProtocolError' || /^Protocol error \(/.test(message);
+    if (!closed && !refused) return e;
     // The news of what closed it comes within moments: the page's crash, or its browser's death.
     const news = failed ?? death.promise;
     let timer: NodeJS.Timeout | undefined;
     const later = new Promise<Error>((resolve) => {
-      timer = setTimeout(() => resolve(new BrowserFault(`Chromium closed the page while ${what}`, 'Build again: only the briefs that failed are built.')), 3000);
+      const reason = closed ? `Chromium closed the page while ${what}` : `Chromium failed while ${what} (${message.split('\n')[0]})`;
+      timer = setTimeout(() => resolve(new BrowserFault(reason, 'Build again: only the briefs that failed are built.')), 3000);
     });
     const found = await Promise.race([news.catch((f: Error) => f), later]);
     clearTimeout(timer);
