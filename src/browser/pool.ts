@@ -476,7 +476,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
     if (e instanceof EnvironmentError) return e;
     const name = (e as Error)?.name ?? '';
     const message = (e as Error)?.message ?? '';
-    const closed = name === 'TargetCloseError' || /Target closed|Session closed|Connection closed|Page crashed|detached/i.test(message);
+    const closed = name === 'TargetCloseError' || /Target closed|Session closed|Connection closed|Page crashed|detached|Execution context was destroyed|Cannot find context/i.test(message);
     // A command the renderer could not carry out (Page.printToPDF's "Printing failed" when its renderer
     // was killed a moment before): the browser's fault, not ours.
     const refused = name === 'ProtocolError' || /^Protocol error \(/.test(message);
