@@ -471,9 +471,11 @@ function quoteStyle(runs: Run[]): Finding[] {
  */
 export function termVariants(briefs: { brief: LintedBrief; runs: Run[] }[], rule: 'term-variant' | 'series-spelling'): (Finding & { brief: LintedBrief })[] {
   type Span = { key: string; tokens: string[]; form: string; raw: string; run: Run; i: number; brief: LintedBrief; marked: boolean };
-  // every run of one to four words joined by a hyphen, a dot or a space: linear in the text
+  // every run of one to four words joined by a hyphen, a dot or a space: linear in the text.
+  // First the terms written with a hyphen or dots and a capital, then only their spellings.
+  const markedKeys = new Map<string, string[]>();
   const spans: Span[] = [];
-  for (const { brief, runs } of briefs) {
+  for (const pass of [1, 2]) for (const { brief, runs } of briefs) {
     for (const run of runs) {
       const t = run.text;
       const tokens = [...t.matchAll(/[\p{L}\p{N}]+/gu)];
@@ -490,17 +492,21 @@ export function termVariants(briefs: { brief: LintedBrief; runs: Run[] }[], rule
           }
           const end = last.index! + last[0].length;
           if ((t[end] === '-' || t[end] === '.') && /[\p{L}\p{N}]/u.test(t[end + 1] ?? '')) continue;
+          if (pass === 1 && !(marked && n > 1)) continue;
           const words = tokens.slice(a, a + n).map((x) => x[0]);
+          const key = words.join('').toLowerCase();
+          if (pass === 1) {
+            if (/\p{Lu}/u.test(words.join('')) && !markedKeys.has(key)) markedKeys.set(key, words);
+            continue;
+          }
+          if (!markedKeys.has(key)) continue;
           // an abbreviation's final dot is part of it ("U.S."), a sentence's is not
           const raw = t.slice(first.index!, end).replace(/\s+/g, ' ') + (t[end] === '.' && last[0].length === 1 && n > 1 ? '.' : '');
-          spans.push({ key: words.join('').toLowerCase(), tokens: words, form: raw.replace(/\.$/, ''), raw, run, i: first.index!, brief, marked: marked && n > 1 && /\p{Lu}/u.test(words.join('')) });
+          spans.push({ key, tokens: words, form: raw.replace(/\.$/, ''), raw, run, i: first.index!, brief, marked: false });
         }
       }
     }
   }
-  /** The terms written with a hyphen or dots and a capital: their words, as first written. */
-  const markedKeys = new Map<string, string[]>();
-  for (const sp of spans) if (sp.marked && !markedKeys.has(sp.key)) markedKeys.set(sp.key, sp.tokens);
   const groups = new Map<string, Span[]>();
   for (const sp of spans) {
     const parts = markedKeys.get(sp.key);
