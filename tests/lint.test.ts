@@ -119,6 +119,11 @@ describe('editorial rules', () => {
     expect(lint('The North Korea talks and North Korean troops; the Iran Deal and the Iraq Deal; Saudi Arabia and Saudi Arabian oil.')).toEqual([]);
   });
 
+  it('reads a paragraph too long for the natural-language converter from the Markdown tree, at the right place', () => {
+    const long = Array.from({ length: 40000 }, (_, i) => `w${i}-v${i}`).join(' ');
+    expect(lint(`## Heading\n\n${long} and the the end.`)).toEqual([`3:${long.length + 6} repeated-words Repeated words “the the”`]);
+  });
+
   it('silences a finding by front matter `lint: {ignore}` (a rule, or a rule and its words) and by a comment', () => {
     const front = (ignore: string) => `title: T\nauthors: [a]\ndate: 2024-01-01\nsummary: S.\nlint:\n  ignore: [${ignore}]`;
     const body = 'The  end, the the end.\n\n<!-- lint ignore repeated-words -->\nThe the start.';

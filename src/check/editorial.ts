@@ -20,7 +20,6 @@ import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
 import type { Node as NlcstNode, Parent as NlcstParent } from 'nlcst';
 import type { Root as MdastRoot, RootContent as MdastContent } from 'mdast';
 import type { Diagnostic } from '../util/diagnostics.js';
-import { offsetToPosition } from '../util/diagnostics.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 
 /** The editorial rules (ids in src/check/rules.ts). */
@@ -89,7 +88,14 @@ const titled = new Set(['title', 'subtitle', 'heading']);
 function nlcstRuns(text: string): { runs: Run[]; mdast: MdastRoot } {
   const file = new VFile(text);
   const mdast = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter).parse(file) as MdastRoot;
-  const tree = toNlcst(mdast, file, ParseEnglish, { ignore: ['yaml', 'toml', 'code', 'html', 'definition', 'math', 'inlineMath'] });
+  let tree;
+  try {
+    tree = toNlcst(mdast, file, ParseEnglish, { ignore: ['yaml', 'toml', 'code', 'html', 'definition', 'math', 'inlineMath'] });
+  } catch (e) {
+    // a paragraph of some hundred thousand words overflows the converter's stack: read the Markdown's text nodes instead
+    if (!(e instanceof RangeError)) throw e;
+    return { runs: mdastRuns(mdast), mdast };
+  }
   const runs: Run[] = [];
   const leaves = (node: NlcstNode, run: Run) => {
     if ('children' in node) {
@@ -128,6 +134,38 @@ function nlcstRuns(text: string): { runs: Run[]; mdast: MdastRoot } {
     if (run.text.trim()) runs.push(run);
   }
   return { runs, mdast };
+}
+
+/** Runs from the Markdown tree itself (paragraphs and headings; code, HTML and tables left out). */
+function mdastRuns(mdast: MdastRoot): Run[] {
+  const runs: Run[] = [];
+  const phrasing = (n: MdastContent, run: Run) => {
+    const start = n.position?.start.offset;
+    const end = n.position?.end.offset;
+    if (n.type === 'text' && start !== undefined && end !== undefined) {
+      for (let i = 0; i < n.value.length; i++) {
+        run.text += n.value[i];
+        run.at.push(Math.min(start + i, end - 1));
+      }
+    } else if (n.type === 'inlineCode' && start !== undefined) {
+      run.text += '\uFFFC';
+      run.at.push(start);
+    } else if (n.type === 'break' && start !== undefined) {
+      run.text += '\n';
+      run.at.push(start);
+    } else if ('children' in n) for (const c of n.children as MdastContent[]) phrasing(c, run);
+  };
+  const blocks = (nodes: MdastContent[]) => {
+    for (const n of nodes) {
+      if (n.type === 'paragraph' || n.type === 'heading') {
+        const run: Run = { text: '', at: [], field: n.type === 'heading' ? 'heading' : 'body', fixable: true };
+        phrasing(n, run);
+        if (run.text.trim()) runs.push(run);
+      } else if (n.type !== 'table' && n.type !== 'code' && n.type !== 'html' && 'children' in n) blocks(n.children as MdastContent[]);
+    }
+  };
+  blocks(mdast.children);
+  return runs;
 }
 
 /** The front matter's prose fields, from their place in the YAML. */
@@ -304,7 +342,7 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
       const names = ws.slice(k, e + 1).map((x) => x.w);
       for (let a = 0; a < names.length; a++) {
         if (small.has(names[a]!.toLowerCase())) continue;
-        for (let b = a + 2; b <= names.length; b++) {
+        for (let b = a + 2; b <= Math.min(names.length, a + 12); b++) {
           if (small.has(names[b - 1]!.toLowerCase())) continue;
           const name = names.slice(a, b);
           if (name.filter((x) => !small.has(x.toLowerCase())).length < 3) continue;
@@ -318,7 +356,7 @@ function acronyms(runs: Run[], exceptions: Set<string>, expandFirstUse: boolean)
       if (!roman.test(m[0]) && letters(m[0]).replace(/&/g, '').length >= 2) uses.push({ acr: letters(m[0]), run, i: m.index!, word: m[0] });
     }
     // "Words Words (ACR)"
-    for (const m of run.text.matchAll(/\(([A-Z][A-Z.&]*[A-Z]\.?s?)\)/g)) {
+    for (const m of run.text.matchAll(/\(([A-Z][A-Z.&]{0,14}[A-Z]\.?s?)\)/g)) {
       const acr = letters(m[1]!);
       if (exceptions.has(acr) || roman.test(acr)) continue;
       const before = run.text.slice(0, m.index!).split(/[.;:!?(]\s/).pop()!;
@@ -419,7 +457,7 @@ function quoteStyle(runs: Run[]): Finding[] {
     const prev = t[i - 1] ?? '';
     const opens = prev === '' || /[\s([{“‘—–-]/.test(prev);
     const to = c === "'" ? (/[\p{L}\p{N}]/u.test(prev) || /\d/.test(t[i + 1] ?? '') ? '’' : opens ? '‘' : '’') : opens ? '“' : '”';
-    const word = /[\p{L}\p{N}'’]*$/u.exec(t.slice(0, i))![0] + c + /^[\p{L}\p{N}'’]*/u.exec(t.slice(i + 1))![0];
+    const word = /[\p{L}\p{N}'’]*$/u.exec(t.slice(Math.max(0, i - 40), i))![0] + c + /^[\p{L}\p{N}'’]*/u.exec(t.slice(i + 1, i + 41))![0];
     const f = ruleOf('quote-style', run, i, `Straight ${c === "'" ? 'apostrophe' : 'quote'} in “${word}” where the brief uses curly ones`, `Write ${to} (\`briefpress check --fix\` does it).`, word);
     if (run.fixable) f.fix = { start: run.at[i]!, end: run.at[i]! + 1, text: to };
     return f;
@@ -432,59 +470,98 @@ function quoteStyle(runs: Run[]): Finding[] {
  * most (else first) is the house one.
  */
 export function termVariants(briefs: { brief: LintedBrief; runs: Run[] }[], rule: 'term-variant' | 'series-spelling'): (Finding & { brief: LintedBrief })[] {
-  const marked = new Map<string, string[]>();
-  const formRe = /(?<![\p{L}\p{N}.'’-])[\p{L}\p{N}]+(?:[-.][\p{L}\p{N}]+)+\.?(?![\p{L}\p{N}])/gu;
-  for (const { runs } of briefs) {
+  type Span = { key: string; tokens: string[]; form: string; raw: string; run: Run; i: number; brief: LintedBrief; marked: boolean };
+  // every run of one to four words joined by a hyphen, a dot or a space: linear in the text.
+  // First the terms written with a hyphen or dots and a capital, then only their spellings.
+  const markedKeys = new Map<string, string[]>();
+  const spans: Span[] = [];
+  for (const pass of [1, 2]) for (const { brief, runs } of briefs) {
     for (const run of runs) {
-      for (const m of run.text.matchAll(formRe)) {
-        if (!/\p{Lu}/u.test(m[0])) continue;
-        const parts = m[0].split(/[-.]/).filter(Boolean);
-        if (parts.length > 4) continue;
-        const key = parts.join('').toLowerCase();
-        if (!marked.has(key)) marked.set(key, parts);
-      }
-    }
-  }
-  const out: (Finding & { brief: LintedBrief })[] = [];
-  for (const parts of marked.values()) {
-    const part = (p: string) => (p.length === 1 ? p : `[${p[0]!.toUpperCase()}${p[0]!.toLowerCase()}]${p.slice(1)}`);
-    const re = new RegExp(`(?<![\\p{L}\\p{N}.'’-])${parts.map(part).join('[-.\\s]?')}\\.?(?![\\p{L}\\p{N}]|-\\p{L})`, 'gu');
-    const seen: { form: string; run: Run; i: number; brief: LintedBrief; raw: string }[] = [];
-    for (const { brief, runs } of briefs) {
-      for (const run of runs) {
-        for (const m of run.text.matchAll(re)) {
-          // a sentence's full stop is not part of the term
-          const raw = m[0].replace(/\s+/g, ' ');
-          seen.push({ form: raw.replace(/\.$/, ''), run, i: m.index!, brief, raw });
+      const t = run.text;
+      const tokens = [...t.matchAll(/[\p{L}\p{N}]+/gu)];
+      for (let a = 0; a < tokens.length; a++) {
+        const first = tokens[a]!;
+        if (/[.'’-]/.test(t[first.index! - 1] ?? '') && /[\p{L}\p{N}]/u.test(t[first.index! - 2] ?? '')) continue;
+        let marked = true;
+        for (let n = 1; n <= 4 && a + n <= tokens.length; n++) {
+          const last = tokens[a + n - 1]!;
+          if (n > 1) {
+            const sep = t.slice(tokens[a + n - 2]!.index! + tokens[a + n - 2]![0].length, last.index!);
+            if (sep !== '-' && sep !== '.' && !/^[ \t]*\n?[ \t]*$/.test(sep)) break;
+            if (sep !== '-' && sep !== '.') marked = false;
+          }
+          const end = last.index! + last[0].length;
+          if ((t[end] === '-' || t[end] === '.') && /[\p{L}\p{N}]/u.test(t[end + 1] ?? '')) continue;
+          if (pass === 1 && !(marked && n > 1)) continue;
+          const words = tokens.slice(a, a + n).map((x) => x[0]);
+          const key = words.join('').toLowerCase();
+          if (pass === 1) {
+            if (/\p{Lu}/u.test(words.join('')) && !markedKeys.has(key)) markedKeys.set(key, words);
+            continue;
+          }
+          if (!markedKeys.has(key)) continue;
+          // an abbreviation's final dot is part of it ("U.S."), a sentence's is not
+          const raw = t.slice(first.index!, end).replace(/\s+/g, ' ') + (t[end] === '.' && last[0].length === 1 && n > 1 ? '.' : '');
+          spans.push({ key, tokens: words, form: raw.replace(/\.$/, ''), raw, run, i: first.index!, brief, marked: false });
         }
       }
     }
+  }
+  const groups = new Map<string, Span[]>();
+  for (const sp of spans) {
+    const parts = markedKeys.get(sp.key);
+    if (!parts) continue;
+    // same letters; a capital may differ only at the start of a word longer than one letter ("al-Assad"/"Al Assad", not "US"/"us")
+    const want = parts.join('');
+    const got = sp.tokens.join('');
+    const loose = new Set<number>();
+    let at = 0;
+    for (const p of parts) {
+      if (p.length > 1) loose.add(at);
+      at += p.length;
+    }
+    if (![...got].every((c, k) => c === want[k] || (loose.has(k) && c.toLowerCase() === want[k]!.toLowerCase()))) continue;
+    const g = groups.get(sp.key);
+    if (g) g.push(sp);
+    else groups.set(sp.key, [sp]);
+  }
+  const out: (Finding & { brief: LintedBrief })[] = [];
+  for (const seen of groups.values()) {
     // Title Case ("Senior Associate (Non-Resident)") and a sentence's capital ("Anti-American
     // voices ...") are not other spellings of "non-resident", "anti-American"
-    for (const s of seen) {
-      if (!titled.has(s.run.field) && !/(?:^|[.!?:]\s+|[“"‘(]\s*)$/.test(s.run.text.slice(0, s.i))) continue;
-      const lower = s.form[0]!.toLowerCase() + s.form.slice(1);
-      const exact = seen.find((o) => o !== s && o.form === lower);
-      if (exact && !titled.has(s.run.field)) {
-        s.form = exact.form;
-        continue;
+    const isTitled = (x: Span) => titled.has(x.run.field);
+    const atStart = (x: Span) => {
+      const before = x.run.text.slice(Math.max(0, x.i - 6), x.i);
+      return /[.!?:]\s+[“"‘(]?\s*$/.test(before) || (x.i <= 6 && /^\s*[“"‘(]?\s*$/.test(before));
+    };
+    const plain = new Map<string, string>();
+    const forms = new Set<string>();
+    for (const x of seen) {
+      forms.add(x.form);
+      if (!isTitled(x) && !atStart(x) && !plain.has(x.form.toLowerCase())) plain.set(x.form.toLowerCase(), x.form);
+    }
+    for (const x of seen) {
+      if (isTitled(x)) x.form = plain.get(x.form.toLowerCase()) ?? x.form;
+      else if (atStart(x)) {
+        const lower = x.form[0]!.toLowerCase() + x.form.slice(1);
+        if (lower !== x.form && forms.has(lower)) x.form = lower;
       }
-      if (!titled.has(s.run.field)) continue;
-      const plain = seen.find((o) => !titled.has(o.run.field) && o.form.toLowerCase() === s.form.toLowerCase());
-      if (plain) s.form = plain.form;
     }
     const counts = new Map<string, number>();
-    for (const s of seen) counts.set(s.form, (counts.get(s.form) ?? 0) + 1);
+    for (const x of seen) counts.set(x.form, (counts.get(x.form) ?? 0) + 1);
     if (counts.size < 2) continue;
-    const house = [...counts.entries()].sort((a, b) => b[1] - a[1] || seen.findIndex((s) => s.form === a[0]) - seen.findIndex((s) => s.form === b[0]))[0]![0];
-    const houseAt = seen.find((s) => s.form === house)!;
-    for (const s of seen) {
-      if (s.form === house) continue;
+    // the spelling used most is the house one (ties: the first written)
+    const house = [...counts.entries()].reduce((best, e) => (e[1] > best[1] ? e : best))[0];
+    const houseAt = seen.find((x) => x.form === house)!;
+    const byBrief = new Map<LintedBrief, Set<string>>();
+    for (const x of seen) byBrief.set(x.brief, (byBrief.get(x.brief) ?? new Set()).add(x.form));
+    const housePrint = house + (/(?:^|\.)\p{L}$/u.test(house) && house.includes('.') && seen.some((o) => o.form === house && o.raw.endsWith('.')) ? '.' : '');
+    for (const x of seen) {
+      if (x.form === house) continue;
       // the series rule reports only what differs from another brief
-      if (rule === 'series-spelling' && seen.filter((o) => o.brief === s.brief).some((o) => o.form === house)) continue;
-      const housePrint = house + (/(?:^|\.)\p{L}$/u.test(house) && house.includes('.') && seen.some((o) => o.form === house && o.raw.endsWith('.')) ? '.' : '');
+      if (rule === 'series-spelling' && byBrief.get(x.brief)!.has(house)) continue;
       const where = rule === 'series-spelling' ? ` in ${houseAt.brief.file}` : ' in this brief';
-      out.push({ ...ruleOf(rule, s.run, s.i, `“${s.raw.replace(/\.$/, /\.\p{L}\.$/u.test(s.raw) ? '.' : '')}” is also spelled “${housePrint}”${where}`, `Spell it one way: “${housePrint}”.`, s.form), brief: s.brief });
+      out.push({ ...ruleOf(rule, x.run, x.i, `“${x.raw}” is also spelled “${housePrint}”${where}`, `Spell it one way: “${housePrint}”.`, x.form), brief: x.brief });
     }
   }
   return out;
@@ -509,20 +586,20 @@ function numberStyle(runs: Run[]): Finding[] {
 function balance(runs: Run[]): Finding[] {
   const out: Finding[] = [];
   runs.forEach((run, r) => {
-    const stack: { c: string; i: number }[] = [];
+    const stacks: Record<string, { c: string; i: number }[]> = { '(': [], '“': [] };
     const t = run.text;
     for (let i = 0; i < t.length; i++) {
       const c = t[i]!;
-      if (c === '(' || c === '“') stack.push({ c, i });
+      if (c === '(' || c === '“') stacks[c]!.push({ c, i });
       else if (c === ')' || c === '”') {
-        const want = c === ')' ? '(' : '“';
+        const open = stacks[c === ')' ? '(' : '“']!;
         // "a) ... b)": enumerations
-        if (c === ')' && /(?:^|\s)[a-z0-9]$/i.test(t.slice(Math.max(0, i - 2), i)) && !stack.some((s) => s.c === '(')) continue;
-        const k = stack.map((s) => s.c).lastIndexOf(want);
-        if (k < 0) out.push(ruleOf('unbalanced', run, i, `“${c}” closes nothing`, `Open it, or remove it.`, c));
-        else stack.splice(k);
+        if (c === ')' && !open.length && /(?:^|\s)[a-z0-9]$/i.test(t.slice(Math.max(0, i - 2), i))) continue;
+        if (!open.length) out.push(ruleOf('unbalanced', run, i, `“${c}” closes nothing`, `Open it, or remove it.`, c));
+        else open.pop();
       }
     }
+    const stack = [...stacks['(']!, ...stacks['“']!].sort((a, b) => a.i - b.i);
     // straight double quotes (not inch marks after a digit) come in pairs
     const opened: number[] = [];
     for (const m of t.matchAll(/(?<!\d)"/g)) {
@@ -556,7 +633,7 @@ function spacing(runs: Run[]): Finding[] {
       out.push(f);
     }
     for (const m of t.matchAll(/([,;:])\1|(?<![.\uFFFC])\.\.(?![.\uFFFC])/g)) {
-      const word = /\S*$/.exec(t.slice(0, m.index!))![0] + m[0];
+      const word = /\S*$/.exec(t.slice(Math.max(0, m.index! - 40), m.index!))![0] + m[0];
       out.push(ruleOf('doubled-punctuation', run, m.index!, `Doubled punctuation “${word}”`, 'Keep one mark.', word));
     }
     for (const m of t.matchAll(/(?<=[\p{L}\p{N}’”)]) +([,.;:!?])(?=\s|$)/gu)) {
@@ -635,7 +712,11 @@ export function lintSeries(briefs: LintedBrief[]): Finding[][] {
   }
   const groups = new Map<string, Spelling[]>();
   for (const sp of spellings.values()) {
-    for (const g of [`last:${sp.last}`, `first:${sp.first}`]) groups.set(g, [...(groups.get(g) ?? []), sp]);
+    for (const g of [`last:${sp.last}`, `first:${sp.first}`]) {
+      const list = groups.get(g);
+      if (list) list.push(sp);
+      else groups.set(g, [sp]);
+    }
   }
   const order = (u: (typeof names)[number]) => u.b * 1e9 + u.run.at[u.i]!;
   const slips = new Map<Spelling, Spelling>();
@@ -680,8 +761,28 @@ export function unsilenced(brief: LintedBrief, findings: Finding[]): Finding[] {
   });
 }
 
+const lineStarts = new WeakMap<LintedBrief, number[]>();
+
+/** Line and column of an offset (the line starts computed once a brief: a brief may have thousands of findings). */
+function position(brief: LintedBrief, offset: number): { line: number; column: number } {
+  let starts = lineStarts.get(brief);
+  if (!starts) {
+    starts = [0];
+    for (let i = 0; i < brief.text.length; i++) if (brief.text.charCodeAt(i) === 10) starts.push(i + 1);
+    lineStarts.set(brief, starts);
+  }
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: Math.min(offset, brief.text.length) - starts[lo]! + 1 };
+}
+
 export function toDiagnostic(brief: LintedBrief, f: Finding): Diagnostic {
-  return { file: brief.file, ...offsetToPosition(brief.text, f.offset), severity: 'warning', message: f.message, ruleId: f.rule, hint: f.hint };
+  return { file: brief.file, ...position(brief, f.offset), severity: 'warning', message: f.message, ruleId: f.rule, hint: f.hint };
 }
 
 /** Apply the fixes of `findings` to the text (later ones first; overlapping ones skipped). */
