@@ -135,6 +135,10 @@ describe('print PDF of the sample', () => {
     expect(layout.split('\n').filter((l) => /\p{Ll}-$/u.test(l.trimEnd())).length).toBeGreaterThanOrEqual(5);
     // ... whose words poppler and PDFium read whole (poppler joins a line ending in '-' to the next).
     expect(searchable(raw)).toContain('the very tense U.S.-Russian relationship, the two countries');
+    // ... every one of them, an answer's first line too (its A1 label is set at the body's size: a
+    // smaller one made poppler put that line in a block of its own, "Minis-" / "ter").
+    expect(raw.split('\n').filter((l) => /\p{Ll}-$/u.test(l.trimEnd()))).toEqual([]);
+    expect(searchable(raw)).toContain('Foreign Minister Sergey Lavrov');
     const pdfium = await pdfiumText(bytes);
     expect(pdfium).not.toContain('\u00ad');
     const flat = pdfium.replace(/\s+/g, ' ');
