@@ -2,12 +2,12 @@
  * Locate a manuscript: the series folder and its brief folders. A path to one brief folder (or its
  * brief.md) selects that brief in the series above it.
  */
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { slugRe } from '../config/schema.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath, isInside } from '../util/paths.js';
-import { realRoots } from './source.js';
+import { isSymlink, realRoots } from './source.js';
 
 export interface ManuscriptLocation {
   /** The series folder (holds series.yaml). */
@@ -36,7 +36,7 @@ export function findManuscript(input: string): ManuscriptLocation {
   }
   const faults = new Map<string, Diagnostic[]>();
   if (statSync(target).isFile() && path.basename(target) === 'brief.md') target = path.dirname(target);
-  if (existsSync(path.join(target, 'brief.md')) || isLink(path.join(target, 'brief.md'))) {
+  if (existsSync(path.join(target, 'brief.md')) || isSymlink(path.join(target, 'brief.md'))) {
     let up = path.dirname(target);
     while (!existsSync(path.join(up, 'series.yaml')) && path.dirname(up) !== up) up = path.dirname(up);
     const root = existsSync(path.join(up, 'series.yaml')) ? up : path.dirname(target);
@@ -64,7 +64,7 @@ export function findManuscript(input: string): ManuscriptLocation {
   for (const name of names) {
     const dir = path.join(briefsDir, name);
     if (name.startsWith('.')) continue;
-    const link = isLink(dir);
+    const link = isSymlink(dir);
     let real: string | undefined;
     try {
       real = realpathSync(dir);
@@ -73,7 +73,7 @@ export function findManuscript(input: string): ManuscriptLocation {
     }
     if (real === undefined && !link) continue;
     if (real !== undefined && !statSync(real).isDirectory()) continue;
-    if (real !== undefined && !existsSync(path.join(dir, 'brief.md')) && !isLink(path.join(dir, 'brief.md'))) continue;
+    if (real !== undefined && !existsSync(path.join(dir, 'brief.md')) && !isSymlink(path.join(dir, 'brief.md'))) continue;
     if (!slugRe.test(name)) {
       diagnostics.push({
         file: displayPath(dir),
@@ -135,13 +135,4 @@ function leadsOutside(dir: string, roots: string[], known?: string): Diagnostic 
     ruleId: 'input-outside',
     hint: 'Move the brief folder into briefs/ instead of linking to it.',
   };
-}
-
-/** A symlink, dangling or not (existsSync follows links and says false for a dangling one). */
-function isLink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * Read the series-level files of a manuscript folder: series.yaml, authors/, boilerplate/.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { authorSchema, seriesSchema, type AuthorConfig } from '../config/schema.js';
 import { keyPosition, validateYaml } from '../config/validate.js';
@@ -9,7 +9,7 @@ import type { Series } from '../model/brief.js';
 import { splitFrontMatter } from './frontmatter.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
-import { decodeText, readSource, realRoots, type SourceFile } from './source.js';
+import { decodeText, isSymlink, readSource, realRoots, type SourceFile } from './source.js';
 
 export interface AuthorSource {
   id: string;
@@ -150,7 +150,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   }
   const boiler = (name: 'disclaimer' | 'copyright') => {
     const bfile = path.join(root, 'boilerplate', `${name}.md`);
-    if (!existsSync(bfile) && !isLink(bfile)) {
+    if (!existsSync(bfile) && !isSymlink(bfile)) {
       fault(bfile, [
         {
           file: displayPath(bfile),
@@ -172,13 +172,4 @@ export function readSeries(root: string): Loaded<SeriesSource> {
   const disclaimer = boiler('disclaimer');
   const copyright = boiler('copyright');
   return { value: { series, authors, disclaimer, copyright, sources, roots, files, faults, themeAt }, diagnostics };
-}
-
-/** A symlink, dangling or not (existsSync follows links and says false for a dangling one). */
-function isLink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }

@@ -8,7 +8,7 @@
  * positioned errors, never read. The bytes are read once and hashed: whoever keys a cache on the
  * file uses that hash, so what was hashed is what was used.
  */
-import { closeSync, fstatSync, openSync, readSync, realpathSync, constants as fsConstants } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, constants as fsConstants } from 'node:fs';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { sha256 } from '../util/hash.js';
 import { displayPath, isInside } from '../util/paths.js';
@@ -178,4 +178,13 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     i += n;
   }
   return -1;
+}
+
+/** A symlink, dangling or not (existsSync follows links and says false for a dangling one). */
+export function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -3,13 +3,13 @@
  * series' own `theme/<name>/` first, then briefpress' `templates/<name>/`; a file in the series'
  * copy wins over the stock one (STYLE.md 4).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
-import { readSource, realRoots } from '../manuscript/source.js';
+import { isSymlink, readSource, realRoots, type SourceFile } from '../manuscript/source.js';
 import { keyPosition, validateYaml } from '../config/validate.js';
 import { displayPath, isInside } from '../util/paths.js';
 
@@ -91,7 +91,7 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   };
   // The series' own theme folder as a symlink to nothing would silently give the stock theme.
   const ownLink = path.join(seriesRoot, 'theme', name);
-  if (!existsSync(ownLink) && isLink(ownLink)) {
+  if (!existsSync(ownLink) && isSymlink(ownLink)) {
     fail('The theme folder is a symlink to nothing', 'input-unreadable', 'Remove the link, or restore the folder it points to.', { file: displayPath(ownLink), line: 0, column: 0 });
   }
   if (dirs.length === 0) {
@@ -105,22 +105,25 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   if (realOwn && !realRoots([seriesRoot]).some((r) => isInside(realOwn, r))) {
     fail(`The theme folder leads outside the manuscript (to ${realOwn})`, 'input-outside', 'Copy the theme into the manuscript instead of linking to it.', { file: displayPath(own), line: 0, column: 0 });
   }
-  const read = (p: string, file: string) => {
-    const r = readSource(p, realDirs, `theme file ${file}`, "the theme's folder");
-    if (!r.ok) throw new BriefpressError([r.diagnostic]);
-    return r.file;
+  // A theme file may be a symlink only to a file inside the theme's folders. Each file is looked up
+  // and read once per build (a theme is loaded per build): the same bytes serve every brief.
+  const found = new Map<string, SourceFile | undefined>();
+  const find = (file: string): SourceFile | undefined => {
+    if (found.has(file)) return found.get(file);
+    const p = dirs.map((d) => path.join(d, file)).find((f) => existsSync(f) || isSymlink(f));
+    let source: SourceFile | undefined;
+    if (p) {
+      const r = readSource(p, realDirs, `theme file ${file}`, "the theme's folder");
+      if (!r.ok) throw new BriefpressError([r.diagnostic]);
+      source = r.file;
+    }
+    found.set(file, source);
+    return source;
   };
-  // A theme file may be a symlink only to a file inside the theme's folders.
-  const find = (file: string) => {
-    const p = dirs.map((d) => path.join(d, file)).find((f) => existsSync(f) || isLink(f));
-    if (p) read(p, file);
-    return p;
-  };
-  const readText = (p: string, file: string) => read(p, file).bytes.toString('utf8');
-  const cfgPath = find('theme.yaml');
-  if (!cfgPath) fail(`Theme \`${name}\` has no theme.yaml`, 'theme-schema', 'Copy templates/csis/theme.yaml into the theme folder and adapt it.');
-  const text = readText(cfgPath!, 'theme.yaml');
-  const yaml = { file: displayPath(cfgPath!), text, offset: 0, yaml: text };
+  const cfg = find('theme.yaml');
+  if (!cfg) fail(`Theme \`${name}\` has no theme.yaml`, 'theme-schema', 'Copy templates/csis/theme.yaml into the theme folder and adapt it.');
+  const text = cfg!.bytes.toString('utf8');
+  const yaml = { file: displayPath(cfg!.path), text, offset: 0, yaml: text };
   const v = validateYaml(yaml, themeSchema, 'theme-schema');
   if (!v.ok) throw new BriefpressError(v.diagnostics);
   const fonts = resolveFonts(v.value.fonts, v.value.subsets, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
@@ -129,16 +132,16 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
     dirs,
     fonts,
     path(file) {
-      const p = find(file);
-      if (!p) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);
-      return p;
+      const f = find(file);
+      if (!f) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);
+      return f.path;
     },
     read(file) {
-      return readText(this.path(file), file);
+      this.path(file); // the error of a missing file
+      return find(file)!.bytes.toString('utf8');
     },
     maybeRead(file) {
-      const p = find(file);
-      return p ? readText(p, file) : undefined;
+      return find(file)?.bytes.toString('utf8');
     },
   };
 }
@@ -214,10 +217,3 @@ export function fontFaceCss(fonts: FontAsset[], prefix = ''): string {
     .join('\n');
 }
 
-function isLink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
