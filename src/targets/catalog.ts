@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fontFaceCss, fontsFor } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
+import { fillPage } from './serialize.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
 import { formatDate } from './html.js';
@@ -66,7 +67,7 @@ export const catalogTarget: SeriesTarget = {
         pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
       })),
     };
-    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), view.csp)));
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), fillPage(theme, 'catalog.html', renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), undefined, (tree) => withCsp(tree, view.csp))));
 
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));

@@ -11,6 +11,7 @@ import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js'
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderTemplate } from '../theme/template.js';
+import { fillPage } from './serialize.js';
 import { labelsFor } from './epub/labels.js';
 import { formatDate } from './html.js';
 import type { BuildContext } from './types.js';
@@ -52,7 +53,7 @@ export function coverHtml(brief: Brief, theme: Theme): string {
   const title = brief.title;
   const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
   const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
-  return renderTemplate(
+  const filled = renderTemplate(
     theme.read('cover.html'),
     {
       language: brief.language,
@@ -71,6 +72,7 @@ export function coverHtml(brief: Brief, theme: Theme): string {
     },
     'cover.html',
   );
+  return fillPage(theme, 'cover.html', filled);
 }
 
 /**
