@@ -14,9 +14,8 @@ import { keyPosition, validateYaml } from '../config/validate.js';
 import { displayPath, isInside } from '../util/paths.js';
 
 /**
- * briefpress' own folder (templates/, src/, package.json): the nearest folder above this module
- * with briefpress' package.json. Searched, not assumed: the CLI runs this code from a bundle in
- * node_modules/.cache/briefpress/ (src/cli/bin.js).
+ * briefpress' own folder (templates/, package.json): the nearest folder above this module with
+ * briefpress' package.json. The code runs from src/ (in the repository) or from the compiled lib/.
  */
 export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
