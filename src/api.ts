@@ -6,6 +6,7 @@
  * series) runs the series-level steps (the catalog). A brief that fails is reported and the others go on.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserPool } from './browser/pool.js';
 import { BuildCache, cacheKey, hashTree, relativeSource } from './build/cache.js';
 import { catalogEntries, catalogEntry, entryFromFrontMatter } from './build/entry.js';
@@ -19,7 +20,7 @@ import { readSource } from './manuscript/source.js';
 import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
-import { loadTheme, packageRoot } from './theme/theme.js';
+import { loadTheme } from './theme/theme.js';
 import { vetThemeCss } from './theme/css.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { displayPath } from './util/paths.js';
@@ -396,9 +397,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 }
 
 let toolHashMemo: string | undefined;
-/** briefpress' own code: a local change (or an upgrade under the same version) rebuilds everything. */
+/**
+ * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
+ * local change (or an upgrade under the same version) rebuilds everything.
+ */
 function toolHash(): string {
-  return (toolHashMemo ??= hashTree([path.join(packageRoot, 'src')]));
+  return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))]));
 }
 
 /** A warning: a file changed after this build read it. */

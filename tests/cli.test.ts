@@ -1,6 +1,6 @@
 /** The command line's contract: usage, exit codes, and no stack trace for the user's mistakes. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,45 +21,43 @@ describe('briefpress CLI', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('runs from a bundle of src/, made again when a source file changes, or from the sources through tsx', () => {
-    // A copy of the package (its own src/, the same node_modules), so the real sources are not touched.
+  it('runs the compiled lib/ only while it is current, else the sources through tsx, and writes nothing at run time', () => {
+    // A copy of the package (its own src/ and lib/, the same node_modules), so the real ones are not touched.
     const pkg = path.join(tmp, 'pkg');
-    cpSync(path.join(repoRoot, 'src'), path.join(pkg, 'src'), { recursive: true });
-    cpSync(path.join(repoRoot, 'package.json'), path.join(pkg, 'package.json'));
+    for (const f of ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) cpSync(path.join(repoRoot, f), path.join(pkg, f), { recursive: true });
     symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'));
-    const cache = path.join(repoRoot, 'node_modules', '.cache', 'briefpress');
     const bin = path.join(pkg, 'src', 'cli', 'bin.js');
     const run = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
-    const bundles = () => new Set(existsSync(cache) ? readdirSync(cache) : []);
-    const before = bundles();
-    const first = run();
-    expect(first.status).toBe(0);
-    const made = [...bundles()].filter((d) => !before.has(d));
-    expect(made).toHaveLength(1);
-    expect(existsSync(path.join(cache, made[0]!, 'main.js'))).toBe(true);
-    // A bundle's folder is dated by its last use: one used two days ago, and now, is not old.
-    const firstDir = path.join(cache, made[0]!);
-    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-    utimesSync(firstDir, twoDaysAgo, twoDaysAgo);
-    expect(run().status).toBe(0);
-    expect(bundles().size, 'unchanged sources: the same bundle').toBe(before.size + 1);
-    expect(statSync(firstDir).mtimeMs).toBeGreaterThan(Date.now() - 600_000);
-    // A changed source file gives a new bundle; the other, used a moment ago, stays.
-    const change = (mark: string) => writeFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), readFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), 'utf8') + `\n// ${mark}\n`);
-    change('changed');
-    expect(run().status).toBe(0);
-    expect(bundles().size).toBe(before.size + 2);
-    expect(existsSync(firstDir)).toBe(true);
-    // Unused for two days, it goes when the next bundle is made.
-    utimesSync(firstDir, twoDaysAgo, twoDaysAgo);
-    change('changed again');
-    expect(run().status).toBe(0);
-    expect(existsSync(firstDir)).toBe(false);
-    const fromSource = run({ BRIEFPRESS_NO_BUNDLE: '1' });
+    // Files under node_modules newer than the copy (vitest's own cache aside).
+    const listing = () =>
+      spawnSync('find', [path.join(repoRoot, 'node_modules'), '-newer', path.join(pkg, 'package.json'), '-not', '-path', '*/node_modules/.vite*'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .join('\n');
+    // No lib/: the sources.
+    const fromSource = run();
     expect(fromSource.status).toBe(0);
-    expect(fromSource.stdout).toBe(first.stdout);
-    // The copy's bundles are its own (their fingerprints name its files' times): remove them.
-    for (const d of bundles()) if (!before.has(d)) rmSync(path.join(cache, d), { recursive: true, force: true });
+    expect(fromSource.stdout).toMatch(/Usage:/);
+    const compiled = spawnSync(process.execPath, [path.join(pkg, 'scripts', 'compile.mjs')], { encoding: 'utf8' });
+    expect(compiled.status, compiled.stderr).toBe(0);
+    expect(existsSync(path.join(pkg, 'lib', 'cli', 'main.js'))).toBe(true);
+    expect(existsSync(path.join(pkg, 'lib', 'api.d.ts'))).toBe(true);
+    expect(existsSync(path.join(pkg, 'lib', 'preview', 'ui', 'index.html'))).toBe(true);
+    // lib/ is current: it is what runs (a marker put into the compiled code shows).
+    const main = path.join(pkg, 'lib', 'cli', 'main.js');
+    writeFileSync(main, `${readFileSync(main, 'utf8')}\nconsole.error('from lib');\n`);
+    const fromLib = run();
+    expect(fromLib.status).toBe(0);
+    expect(fromLib.stderr).toContain('from lib');
+    expect(fromLib.stdout).toBe(fromSource.stdout);
+    // A source changes: lib/ is stale and never runs.
+    writeFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), readFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), 'utf8') + '\n// changed\n');
+    const stale = run();
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).not.toContain('from lib');
+    expect(stale.stdout).toBe(fromSource.stdout);
+    // Nothing under node_modules was written by these runs (no cache, no bundle).
+    expect(listing()).toBe('');
   });
 
   it('build --json prints a report on stdout: each brief, its files and time, the totals', () => {
