@@ -145,8 +145,9 @@ export function fillPage(theme: Theme, file: string, filled: string, parts: Map<
       })),
     );
   }
-  // The parser drops the line break after the doctype: keep the file readable.
+  // The parser drops the line breaks after the doctype and at the end: keep the file readable.
   if (tree.children[0]?.type === 'doctype' && tree.children[1]?.type !== 'text') tree.children.splice(1, 0, { type: 'text', value: '\n' });
+  if (tree.children.at(-1)?.type !== 'text') tree.children.push({ type: 'text', value: '\n' });
   return toHtml(finish ? finish(tree) : tree);
 }
 
