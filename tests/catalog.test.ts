@@ -18,7 +18,8 @@ interface Link {
   '@_href': string;
   '@_type': string;
 }
-const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name) });
+// htmlEntities: fast-xml-parser decodes numeric character references (`&#x26;`, as xast-util-to-xml writes them) only with it.
+const parser = new XMLParser({ ignoreAttributes: false, htmlEntities: true, isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name) });
 
 function hrefsOf(html: string): string[] {
   return [...html.matchAll(/\s(?:href|src)="([^"]+)"/g)].map((m) => m[1]!).filter((h) => !/^(https?:|mailto:|#)/.test(h));

@@ -85,14 +85,25 @@ function newline(): XastContent {
   return { type: 'text', value: '\n' };
 }
 
-/** An XML document (OPF, NCX, OPDS): the declaration, then the tree. */
-export function xmlDocument(element: XastElement): string {
-  const root: XastRoot = { type: 'root', children: [xmlDeclaration(), newline(), element, newline()] };
+/** An XML document (OPF, NCX, OPDS; XMP with its own processing instructions): the declaration, then the tree. */
+export function xmlDocument(element: XastElement, prolog: XastContent[] = [xmlDeclaration()], epilog: XastContent[] = []): string {
+  const root: XastRoot = { type: 'root', children: [...prolog.flatMap((c) => [c, newline()]), element, ...epilog.flatMap((c) => [newline(), c]), ...(epilog.length ? [] : [newline()])] };
   visit(root, (node) => {
     if (node.type === 'text') node.value = node.value.replace(notXml, '');
     if (node.type === 'element') for (const [k, v] of Object.entries(node.attributes)) if (typeof v === 'string') node.attributes[k] = v.replace(notXml, '');
   });
   return toXml(root, { closeEmptyElements: true, tightClose: true });
+}
+
+/**
+ * Children set one to a line at `indent` (the parent's closing tag at `close`, two spaces less by
+ * default), so the XML files stay readable. False, empty and undefined children are left out.
+ */
+export function indented<T>(indent: string, children: (T | false | undefined | '')[], close = indent.slice(2)): (T | string)[] {
+  const out: (T | string)[] = [];
+  for (const c of children) if (c) out.push(`\n${indent}`, c);
+  out.push(`\n${close}`);
+  return out;
 }
 
 /** What a template receives in place of a part of the brief: a comment that `fillPage` replaces by the part's tree. */
@@ -134,8 +145,9 @@ export function fillPage(theme: Theme, file: string, filled: string, parts: Map<
       })),
     );
   }
-  // The parser drops the line break after the doctype: keep the file readable.
+  // The parser drops the line breaks after the doctype and at the end: keep the file readable.
   if (tree.children[0]?.type === 'doctype' && tree.children[1]?.type !== 'text') tree.children.splice(1, 0, { type: 'text', value: '\n' });
+  if (tree.children.at(-1)?.type !== 'text') tree.children.push({ type: 'text', value: '\n' });
   return toHtml(finish ? finish(tree) : tree);
 }
 

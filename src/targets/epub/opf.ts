@@ -8,17 +8,9 @@ import type { Element, ElementContent, Properties } from 'hast';
 import { h } from 'hastscript';
 import type { Element as XElement } from 'xast';
 import { x } from 'xastscript';
-import { xhtmlDocument, xmlDocument } from '../serialize.js';
+import { indented, xhtmlDocument, xmlDocument } from '../serialize.js';
 import { xhtmlShell } from './documents.js';
 import type { BookView, TocEntry } from './metadata.js';
-
-/** Children set one to a line, indented (the files stay readable). */
-function lines<T>(indent: string, children: (T | false | undefined)[]): (T | string)[] {
-  const out: (T | string)[] = [];
-  for (const c of children) if (c) out.push(`\n${indent}`, c);
-  out.push(`\n${indent.slice(2)}`);
-  return out;
-}
 
 export function packageDocument(book: BookView): string {
   const meta = (attrs: Record<string, string | undefined>, text: string | number) => x('meta', attrs, String(text));
@@ -27,7 +19,7 @@ export function packageDocument(book: BookView): string {
   const metadata = x(
     'metadata',
     { 'xmlns:dc': 'http://purl.org/dc/elements/1.1/' },
-    lines<XElement>('    ', [
+    indented<XElement>('    ', [
       x('dc:identifier', { id: 'pub-id' }, book.identifier),
       x('dc:title', { id: 'title' }, book.title),
       meta({ refines: '#title', property: 'title-type' }, 'main'),
@@ -64,7 +56,7 @@ export function packageDocument(book: BookView): string {
   );
   const manifest = x(
     'manifest',
-    lines(
+    indented(
       '    ',
       book.manifest.map((item) => x('item', { id: item.id, href: item.href, 'media-type': item.mediaType, properties: item.properties })),
     ),
@@ -72,7 +64,7 @@ export function packageDocument(book: BookView): string {
   const spine = x(
     'spine',
     { toc: 'ncx' },
-    lines(
+    indented(
       '    ',
       book.spine.map((ref) => x('itemref', { idref: ref.idref, linear: ref.linear ? undefined : 'no' })),
     ),
@@ -81,7 +73,7 @@ export function packageDocument(book: BookView): string {
     x(
       'package',
       { xmlns: 'http://www.idpf.org/2007/opf', version: '3.0', 'unique-identifier': 'pub-id', 'xml:lang': book.lang, dir: book.dir === 'rtl' ? 'rtl' : undefined },
-      lines('  ', [metadata, manifest, spine]),
+      indented('  ', [metadata, manifest, spine]),
     ),
   );
 }
@@ -92,17 +84,17 @@ export function ncxDocument(book: BookView): string {
       x(
         'navPoint',
         { id: e.navId, playOrder: String(e.playOrder) },
-        lines(`${indent}  `, [x('navLabel', [x('text', e.label)]), x('content', { src: e.href }), ...points(e.children, `${indent}  `)]),
+        indented(`${indent}  `, [x('navLabel', [x('text', e.label)]), x('content', { src: e.href }), ...points(e.children, `${indent}  `)]),
       ),
     );
   return xmlDocument(
     x(
       'ncx',
       { xmlns: 'http://www.daisy.org/z3986/2005/ncx/', version: '2005-1', 'xml:lang': book.lang },
-      lines('  ', [
+      indented('  ', [
         x(
           'head',
-          lines('    ', [
+          indented('    ', [
             x('meta', { name: 'dtb:uid', content: book.identifier }),
             x('meta', { name: 'dtb:depth', content: String(book.tocDepth) }),
             x('meta', { name: 'dtb:totalPageCount', content: '0' }),
@@ -111,7 +103,7 @@ export function ncxDocument(book: BookView): string {
         ),
         x('docTitle', [x('text', book.title)]),
         ...book.creators.map((cr) => x('docAuthor', [x('text', cr.name)])),
-        x('navMap', lines('    ', points(book.toc, '    '))),
+        x('navMap', indented('    ', points(book.toc, '    '))),
       ]),
     ),
   );
@@ -122,21 +114,21 @@ export function navDocument(book: BookView): string {
   const list = (entries: TocEntry[], indent: string): Element =>
     h(
       'ol',
-      lines<ElementContent>(
+      indented<ElementContent>(
         `${indent}  `,
         entries.map((e) => h('li', [h('a', { href: e.href }, e.label), ...(e.children.length > 0 ? [list(e.children, `${indent}  `)] : [])])),
       ),
     );
   const body = h('body.nav-doc', { 'epub:type': 'frontmatter' }, [
     '\n',
-    h('nav#toc', { 'epub:type': 'toc', role: 'doc-toc', ariaLabelledBy: ['toc-title'] }, lines<ElementContent>('  ', [h('h1#toc-title', ll, book.labels.contents), list(book.toc, '  ')])),
+    h('nav#toc', { 'epub:type': 'toc', role: 'doc-toc', ariaLabelledBy: ['toc-title'] }, indented<ElementContent>('  ', [h('h1#toc-title', ll, book.labels.contents), list(book.toc, '  ')])),
     '\n',
     h(
       'nav#landmarks',
       { 'epub:type': 'landmarks', ariaLabelledBy: ['landmarks-title'], hidden: true },
-      lines<ElementContent>('  ', [
+      indented<ElementContent>('  ', [
         h('h2#landmarks-title', ll, book.labels.landmarks),
-        h('ol', lines<ElementContent>('    ', book.landmarks.map((l) => h('li', [h('a', { 'epub:type': l.type, href: l.href }, l.label)])))),
+        h('ol', indented<ElementContent>('    ', book.landmarks.map((l) => h('li', [h('a', { 'epub:type': l.type, href: l.href }, l.label)])))),
       ]),
     ),
     '\n',
