@@ -4,15 +4,15 @@
  * temporary folder beside the target and renamed into place at the end: a failure (a full disk, a
  * read-only parent) leaves nothing half-made. Only a new or empty folder is filled.
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { readSeries } from '../manuscript/series.js';
 import { packageRoot } from '../theme/theme.js';
-import { BriefpressError, type Diagnostic } from '../util/diagnostics.js';
-import { asOutputError } from '../util/faults.js';
+import { BriefpressError, EnvironmentError, type Diagnostic } from '../util/diagnostics.js';
+import { asOutputError, OutputError } from '../util/faults.js';
 import { displayPath } from '../util/paths.js';
-import { makeDir } from '../util/write.js';
+import { makeDir, writeAtomic } from '../util/write.js';
 
 export interface InitOptions {
   /** The folder to make the series in: new, or empty. Default `manuscript`. */
@@ -91,9 +91,7 @@ export function initSeries(options: InitOptions = {}): InitResult {
   try {
     mkdirSync(tmp);
     for (const [rel, text] of files) {
-      const p = path.join(tmp, ...rel.split('/'));
-      makeDir(path.dirname(p));
-      writeFileSync(p, text);
+      writeAtomic(path.join(tmp, ...rel.split('/')), text);
     }
     // What was made reads as a series (a bug of briefpress otherwise, not the user's).
     const check = readSeries(tmp);
@@ -114,8 +112,13 @@ export function initSeries(options: InitOptions = {}): InitResult {
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof BriefpressError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code && (e as NodeJS.ErrnoException).path) throw asOutputError(e, (e as NodeJS.ErrnoException).path!.replace(tmp, dir));
+    const err = e as NodeJS.ErrnoException;
+    const o = e instanceof OutputError ? e : err?.code && err.path ? asOutputError(e, err.path) : undefined;
+    if (o instanceof OutputError) {
+      // The file as the user will know it, not the temporary folder's.
+      const named = new OutputError(o.path.split(tmp).join(dir), o.code);
+      throw new EnvironmentError(named.message, 'Nothing was made: free some space, or give a folder on a writable disk, then run init again.');
+    }
     throw e;
   }
   return { dir, files: files.map(([rel]) => path.join(dir, ...rel.split('/'))), brief: sampleBriefSlug, author: sampleAuthorId };
