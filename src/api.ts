@@ -34,6 +34,7 @@ import { removeStaleTemps, writeFilesAtomic, type WrittenFile } from './util/wri
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
 export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diagnostics.js';
+export { toVFileMessages, toVFiles } from './util/vfile-messages.js';
 export { BrowserFault, BrowserGone, BuildStopped, OutputError } from './util/faults.js';
 export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
 export { initSeries as init, type InitOptions, type InitResult } from './build/init.js';
