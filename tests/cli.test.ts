@@ -241,6 +241,15 @@ describe('briefpress CLI', () => {
     makeDir(path.join(out, 'kerry-in-russia-old'));
     rmSync(path.join(ms, 'briefs', 'second'), { recursive: true });
     rmSync(path.join(ms, 'briefs', 'third'), { recursive: true });
+    // A cache that names a brief whose folder is a symlink to a user's folder: nothing is followed.
+    const elsewhere = path.join(tmp, 'gone-elsewhere');
+    makeDir(elsewhere);
+    writeFileSync(path.join(elsewhere, 'index.html'), 'mine');
+    symlinkSync(elsewhere, path.join(out, 'fourth'));
+    const cacheFile = path.join(out, '.briefpress-cache.json');
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    cache.briefs.fourth = { key: '', sources: [], outputs: ['fourth/index.html'] };
+    writeFileSync(cacheFile, JSON.stringify(cache));
     // One brief's build leaves them (its catalog is not rewritten either) ...
     expect(runCli(['build', path.join(ms, 'briefs', 'kerry-in-russia'), '--out', out, '--format', 'html']).code).toBe(0);
     expect(existsSync(path.join(out, 'second', 'index.html'))).toBe(true);
@@ -256,6 +265,7 @@ describe('briefpress CLI', () => {
     expect(readdirSync(path.join(out, 'third'))).toEqual(['my-notes.txt']);
     expect(readFileSync(path.join(out, 'unrelated', 'index.html'), 'utf8')).toBe('mine');
     expect(existsSync(path.join(out, 'kerry-in-russia-old'))).toBe(true);
+    expect(readFileSync(path.join(elsewhere, 'index.html'), 'utf8')).toBe('mine');
     expect(existsSync(path.join(out, 'kerry-in-russia', 'index.html'))).toBe(true);
     const catalog = readFileSync(path.join(out, 'catalog.json'), 'utf8');
     expect(catalog).not.toContain('"third"');
