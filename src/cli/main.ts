@@ -128,6 +128,17 @@ async function run(argv: string[], parsed: { values: Values; positionals: string
     return help(commandHelp(of));
   }
   if (values.help) return help(commandHelp(spec));
+  // build and preview handle signals themselves; the others stop at once, with their --json document.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeOwnTemps();
+    const code = signalExitCodes[signal] ?? 130;
+    json.fail({ message: `stopped by ${signal}`, signal });
+    json.finish(code, true);
+    process.exit(code);
+  };
+  const ownSignals = command !== 'build' && command !== 'preview';
+  if (ownSignals) for (const s of signals) process.on(s, onSignal);
   try {
     // Tests only: the way out of a bug in briefpress (exit 70, and with --json its document).
     if (process.env.BRIEFPRESS_TEST_INTERNAL_ERROR) throw new Error('a simulated bug (BRIEFPRESS_TEST_INTERNAL_ERROR)');
@@ -172,6 +183,8 @@ async function run(argv: string[], parsed: { values: Values; positionals: string
     out.line(`briefpress: internal error (a bug in briefpress ${version}; please report it with this trace)\n${err?.stack ?? String(e)}`);
     json.fail({ message: `internal error (a bug in briefpress ${version}): ${err?.message ?? String(e)}`, hint: 'Please report it with the trace printed on stderr.' });
     return 70;
+  } finally {
+    if (ownSignals) for (const s of signals) process.off(s, onSignal);
   }
 }
 
