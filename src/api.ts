@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserPool } from './browser/pool.js';
 import { BuildCache, cacheKey, hashTree, relativeSource } from './build/cache.js';
+import { removeGoneBriefs, type RemovedBrief } from './build/clean.js';
 import { catalogEntries, catalogEntry, entryFromFrontMatter } from './build/entry.js';
 import { keepEditions } from './build/keep.js';
 import { mapLimited } from './build/limit.js';
@@ -34,9 +35,12 @@ import { removeStaleTemps, writeFilesAtomic, type WrittenFile } from './util/wri
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
 export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diagnostics.js';
+export { toVFileMessages, toVFiles } from './util/vfile-messages.js';
 export { BrowserFault, BrowserGone, BuildStopped, OutputError } from './util/faults.js';
 export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
+export { initSeries as init, type InitOptions, type InitResult } from './build/init.js';
 export { cacheFileName } from './build/cache.js';
+export type { RemovedBrief } from './build/clean.js';
 export { preview, type PreviewOptions, type PreviewServer } from './preview/server.js';
 export { check, type CheckOptions, type CheckResult } from './check/check.js';
 export { version };
@@ -79,6 +83,8 @@ export type BuildEvent =
   | { type: 'brief-failed'; slug: string; diagnostics: Diagnostic[] }
   | { type: 'series-done'; files: WrittenFile[]; ms: number }
   | { type: 'series-cached' }
+  /** A brief no longer in the manuscript: the files its last build wrote were removed from the output folder (whole-series builds). */
+  | { type: 'brief-removed'; slug: string; files: string[]; kept: string[] }
   /** Worth telling, not a failure (say, Chromium quit and was started again). */
   | { type: 'note'; message: string };
 
@@ -101,6 +107,10 @@ export interface BuildResult {
   seriesFiles: WrittenFile[];
   /** Problems not tied to one brief (series.yaml, authors ...) and warnings. */
   diagnostics: Diagnostic[];
+  /** Briefs no longer in the manuscript whose output a whole-series build removed (see `brief-removed`). */
+  removed: RemovedBrief[];
+  /** The output folder (absolute). */
+  outDir: string;
   ms: number;
 }
 
@@ -316,6 +326,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   let results: BriefResult[];
   const seriesFiles: WrittenFile[] = [];
+  const removed: RemovedBrief[] = [];
   try {
     results = await mapLimited(toBuild, options.concurrency ?? jobs + 2, buildOne);
     // What finished is recorded even so (a rerun does not build it again); a browser gone for good
@@ -336,7 +347,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!now.ok || now.file.hash !== sf.hash) diagnostics.push(changedWhileBuilding(f, 'the series was', 'the editions built in this run show the earlier text; the next build rebuilds them'));
       }
     }
-    cache.retain(scanned.map((s) => s.slug));
+    // Briefs gone from the manuscript: a whole-series build removes the files their last build wrote
+    // (src/build/clean.ts); a one-brief build leaves them, and their cache entries, for the next.
+    const present = new Set(scanned.map((s) => s.slug));
+    if (wholeSeries) {
+      removed.push(...removeGoneBriefs(outDir, cache.briefs, present));
+      for (const r of removed) {
+        if (r.files.length || r.kept.length) options.onEvent?.({ type: 'brief-removed', slug: r.slug, files: r.files, kept: r.kept });
+        // A file that could not be removed stays recorded: the next build tries again.
+        if (r.failed.length) cache.set(r.slug, { ...cache.briefs.get(r.slug)!, key: '', outputs: r.failed });
+        else cache.briefs.delete(r.slug);
+      }
+    }
+    cache.retain([...present, ...(wholeSeries ? removed.filter((r) => r.failed.length).map((r) => r.slug) : cache.briefs.keys())]);
     if (wholeSeries) {
       const t1 = performance.now();
       // Briefs in series order: each from the manuscript, but one that fails now keeps the entry of its
@@ -392,6 +415,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     briefs: results,
     seriesFiles,
     diagnostics: seriesDiagnostics,
+    removed: removed.filter((r) => r.files.length || r.kept.length),
+    outDir,
     ms: performance.now() - t0,
   };
 }

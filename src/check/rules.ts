@@ -69,6 +69,7 @@ export const rules = {
   'pdf-content': 'A page content stream of the PDF could not be read, so it was not checked (check).',
   'pdf-structure': 'qpdf --check found a structural problem in the PDF (check).',
   'edition-missing': 'An edition has not been built yet (check).',
+  'init-not-empty': '`briefpress init` was given a folder that is not new or empty (or a file, or a symlink): it makes a series only in a new or empty folder (init).',
   'browser-fault': "Chromium failed at one brief's work (its renderer crashed, or the page was stuck): that brief is not built (build; tests/faults.test.ts).",
 } as const;
 
