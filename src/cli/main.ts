@@ -10,6 +10,7 @@ import type { BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { BuildStopped, OutputError, signalExitCodes } from '../util/faults.js';
+import { parseShard, UsageError } from '../build/shard.js';
 import { removeOwnTemps } from '../util/write.js';
 import { version } from '../util/version.js';
 import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets, type Progress } from './report.js';
@@ -18,6 +19,8 @@ export const usage = `briefpress ${version}: policy briefs from Markdown to web 
 
 Usage:
   briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force] [--no-previews] [--json]
+  briefpress build [manuscript-dir] --shard I/N [--out dir] [build options]
+  briefpress catalog [manuscript-dir] [--out dir] [--format ...] [--json]   (also: build --catalog-only)
   briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
   briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
   briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions] [--fix] [--rules]
@@ -29,6 +32,9 @@ Commands:
             Given one brief's folder: build only that brief (numbered and linked in its series; the
             catalog is left as it is). --json prints a report on stdout instead of the progress:
             each brief's files, time and messages, the build's time and peak memory.
+  catalog   Merge the outputs of sharded builds (build --shard I/N, each copied into --out) into one
+            catalog: index.html, opds.xml, catalog.json and the build cache, as one build would write
+            them. Builds no brief: one that no shard built is an error. Give the shards' --format.
   new       Create briefs/<slug>/brief.md in the series: next number, today's date, a sample question.
   preview   Serve a live preview on 127.0.0.1: the print layout page by page, the web edition and
             the EPUB. Every save rebuilds the briefs it affects and refreshes the page; errors show
@@ -45,6 +51,9 @@ Options:
   -j, --jobs N         pages printing at once in the one browser (default: 2)
       --force          rebuild every brief, even those unchanged since the last build
       --no-previews    no page previews (<slug>/pages/page-N.png) beside the PDFs: a faster build
+      --shard I/N      (build) only the I-th of N shards of the series (stable: by the hash of each slug),
+                       with its manifest .briefpress-shard-I-of-N.json and no catalog; see \`catalog\`
+      --catalog-only   (build) the same as \`briefpress catalog\`
       --title TEXT     (new) the brief's title (default: from the slug)
       --author ID      (new) author file stem in authors/ (default: the latest brief's first author)
       --date DATE      (new) publication date (default: today)
@@ -95,6 +104,8 @@ export async function main(argv: string[]): Promise<number> {
         fix: { type: 'boolean' },
         rules: { type: 'boolean' },
         'no-previews': { type: 'boolean' },
+        shard: { type: 'string' },
+        'catalog-only': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -118,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'build':
         return await runBuild(rest, values, out);
+      case 'catalog':
+        return await runBuild(rest, { ...values, 'catalog-only': true }, out);
       case 'preview':
         return await runPreview(rest, values, out);
       case 'new':
@@ -133,6 +146,10 @@ export async function main(argv: string[]): Promise<number> {
       out.diagnostics(e.diagnostics);
       out.line(`\n${e.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was written.`);
       return 1;
+    }
+    if (e instanceof UsageError) {
+      out.line(`briefpress ${command}: ${e.message}`);
+      return 2;
     }
     if (e instanceof BuildStopped) {
       out.line(`briefpress: ${e.message}: the briefs that finished are kept and recorded; the next build goes on from there.`);
@@ -155,11 +172,20 @@ export async function main(argv: string[]): Promise<number> {
 
 async function runBuild(
   rest: string[],
-  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean; json?: boolean; 'no-previews'?: boolean },
+  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean; json?: boolean; 'no-previews'?: boolean; shard?: string; 'catalog-only'?: boolean },
   out: ReturnType<typeof createReporter>,
 ): Promise<number> {
   if (rest.length > 1) {
     out.line(`briefpress build: one manuscript folder at a time (got ${rest.join(', ')})`);
+    return 2;
+  }
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard) {
+    out.line(`briefpress build: --shard takes I/N, the I-th of N shards (whole numbers, 1 <= I <= N <= 10000), e.g. --shard 2/4 (got \`${values.shard}\`)`);
+    return 2;
+  }
+  if (shard && values['catalog-only']) {
+    out.line('briefpress build: --shard builds one shard\'s briefs, --catalog-only (or `catalog`) merges the shards: one or the other');
     return 2;
   }
   const formats = values.format ? values.format.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -180,7 +206,7 @@ async function runBuild(
     if (e.type === 'read') {
       single = e.briefs === 1;
       progress = createProgress(process.stderr, e.briefs, !quiet);
-      if (!quiet) out.line(`Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})`);
+      if (!quiet) out.line(values['catalog-only'] ? `Merging the shards' ${e.briefs} brief${e.briefs === 1 ? '' : 's'} into the catalog` : `Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})${shard ? `: shard ${shard.index} of ${shard.count}` : ''}`);
     } else if (e.type === 'brief-start') {
       progress?.start(e.slug);
     } else if (e.type === 'brief-failed') {
@@ -223,7 +249,7 @@ async function runBuild(
   for (const s of signals) process.on(s, onSignal);
   try {
     const { build } = await import('../api.js');
-    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force, onEvent, signal: controller.signal });
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force, onEvent, signal: controller.signal, shard, catalogOnly: values['catalog-only'] });
   } finally {
     for (const s of signals) process.off(s, onSignal);
     removeOwnTemps();
