@@ -40,6 +40,7 @@ export const rules = {
   'text-encoding': 'A text file is not valid UTF-8, or holds NUL characters (they were replaced or left out).',
   'source-changed': 'A manuscript file changed while the build was using it: the editions show the earlier text, and the next build rebuilds them.',
   'cache-ignored': 'The build cache could not be validated in full (damaged, or from another version): it was ignored, every brief rebuilt and the cache written again.',
+  'shard-missing': 'The catalog of a sharded build (`briefpress catalog`): no shard manifest in the output folder holds this brief as the manuscript has it now (its shard failed or did not run, or ran with other options).',
   'repeated-words': 'The same one to three words twice in a row (check).',
   'acronym-expansion': 'An acronym whose letters do not fit the words it stands for, used in one spelling and spelled out in another, or (series.yaml `lint.expandAcronyms`) used before or without its expansion (check).',
   'quote-style': "Straight quotes or apostrophes in a brief that otherwise uses curly ones (title, headings and front matter included); `check --fix` makes them curly (check).",

@@ -47,6 +47,8 @@ only the files the cache records briefpress wrote there (a folder holding anythi
       jobs: { short: 'j', type: 'string', arg: 'N', text: 'pages printing at once in the one browser (default: 2)' },
       force: { type: 'boolean', text: 'rebuild every brief, even those unchanged since the last build (the cache records them)' },
       'no-previews': { type: 'boolean', text: 'no page previews (<slug>/pages/page-N.png) beside the PDFs: a faster build' },
+      shard: { type: 'string', arg: 'I/N', text: 'only the I-th of N shards of the series (stable: by the hash of each slug), with its manifest .briefpress-shard-I-of-N.json and no catalog; see `briefpress help catalog`' },
+      'catalog-only': { type: 'boolean', text: 'build no brief: merge the shards in --out into the catalog (the same as `briefpress catalog`)' },
       quiet,
       json: json("a report (each brief's files, time and messages, the totals, peak memory)"),
     },
@@ -63,6 +65,21 @@ only the files the cache records briefpress wrote there (a folder holding anythi
 Environment:
   SOURCE_DATE_EPOCH           seconds since 1970 for every date written (default: the brief's date)
   PUPPETEER_EXECUTABLE_PATH   the Chromium to print PDFs with (default: found on the system)`,
+  },
+  {
+    name: 'catalog',
+    synopsis: 'briefpress catalog [manuscript-dir] [--out DIR] [--format LIST] [--no-previews] [--quiet] [--json]',
+    summary: 'Merge the outputs of sharded builds (build --shard I/N) into one catalog.',
+    about: `Merge the outputs of sharded builds (build --shard I/N, each copied into --out) into one
+catalog: index.html, opds.xml, catalog.json and the build cache, as one build would write them.
+Builds no brief: one that no shard built is an error. Give the shards' --format and --no-previews.`,
+    options: {
+      out: { short: 'o', type: 'string', arg: 'DIR', text: 'the folder holding every shard\'s output (default: dist)' },
+      format: { short: 'f', type: 'string', arg: 'LIST', text: `the editions the shards built, comma-separated: ${targetNames.join(', ')} (default: all)` },
+      'no-previews': { type: 'boolean', text: 'the shards were built with --no-previews' },
+      quiet,
+      json: json("a report (each brief's files and messages, the totals)"),
+    },
   },
   {
     name: 'new',

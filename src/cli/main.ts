@@ -12,6 +12,7 @@ import type { BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
 import { BriefpressError, EnvironmentError, type Diagnostic } from '../util/diagnostics.js';
 import { BuildStopped, OutputError, signalExitCodes } from '../util/faults.js';
+import { parseShard, UsageError } from '../build/shard.js';
 import { removeOwnTemps } from '../util/write.js';
 import { version } from '../util/version.js';
 import { allOptions, commandHelp, commands, commandsTaking, findCommand, generalHelp, globalOptions } from './commands.js';
@@ -137,7 +138,7 @@ async function run(argv: string[], parsed: { values: Values; positionals: string
     json.finish(code, true);
     process.exit(code);
   };
-  const ownSignals = command !== 'build' && command !== 'preview';
+  const ownSignals = command !== 'build' && command !== 'catalog' && command !== 'preview';
   if (ownSignals) for (const s of signals) process.on(s, onSignal);
   try {
     // Tests only: the way out of a bug in briefpress (exit 70, and with --json its document).
@@ -145,6 +146,8 @@ async function run(argv: string[], parsed: { values: Values; positionals: string
     switch (command) {
       case 'build':
         return await runBuild(rest, values, out, json);
+      case 'catalog':
+        return await runBuild(rest, { ...values, 'catalog-only': true }, out, json);
       case 'preview':
         return await runPreview(rest, values, out, json);
       case 'new':
@@ -155,6 +158,7 @@ async function run(argv: string[], parsed: { values: Values; positionals: string
         return await runCheck(rest, values, out, json);
     }
   } catch (e) {
+    if (e instanceof UsageError) return usageError(out, json, command, e.message);
     if (e instanceof BriefpressError) {
       out.diagnostics(e.diagnostics);
       const message = `${e.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was written.`;
@@ -196,6 +200,9 @@ async function runBuild(rest: string[], values: Values, out: Reporter, json: Jso
   if (unknown.length || formats?.length === 0) return usageError(out, json, 'build', `unknown format ${unknown.join(', ') || '(none given)'}; use ${targetNames.join(', ')}`);
   const jobs = str('jobs') !== undefined ? Number(str('jobs')) : undefined;
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)) return usageError(out, json, 'build', '--jobs takes a whole number from 1 to 16');
+  const shard = str('shard') === undefined ? undefined : parseShard(str('shard')!);
+  if (str('shard') !== undefined && !shard) return usageError(out, json, 'build', `--shard takes I/N, the I-th of N shards (whole numbers, 1 <= I <= N <= 10000), e.g. --shard 2/4 (got \`${str('shard')}\`)`);
+  if (shard && values['catalog-only']) return usageError(out, json, 'build', '--shard builds one shard\'s briefs, --catalog-only (or `catalog`) merges the shards: one or the other');
   const quiet = Boolean(values.quiet || values.json);
   let progress: Progress | undefined;
   let single = false;
@@ -203,7 +210,7 @@ async function runBuild(rest: string[], values: Values, out: Reporter, json: Jso
     if (e.type === 'read') {
       single = e.briefs === 1;
       progress = createProgress(process.stderr, e.briefs, !quiet);
-      if (!quiet) out.line(`Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})`);
+      if (!quiet) out.line(values['catalog-only'] ? `Merging the shards' ${e.briefs} brief${e.briefs === 1 ? '' : 's'} into the catalog` : `Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})${shard ? `: shard ${shard.index} of ${shard.count}` : ''}`);
     } else if (e.type === 'brief-start') {
       progress?.start(e.slug);
     } else if (e.type === 'brief-failed') {
@@ -249,7 +256,7 @@ async function runBuild(rest: string[], values: Values, out: Reporter, json: Jso
   for (const s of signals) process.on(s, onSignal);
   try {
     const { build } = await import('../api.js');
-    result = await build({ input: rest[0] ?? 'manuscript', outDir: str('out') ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force === true, onEvent, signal: controller.signal });
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: str('out') ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force === true, onEvent, signal: controller.signal, shard, catalogOnly: values['catalog-only'] === true });
   } finally {
     for (const s of signals) process.off(s, onSignal);
     removeOwnTemps();
