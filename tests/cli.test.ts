@@ -117,7 +117,7 @@ describe('briefpress CLI', () => {
     expect(build.stdout).toBe(runCli(['build', '-h']).stdout);
     expect(build.stdout).toMatch(/^Usage: briefpress build /);
     const opts = (text: string) => [...text.split('\nOptions:\n')[1]!.split('\n\n')[0]!.matchAll(/^ {2}(?:-\w, )?\s*--([\w-]+)/gm)].map((m) => m[1]).sort();
-    expect(opts(build.stdout)).toEqual(['force', 'format', 'help', 'jobs', 'json', 'no-previews', 'out', 'quiet']);
+    expect(opts(build.stdout)).toEqual(['catalog-only', 'force', 'format', 'help', 'jobs', 'json', 'no-previews', 'out', 'quiet', 'shard']);
     expect(opts(runCli(['check', '--help']).stdout)).toEqual(['fix', 'help', 'json', 'no-editions', 'out', 'quiet', 'rules']);
     expect(opts(runCli(['help', 'init']).stdout)).toEqual(['help', 'json', 'publisher', 'quiet', 'series', 'theme']);
     expect(opts(runCli(['help', 'preview']).stdout)).toEqual(['help', 'jobs', 'no-open', 'port', 'quiet']);
@@ -131,9 +131,9 @@ describe('briefpress CLI', () => {
     const cases: [string[], RegExp][] = [
       [['build', '--fix'], /^briefpress build: `--fix` is not an option of `build`: only `check` takes it\n {2}hint: Run `briefpress help build`/],
       [['check', 'manuscript', '--force'], /`--force` is not an option of `check`: only `build` takes it/],
-      [['new', 'x', '-o', 'out'], /`-o` is not an option of `new`: `build` and `check` take it/],
-      [['preview', '--json'], /`--json` is not an option of `preview`: `build`, `new`, `init`, `check` take it/],
-      [['--format', 'html'], /^briefpress: `--format` needs a command: only `build` takes it/],
+      [['new', 'x', '-o', 'out'], /`-o` is not an option of `new`: `build`, `catalog`, `check` take it/],
+      [['preview', '--json'], /`--json` is not an option of `preview`: `build`, `catalog`, `new`, `init`, `check` take it/],
+      [['--format', 'html'], /^briefpress: `--format` needs a command: `build` and `catalog` take it/],
       [['build', '--colour'], /^briefpress build: unknown option `--colour`/],
     ];
     for (const [args, message] of cases) {
