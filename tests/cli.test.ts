@@ -170,6 +170,9 @@ describe('briefpress CLI', () => {
     expect(bug.code).toBe(70);
     expect(doc(bug, 'internal-error').message).toContain('simulated bug');
     expect(bug.stderr).toContain('internal error');
+    const escaped = runCli(['build', 'manuscript', '--json'], { env: { BRIEFPRESS_TEST_INTERNAL_ERROR: 'async' } });
+    expect(escaped.code).toBe(70);
+    expect(doc(escaped, 'internal-error').message).toContain('simulated bug in a callback');
     // --help and --version with --json: a document too
     expect(JSON.parse(runCli(['build', '--help', '--json']).stdout).help).toMatch(/^Usage: briefpress build/);
     expect(JSON.parse(runCli(['--version', '--json']).stdout).version).toMatch(/^\d+\.\d+\.\d+$/);

@@ -78,9 +78,25 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = parsed ? parsed.positionals[0] : argv.find((a) => !a.startsWith('-'));
   const json = createJsonOutput(argv.includes('--json'), findCommand(command) ? command : undefined);
-  const code = await run(argv, parsed, parseError, out, json);
-  json.finish(code);
-  return code;
+  // A bug that escapes the command (a throw in a callback, a promise nobody awaited): exit 70, and
+  // with --json its document, as for any other bug.
+  const onBug = (e: unknown) => {
+    removeOwnTemps();
+    out.line(`briefpress: internal error (a bug in briefpress ${version}; please report it with this trace)\n${(e as Error)?.stack ?? String(e)}`);
+    json.fail({ message: `internal error (a bug in briefpress ${version}): ${(e as Error)?.message ?? String(e)}`, hint: 'Please report it with the trace printed on stderr.' });
+    json.finish(70, true);
+    process.exit(70);
+  };
+  process.on('uncaughtException', onBug);
+  process.on('unhandledRejection', onBug);
+  try {
+    const code = await run(argv, parsed, parseError, out, json);
+    json.finish(code);
+    return code;
+  } finally {
+    process.off('uncaughtException', onBug);
+    process.off('unhandledRejection', onBug);
+  }
 }
 
 /** Bad usage: a short message, where to look, exit 2. */
@@ -142,7 +158,15 @@ async function run(argv: string[], parsed: { values: Values; positionals: string
   if (ownSignals) for (const s of signals) process.on(s, onSignal);
   try {
     // Tests only: the way out of a bug in briefpress (exit 70, and with --json its document).
-    if (process.env.BRIEFPRESS_TEST_INTERNAL_ERROR) throw new Error('a simulated bug (BRIEFPRESS_TEST_INTERNAL_ERROR)');
+    const simulated = process.env.BRIEFPRESS_TEST_INTERNAL_ERROR;
+    if (simulated === 'async') {
+      await new Promise(() =>
+        setTimeout(() => {
+          throw new Error('a simulated bug in a callback (BRIEFPRESS_TEST_INTERNAL_ERROR)');
+        }, 10),
+      );
+    }
+    if (simulated) throw new Error('a simulated bug (BRIEFPRESS_TEST_INTERNAL_ERROR)');
     switch (command) {
       case 'build':
         return await runBuild(rest, values, out, json);
