@@ -5,7 +5,7 @@
  * read-only node_modules and writes nothing there; a patched dependency is what the CLI runs.
  * One pack and one install (npm's offline cache is used when it has the packages), shared by the tests.
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -166,5 +166,30 @@ export const lines: string[] = [...messages, ...report.diagnostics].map((d) => f
     const r = run(cliBin, ['build', 'manuscript', '--out', 'out-patched', '--format', 'html']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('patched yaml in use');
+  });
+
+  it('serves the preview from the installed package: its UI files and PDFium ship with it', async () => {
+    const child = spawn(cliBin, ['preview', 'manuscript', '--port', '0', '--no-open'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let log = '';
+    child.stderr.on('data', (d) => (log += d));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`preview exited with ${code}:\n${log}`)));
+      });
+      for (const p of ['', 'ui/preview.js', 'ui/pdf-view.js', 'ui/epub-view.js', 'ui/preview.css', 'vendor/pdfium.mjs', 'vendor/pdfium.wasm']) {
+        const r = await fetch(url + p);
+        expect(r.status, p).toBe(200);
+      }
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

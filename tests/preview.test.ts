@@ -101,6 +101,20 @@ describe('briefpress preview', () => {
     expect(await page.$eval('#pages', (el) => el.textContent)).toBe(`${pages} page${pages === 1 ? '' : 's'}`);
     expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
     expect(await page.$eval('#brief', (el) => (el as HTMLSelectElement).value)).toBe(slug);
+    // Drawn by PDFium onto a canvas (not blank), with a text layer to select and copy from, in place
+    // over the drawing: the title's run lies inside the page.
+    const drawn = await page.$eval('.page[data-page-number="1"]', (el) => {
+      const canvas = el.querySelector('canvas')!;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let dark = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i]! < 128) dark++;
+      const box = el.getBoundingClientRect();
+      const title = Array.from(el.querySelectorAll<HTMLElement>('.textLayer span')).find((s) => s.textContent?.includes('John Kerry in Russia'));
+      const t = title?.getBoundingClientRect();
+      return { dark, title: Boolean(title), inside: Boolean(t && t.left >= box.left && t.right <= box.right && t.top >= box.top && t.bottom <= box.bottom) };
+    });
+    expect(drawn.dark).toBeGreaterThan(1000);
+    expect(drawn).toMatchObject({ title: true, inside: true });
   });
 
   it('redraws an edit in place, keeping zoom and scroll position', async () => {

@@ -4,10 +4,12 @@
 // sources through tsx (a devDependency). Nothing is written at run time: `npm run compile` (or
 // scripts/setup.sh, run by `npm run build` and `npm test`) makes lib/. The installed package runs
 // lib/cli/cli.js directly.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { libIsCurrent, root } from '../../scripts/fingerprint.mjs';
 
 let main;
-if (!process.env.BRIEFPRESS_FROM_SOURCE && libIsCurrent()) ({ main } = await import(new URL('lib/cli/main.js', `file://${root}/`).href));
+if (!process.env.BRIEFPRESS_FROM_SOURCE && libIsCurrent()) ({ main } = await import(pathToFileURL(path.join(root, 'lib', 'cli', 'main.js')).href));
 else {
   const { register } = await import('tsx/esm/api');
   register();

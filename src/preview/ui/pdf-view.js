@@ -125,7 +125,7 @@ export class PdfView {
         const folio = document.createElement('span');
         folio.className = 'folio';
         folio.textContent = String(n);
-        el.append(canvas, folio);
+        el.append(canvas, textLayer(lib.module, page, size.originalHeight, width / size.originalWidth), folio);
       } finally {
         close(page);
       }
@@ -201,4 +201,68 @@ function paint(module, page, canvas) {
 
 function close(page) {
   page.module._FPDF_ClosePage(page.pageIdx);
+}
+
+let measurer;
+/**
+ * The page's text as transparent runs over the drawing, for selecting and copying: PDFium's
+ * characters (their origins and boxes) gathered into runs along a baseline, one span each,
+ * stretched to the run's width.
+ */
+function textLayer(module, page, pageHeight, scale) {
+  const layer = document.createElement('div');
+  layer.className = 'textLayer';
+  const tp = module._FPDFText_LoadPage(page.pageIdx);
+  if (!tp) return layer;
+  const mem = module.wasmExports.malloc(32);
+  const f64 = (i) => new DataView(module.HEAPU8.buffer).getFloat64(mem + i * 8, true);
+  const runs = [];
+  let run = null;
+  const flush = () => {
+    if (run && run.text.trim()) runs.push(run);
+    run = null;
+  };
+  try {
+    const n = module._FPDFText_CountChars(tp);
+    for (let i = 0; i < n; i++) {
+      const u = module._FPDFText_GetUnicode(tp, i);
+      if (u === 10 || u === 13 || u === 2) {
+        flush();
+        continue;
+      }
+      const ch = String.fromCharCode(u);
+      const hasBox = module._FPDFText_GetCharBox(tp, i, mem, mem + 8, mem + 16, mem + 24);
+      const [l, r] = [f64(0), f64(1)];
+      if (!hasBox || r <= l) {
+        if (run) run.text += ch; // a space PDFium put between words
+        continue;
+      }
+      module._FPDFText_GetCharOrigin(tp, i, mem, mem + 8);
+      const [x, y] = [f64(0), f64(1)];
+      const size = module._FPDFText_GetFontSize(tp, i) || 10;
+      if (run && (Math.abs(y - run.y) > size * 0.2 || x < run.r - size || x - run.r > size)) flush();
+      if (!run) run = { x, y, r, size, text: '' };
+      run.text += ch;
+      run.r = Math.max(run.r, r);
+      run.size = Math.max(run.size, size);
+    }
+    flush();
+  } finally {
+    module.wasmExports.free(mem);
+    module._FPDFText_ClosePage(tp);
+  }
+  measurer ??= document.createElement('canvas').getContext('2d');
+  for (const { x, y, r, size, text } of runs) {
+    const span = document.createElement('span');
+    const px = size * scale;
+    span.textContent = text;
+    span.style.left = `${x * scale}px`;
+    span.style.top = `${(pageHeight - y - size * 0.8) * scale}px`;
+    span.style.fontSize = `${px}px`;
+    measurer.font = `${px}px sans-serif`;
+    const natural = measurer.measureText(text).width;
+    if (natural > 0) span.style.transform = `scaleX(${((r - x) * scale) / natural})`;
+    layer.append(span, document.createElement('br'));
+  }
+  return layer;
 }
