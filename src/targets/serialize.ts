@@ -5,11 +5,12 @@
  *   with `rehype-stringify`. A theme template (page.html, cover.html, catalog.html), once filled by
  *   the logic-less template code, is parsed with `rehype-parse` into the same tree: the brief's own
  *   parts are spliced in as trees (never as strings), and the whole page is written once.
- * - XHTML (the EPUB's content documents and nav): a hast tree built by code, through a unified
+ * - XHTML (the EPUB's content documents and nav, the cover inside its SVG image): a hast tree, through a unified
  *   processor whose compiler is the syntax-tree XML utilities (`hast-util-to-xast`, then
  *   `xast-util-to-xml`). rehype-stringify cannot write XML: it writes boolean attributes bare
  *   (`<input checked>`) whatever its options, which no XML parser accepts.
- * - XML (the EPUB's package document and NCX, the OPDS feed): xast trees through `xast-util-to-xml`.
+ * - XML (the EPUB's package document and NCX, the OPDS feed, the PDF's XMP packet): xast trees
+ *   through `xast-util-to-xml`.
  *
  * Nothing here concatenates markup by hand.
  */
@@ -42,15 +43,15 @@ export function parseHtml(html: string): Root {
 // eslint-disable-next-line no-control-regex
 const notXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** HTML lets an attribute be named `@click` or `:x`; XML does not (such attributes mean nothing to a reading system). */
+const xmlAttributeName = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
+
 /**
  * rehype compiler: hast to XHTML through xast. Booleans get an empty value (`checked=""`), the
  * HTML and SVG namespaces are declared where they start, every empty element is self-closed
  * (`<br/>`, `<a id="x"/>`: XHTML is read by an XML parser), and attributes XML cannot name and
  * characters XML forbids are dropped.
  */
-/** HTML lets an attribute be named `@click` or `:x`; XML does not (such attributes mean nothing to a reading system). */
-const xmlAttributeName = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
-
 const rehypeXhtml: Plugin<[], Root, string> = function () {
   this.compiler = (tree) => {
     const xast = toXast(tree as Root) as XastNodes;
