@@ -5,11 +5,12 @@
  *   with `rehype-stringify`. A theme template (page.html, cover.html, catalog.html), once filled by
  *   the logic-less template code, is parsed with `rehype-parse` into the same tree: the brief's own
  *   parts are spliced in as trees (never as strings), and the whole page is written once.
- * - XHTML (the EPUB's content documents and nav): a hast tree built by code, through a unified
+ * - XHTML (the EPUB's content documents and nav, the cover inside its SVG image): a hast tree, through a unified
  *   processor whose compiler is the syntax-tree XML utilities (`hast-util-to-xast`, then
  *   `xast-util-to-xml`). rehype-stringify cannot write XML: it writes boolean attributes bare
  *   (`<input checked>`) whatever its options, which no XML parser accepts.
- * - XML (the EPUB's package document and NCX, the OPDS feed): xast trees through `xast-util-to-xml`.
+ * - XML (the EPUB's package document and NCX, the OPDS feed, the PDF's XMP packet): xast trees
+ *   through `xast-util-to-xml`.
  *
  * Nothing here concatenates markup by hand.
  */
@@ -42,10 +43,14 @@ export function parseHtml(html: string): Root {
 // eslint-disable-next-line no-control-regex
 const notXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** HTML lets an attribute be named `@click` or `:x`; XML does not (such attributes mean nothing to a reading system). */
+const xmlAttributeName = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
+
 /**
  * rehype compiler: hast to XHTML through xast. Booleans get an empty value (`checked=""`), the
  * HTML and SVG namespaces are declared where they start, every empty element is self-closed
- * (`<br />`, `<a id="x" />`: XHTML is read by an XML parser), and characters XML forbids are dropped.
+ * (`<br/>`, `<a id="x"/>`: XHTML is read by an XML parser), and attributes XML cannot name and
+ * characters XML forbids are dropped.
  */
 const rehypeXhtml: Plugin<[], Root, string> = function () {
   this.compiler = (tree) => {
@@ -53,7 +58,10 @@ const rehypeXhtml: Plugin<[], Root, string> = function () {
     visit(xast, (node) => {
       if (node.type === 'text') node.value = node.value.replace(notXml, '');
       if (node.type !== 'element') return;
-      for (const [k, v] of Object.entries(node.attributes)) if (typeof v === 'string') node.attributes[k] = v.replace(notXml, '');
+      for (const [k, v] of Object.entries(node.attributes)) {
+        if (!xmlAttributeName.test(k)) delete node.attributes[k];
+        else if (typeof v === 'string') node.attributes[k] = v.replace(notXml, '');
+      }
     });
     // A whole document starts with the XML declaration.
     if (xast.type === 'root' && xast.children.some((c) => c.type === 'doctype')) xast.children.unshift(xmlDeclaration(), newline());
@@ -121,6 +129,12 @@ const markerText = (key: string) => `briefpress part ${key}`;
  * part would otherwise vanish from the edition.
  */
 export function fillPage(theme: Theme, file: string, filled: string, parts: Map<string, Root> = new Map(), finish?: (tree: Root) => Root): string {
+  const tree = fillTree(theme, file, filled, parts);
+  return toHtml(finish ? finish(tree) : tree);
+}
+
+/** `fillPage`'s tree, before it is written (the cover is written as XHTML instead). */
+export function fillTree(theme: Theme, file: string, filled: string, parts: Map<string, Root> = new Map()): Root {
   const tree = parseHtml(filled);
   const byMarker = new Map([...parts].map(([key, part]) => [markerText(key), { key, part }]));
   visit(tree, 'comment', (node, index, parent) => {
@@ -148,7 +162,7 @@ export function fillPage(theme: Theme, file: string, filled: string, parts: Map<
   // The parser drops the line breaks after the doctype and at the end: keep the file readable.
   if (tree.children[0]?.type === 'doctype' && tree.children[1]?.type !== 'text') tree.children.splice(1, 0, { type: 'text', value: '\n' });
   if (tree.children.at(-1)?.type !== 'text') tree.children.push({ type: 'text', value: '\n' });
-  return toHtml(finish ? finish(tree) : tree);
+  return tree;
 }
 
 function mentions(tree: Root, text: string): boolean {
