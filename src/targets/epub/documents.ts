@@ -11,6 +11,8 @@ import type { Brief } from '../../model/brief.js';
 import { BriefpressError, type Diagnostic } from '../../util/diagnostics.js';
 import { displayPath } from '../../util/paths.js';
 import { formatDate } from '../html.js';
+import { direction } from '../../i18n/messages.js';
+import { localizeTree } from '../../i18n/localize.js';
 import { fill, type Labels } from './labels.js';
 import { toXhtml } from './xhtml.js';
 
@@ -55,7 +57,7 @@ export interface Counts {
 
 export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string): { documents: EpubDocument[]; counts: Counts } {
   // Work on copies: the model is shared with the other targets.
-  const body = structuredClone(brief.body);
+  const body = localizeTree(brief.body, { lang: labels.lang, asked: brief.language, text: (k, vars) => fill(labels[k], vars ?? {}) });
   const notes = structuredClone(brief.notes);
   const bios = brief.authors.map((a) => structuredClone(a.bio));
   const disclaimer = structuredClone(brief.disclaimer);
@@ -92,7 +94,9 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
 
   const n = brief.authors.length;
   const names = brief.authors.map((a) => a.name);
-  const byline = n <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} ${labels.and} ${names[n - 1]}`;
+  const byline = n <= 1 ? names.join('') : `${names.slice(0, -1).join(labels.listSep)}${labels.andSep}${names[n - 1]}`;
+  // Text in another language than the brief's (the series' boilerplate, an author file's bio): its own lang and direction.
+  const foreign = (lang: string) => (lang.toLowerCase() === brief.language.toLowerCase() ? '' : ` xml:lang="${lang}" lang="${lang}" dir="${direction(lang)}"`);
   const fullTitle = brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title;
   const labelLang = labels.lang === brief.language ? undefined : labels.lang;
 
@@ -113,7 +117,8 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
       epubType: 'bodymatter',
       view: {
         series: brief.series.name,
-        number: brief.number === undefined ? undefined : `${labels.number} ${brief.number}`,
+        number: brief.number === undefined ? undefined : fill(labels.number, { n: brief.number }),
+        seriesAttrs: foreign(brief.series.language),
         heading: brief.title,
         subtitle: brief.subtitle,
         byline,
@@ -134,7 +139,7 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
     id: 'about',
     title: about,
     epubType: 'backmatter',
-    view: { heading: about, labelLang, authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, bio: toXhtml(bios[i]!) })) },
+    view: { heading: about, labelLang, authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, bio: toXhtml(bios[i]!), bioAttrs: foreign(a.bioLanguage ?? brief.language) })) },
   });
   documents.push({
     part: 'colophon',
@@ -142,7 +147,7 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
     id: 'colophon',
     title: labels.colophon,
     epubType: 'backmatter',
-    view: { heading: labels.colophon, labelLang, disclaimer: toXhtml(disclaimer), copyright: toXhtml(copyright), identifier: brief.identifier },
+    view: { heading: labels.colophon, labelLang, boilerplateAttrs: foreign(brief.series.language), disclaimer: toXhtml(disclaimer), copyright: toXhtml(copyright), identifier: brief.identifier },
   });
   return { documents, counts };
 }
