@@ -36,7 +36,9 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
   if (!root) return report;
   const pageIndex = new Map<PDFRef, number>();
   doc.getPages().forEach((p, i) => pageIndex.set(p.ref, i));
-  const labels = new Set(options.labels);
+  // Compared without white space: a label in two fonts (Cyrillic "В" and the digit "1" come from
+  // two subsets) reads as two runs, "В\n1".
+  const labels = new Set(options.labels.map((l) => l.replace(/\s+/g, '')));
 
   const textCache = new Map<PDFDict, string>();
   const textOf = (el: PDFDict, pg: PDFObject | undefined, depth = 0): string => {
@@ -80,7 +82,7 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
       const first = kids instanceof PDFArray ? kids.lookup(0) : kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
       if (first instanceof PDFDict) {
         const fs = first.lookupMaybe(PDFName.of('S'), PDFName)?.decodeText();
-        if ((fs === 'NonStruct' || fs === 'Span') && labels.has(textOf(first, ownPg).replace(/\s+/g, ' ').trim())) {
+        if ((fs === 'NonStruct' || fs === 'Span') && labels.has(textOf(first, ownPg).replace(/\s+/g, ''))) {
           first.set(PDFName.of('S'), PDFName.of('Lbl'));
           report.labels++;
         }
