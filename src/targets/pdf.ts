@@ -70,6 +70,7 @@ export const pdfTarget: Target = {
       publisher: brief.series.publisher,
       rights: brief.copyrightText,
       series: { name: brief.series.name, number: brief.number, issn: brief.series.identifier.scheme === 'issn' ? brief.series.identifier.issn : undefined },
+      linkWords: { noteRef: msgs.text('noteRef', { n: '{n}' }), backlink: msgs.text('backlink', { n: '{n}' }) },
       labels: brief.questions.flatMap((q) => [msgs.text('question', { n: q.number }), msgs.text('answer', { n: q.number })]),
       outlineTitles: printed.headings,
     }));

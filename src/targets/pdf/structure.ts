@@ -26,6 +26,8 @@ export interface StructureReport {
 export interface StructureOptions {
   /** The label texts the brief prints (`Q1`, `A1` ...). */
   labels: string[];
+  /** How a note reference and a back link are described (/Contents), in the brief's language; `{n}` is the number. */
+  linkWords?: { noteRef: string; backlink: string };
 }
 
 const headingOrParagraph = /^(H[1-6]?|P)$/;
@@ -105,23 +107,23 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
       const parent = key === undefined ? undefined : parents.get(key);
       const el = parent instanceof PDFRef ? doc.context.lookup(parent) : parent;
       const words = el instanceof PDFDict ? textOf(el, el.get(PDFName.of('Pg')) ?? page.ref).replace(/\s+/g, ' ').trim() : '';
-      annot.set(PDFName.of('Contents'), PDFHexString.fromText(describeLink(words, annot)));
+      annot.set(PDFName.of('Contents'), PDFHexString.fromText(describeLink(words, annot, options.linkWords)));
       report.linkContents++;
     }
   });
   return report;
 }
 
-function describeLink(words: string, annot: PDFDict): string {
+function describeLink(words: string, annot: PDFDict, linkWords = { noteRef: 'Note {n}', backlink: 'Back to reference {n} in the text' }): string {
   const action = annot.lookupMaybe(PDFName.of('A'), PDFDict);
   const uri = action?.lookup(PDFName.of('URI'));
   const target = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : undefined;
   if (!target) {
     // Inside the document: a note reference is its number; a back link ("↩", "↩ 2") has no words.
-    if (/^\d+$/.test(words)) return `Note ${words}`;
+    if (/^\d+$/.test(words)) return linkWords.noteRef.replace('{n}', words);
     if (!/\p{L}/u.test(words)) {
       const n = /\d+/.exec(words)?.[0];
-      return n ? `Back to reference ${n} in the text` : 'Back to the reference in the text';
+      return linkWords.backlink.replace('{n}', n ?? '').replace(/\s+/g, ' ').trim();
     }
     return words;
   }
