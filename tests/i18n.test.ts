@@ -20,6 +20,7 @@ import { catalogueDir, messageKeys, messagesFor } from '../src/i18n/messages.js'
 import { repoRoot, runCli } from './helpers/cli.js';
 import { pdffonts, run } from './helpers/pdf.js';
 import { runEpubcheck } from './helpers/validators.js';
+import { openEpub } from './helpers/epub.js';
 
 const fixture = path.join(repoRoot, 'tests/fixtures/i18n');
 const slugs = { ar: 'suez-shipping-ar', zh: 'yangtze-water-zh', ru: 'arctic-route-ru' } as const;
@@ -200,6 +201,20 @@ describe('briefs in Arabic, Chinese and Russian', () => {
     const english = lines.filter((l) => /Center for Strategic|All rights reserved/.test(l.text) && !/\p{Script=Arabic}/u.test(l.text));
     expect(english.length).toBeGreaterThan(0);
     for (const l of english.filter((e) => /All rights reserved/.test(e.text))) expect(l.xMin - left).toBeLessThan(3);
+  });
+
+  it('lays the Arabic EPUB and catalog entry out right to left, with the words in Arabic', async () => {
+    const epub = await openEpub(path.join(out, slugs.ar, `${slugs.ar}.epub`));
+    const doc = (name: string) => epub.text(epub.names.find((n) => n.endsWith(name))!);
+    const brief = await doc('brief.xhtml');
+    expect(brief).toMatch(/<html [^>]*lang="ar"[^>]*dir="rtl"/);
+    expect(brief).toContain('<span class="qa-label qa-label-q">س1</span>');
+    expect(await doc('toc.xhtml')).toMatch(/<html [^>]*dir="rtl"[\s\S]*المحتويات/);
+    expect(await doc('colophon.xhtml')).toMatch(/<div class="disclaimer" xml:lang="en" lang="en" dir="ltr">/);
+    expect(await doc('notes.xhtml')).toContain('aria-label="العودة إلى موضع الإحالة 1"');
+    const catalog = readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(catalog).toMatch(/<h2 class="catalog-item-title" dir="rtl"><a href="suez-shipping-ar\/index.html" hreflang="ar" lang="ar">/);
+    expect(catalog).toContain('3 briefs');
   });
 
   it('makes an Arabic EPUB that epubcheck passes with 0 errors and 0 warnings', async () => {

@@ -26,7 +26,7 @@ export const catalogTarget: SeriesTarget = {
 
     const msgs = messagesFor(series.language, theme.messages, series.messages);
     const msg = { ...msgs.view, briefCount: msgs.text('briefCount', { n: briefs.length }), opdsTitle: msgs.text('opdsTitle', { series: series.name }), jsonTitle: msgs.text('jsonTitle', { series: series.name }) };
-    const allText = [series.name, series.description ?? '', ...Object.values(msg), ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, formatDate(b.date, b.language), msgs.text('number', { n: b.number }), msgs.text('editionsOf', { title: b.title }), ...b.authors.map((a) => a.name)].join(' '))].join(' ');
+    const allText = [series.name, series.description ?? '', ...Object.values(msg), ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, formatDate(b.date, series.language), msgs.text('number', { n: b.number }), msgs.text('editionsOf', { title: b.title }), ...b.authors.map((a) => a.name)].join(' '))].join(' ');
     // Every language of the catalog's briefs brings its script font (one a brief lacks failed that brief).
     const faces = new Map<string, FontAsset>();
     for (const lang of new Set([series.language, ...briefs.map((b) => b.language)])) {
@@ -66,7 +66,7 @@ export const catalogTarget: SeriesTarget = {
         editionsOf: msgs.text('editionsOf', { title: b.title }),
         authorNames: msgs.list(b.authors.map((a) => a.name)),
         date: b.date,
-        dateLong: formatDate(b.date, b.language),
+        dateLong: formatDate(b.date, series.language), // the catalog's words, in its language
         summary: b.summary,
         language: b.language,
         otherLanguage: b.language !== series.language ? b.language : undefined,
