@@ -236,7 +236,7 @@ describe('fonts a brief lacks', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, 'brief.md'),
-      `---\ntitle: ${slug}\nauthors: [chen-wei]\ndate: 2024-01-02\nlanguage: ${language}\nsummary: A test brief.\n---\n\n## ${body}\n\n${body}\n`,
+      `---\ntitle: ${slug}\nauthors: [chen-wei]\ndate: 2024-01-02\nlanguage: ${language}\nsummary: Una breve nota di prova.\n---\n\n## ${body}\n\n${body}\n`,
     );
   };
 
@@ -249,6 +249,23 @@ describe('fonts a brief lacks', () => {
     expect(r.stderr).toContain('npm install @fontsource/noto-sans-tc');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(path.join(project, 'dist/taiwan-grid'))).toBe(false);
+  }, 120_000);
+
+  it('a language with no catalogue: the words are English, marked lang="en"', () => {
+    rmSync(path.join(project, 'manuscript/briefs'), { recursive: true, force: true });
+    brief('energia-italiana', 'it', 'Perché il prezzo del gas è salito?[^1]\n\n[^1]: Dati del 2022.');
+    const r = runCli(['build', path.join(project, 'manuscript'), '--out', path.join(project, 'dist'), '--format', 'html']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(path.join(project, 'dist/energia-italiana/index.html'), 'utf8');
+    expect(html).toMatch(/<html lang="it" dir="ltr">/);
+    expect(html).toContain('<h2 id="notes-title" lang="en">Notes</h2>');
+    expect(html).toContain('<span class="qa-label qa-label-q" lang="en">Q1</span>');
+    expect(html).toContain('<a class="skip-link" href="#content" lang="en">Skip to content</a>');
+    expect(html).toMatch(/<time datetime="2024-01-02">2 gennaio 2024<\/time>/); // dates: Intl knows Italian
+    // every word of the English catalogue counts here (the Italian brief shares none of them)
+    const english = new Set(words(Object.values(messagesFor('en').view).join(' ').replace(/\{\w+\}/g, ' ')).map((w) => w.toLowerCase()));
+    expect(english.has('notes')).toBe(true);
+    expect(words(htmlText(html).own).filter((w) => english.has(w.toLowerCase()))).toEqual([]);
   }, 120_000);
 
   it('a character no font of the theme has: a positioned error naming it', () => {

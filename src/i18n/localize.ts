@@ -25,6 +25,7 @@ export function localizeTree(tree: Root, msgs: Pick<Messages, 'lang' | 'asked' |
       // remark-rehype numbers them "Back to reference N" (processor.ts): keep the number, change the words.
       const n = Number(/\d+/.exec(String(node.properties.ariaLabel ?? ''))?.[0]);
       if (Number.isFinite(n)) node.properties.ariaLabel = msgs.text('backlink', { n });
+      if (foreign) node.properties.lang = foreign; // its label's language
     }
   });
   return out;
