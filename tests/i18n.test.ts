@@ -203,6 +203,21 @@ describe('briefs in Arabic, Chinese and Russian', () => {
     for (const l of english.filter((e) => /All rights reserved/.test(e.text))) expect(l.xMin - left).toBeLessThan(3);
   });
 
+  it('swaps the Arabic running footer: series and title on the right, the page count on the left', () => {
+    const file = path.join(out, slugs.ar, `${slugs.ar}.pdf`);
+    const xml = run('pdftotext', ['-bbox', '-f', '2', '-l', '2', file, '-']);
+    const height = Number(/<page width="[\d.]+" height="([\d.]+)"/.exec(xml)![1]);
+    const width = Number(/<page width="([\d.]+)"/.exec(xml)![1]);
+    const foot = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)]
+      .map((m) => ({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), text: m[4]! }))
+      .filter((w) => w.yMin > height - 60);
+    expect(foot.find((w) => w.text === 'Critical')!.xMin).toBeGreaterThan(width / 2);
+    // "الصفحة 2 من 2": Arabic words and the digits, all on the left half
+    const count = foot.filter((w) => w.xMax < width / 2);
+    expect(count.filter((w) => w.text === '2').length).toBe(2);
+    expect(count.some((w) => /\p{Script=Arabic}/u.test(w.text))).toBe(true);
+  });
+
   it('lays the Arabic EPUB and catalog entry out right to left, with the words in Arabic', async () => {
     const epub = await openEpub(path.join(out, slugs.ar, `${slugs.ar}.epub`));
     const doc = (name: string) => epub.text(epub.names.find((n) => n.endsWith(name))!);
