@@ -269,9 +269,20 @@ describe('fonts a brief lacks', () => {
   it('a language with no catalogue: the words are English, marked lang="en"', () => {
     rmSync(path.join(project, 'manuscript/briefs'), { recursive: true, force: true });
     brief('energia-italiana', 'it', 'Perché il prezzo del gas è salito?[^1]\n\n[^1]: Dati del 2022.');
+    // A series overrides a message (over the catalogue's and the theme's) ...
+    const seriesFile = path.join(project, 'manuscript/series.yaml');
+    const series = readFileSync(seriesFile, 'utf8');
+    writeFileSync(seriesFile, `${series}messages:\n  en:\n    aboutOne: About the writer\n`);
     const r = runCli(['build', path.join(project, 'manuscript'), '--out', path.join(project, 'dist'), '--format', 'html']);
+    // ... and a misspelt key is an error at its place.
+    writeFileSync(seriesFile, `${series}messages:\n  en:\n    notez: Endnotes\n`);
+    const bad = runCli(['build', path.join(project, 'manuscript'), '--out', path.join(project, 'dist'), '--format', 'html']);
+    writeFileSync(seriesFile, series);
     expect(r.code, r.stderr).toBe(0);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/series\.yaml:\d+:5 +error +Unknown field `notez` +series-schema/);
     const html = readFileSync(path.join(project, 'dist/energia-italiana/index.html'), 'utf8');
+    expect(html).toContain('<h2 id="about-title" lang="en">About the writer</h2>');
     expect(html).toMatch(/<html lang="it" dir="ltr">/);
     expect(html).toContain('<h2 id="notes-title" lang="en">Notes</h2>');
     expect(html).toContain('<span class="qa-label qa-label-q" lang="en">Q1</span>');
