@@ -23,6 +23,7 @@ import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme } from './theme/theme.js';
+import { checkScripts } from './i18n/scripts.js';
 import { vetThemeCss } from './theme/css.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { displayPath } from './util/paths.js';
@@ -288,6 +289,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!read.value) return failed(read.diagnostics);
     if (fatal) return { slug, ok: false, cached: false, number, files: [], diagnostics: [], ms: 0 };
     const brief = read.value;
+    // A character no theme font has, or a script font package missing: errors, never empty boxes.
+    const scriptErrors = checkScripts(brief, theme);
+    if (scriptErrors.length > 0) return failed([...read.diagnostics, ...scriptErrors]);
     await testPause(slug);
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.

@@ -42,7 +42,7 @@ describe('catalog of a series (html, epub)', () => {
 
   it('lists every brief on the catalog page, newest first, with its editions and cover', () => {
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
-    expect(html).toMatch(/<html lang="en">/);
+    expect(html).toMatch(/<html lang="en" dir="ltr">/);
     expect(html).toContain('<h1 class="catalog-title">Critical Questions</h1>');
     expect(html).toContain('The First &amp; Only &lt;Question>');
     const order = ['third', 'second', 'first'].map((s) => html.indexOf(`href="${s}/index.html"`));

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
-import { loadTheme } from '../theme/theme.js';
+import { loadTheme, type Theme } from '../theme/theme.js';
+import { checkScripts } from '../i18n/scripts.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
 import { decodeText } from '../manuscript/source.js';
@@ -51,9 +52,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     diagnostics.push(...[...series.value.faults.values()].flat());
     // The theme's own faults, and its font families (a PDF may use no others).
     let fontFamilies: string[] | undefined;
+    let loadedTheme: Theme | undefined;
     try {
       const theme = loadTheme(series.value.series.theme, loc.root, series.value.themeAt);
-      fontFamilies = [...new Set(theme.fonts.map((f) => f.family))];
+      fontFamilies = theme.families;
+      loadedTheme = theme;
     } catch (e) {
       if (!(e instanceof BriefpressError)) throw e;
       diagnostics.push(...e.diagnostics);
@@ -79,6 +82,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       const scanned = scanBrief(dir, series.value.roots);
       const read = await readBrief(series.value, dir, scanned);
       diagnostics.push(...read.diagnostics.filter((d) => !diagnostics.includes(d)));
+      if (read.value && loadedTheme) diagnostics.push(...checkScripts(read.value, loadedTheme));
       if (scanned.source && splitFrontMatter(scanned.text)) {
         linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length, bytes: scanned.source.bytes });
       }

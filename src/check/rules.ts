@@ -36,6 +36,8 @@ export const rules = {
   'theme-missing': 'series.yaml names a theme that is neither in the series\' theme/ folder nor one of briefpress\' own.',
   'theme-schema': 'A theme\'s theme.yaml is missing, does not parse, or names fonts that are not there.',
   'theme-template': 'A theme template (page.html) puts a part of the brief where HTML cannot go: in an attribute, <title>, <textarea>, <style> or the like.',
+  'font-coverage': 'A character of the brief is in no font of the theme for its language (it would print as an empty box).',
+  'font-missing': 'The brief\'s language needs a script font (theme.yaml `scripts`) whose npm package is not installed.',
   'no-questions': 'A brief of a Q&A series has no `##` question (it is printed without numbered questions).',
   'text-encoding': 'A text file is not valid UTF-8, or holds NUL characters (they were replaced or left out).',
   'source-changed': 'A manuscript file changed while the build was using it: the editions show the earlier text, and the next build rebuilds them.',

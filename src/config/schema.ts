@@ -3,6 +3,7 @@
  * Documented fields here are the manuscript format (README.md, "Manuscript format", mirrors this file).
  */
 import { z } from 'zod';
+import { messageOverridesSchema } from '../i18n/messages.js';
 
 const slugRe = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const langRe = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/;
@@ -39,6 +40,8 @@ export const seriesSchema = z
     format: z.enum(['qa', 'article']).default('qa'),
     /** Allow raw HTML in briefs (sanitized). Default false. */
     rawHtml: z.boolean().default(false),
+    /** Messages (the words editions add) overridden per language, over the theme's: `messages: { en: { notes: Endnotes } }`. */
+    messages: messageOverridesSchema.optional(),
     /** `check`'s editorial lint: acronyms that need no expansion; whether each must be spelled out at its first use. */
     lint: z
       .object({

@@ -104,6 +104,7 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
       title: r.title ?? a.config.title,
       affiliation: a.config.affiliation,
       bio,
+      bioLanguage: r.bio ? (fm.language ?? series.language) : series.language,
       bioText: toString(bio).trim(),
     });
   }

@@ -103,6 +103,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
     rawHtml: c.rawHtml,
     root: path.resolve(root),
     ...(c.lint ? { lint: c.lint } : {}),
+    ...(c.messages ? { messages: c.messages } : {}),
   };
   const sources = [file];
   const authors = new Map<string, AuthorSource>();

@@ -13,6 +13,8 @@ export interface Author {
   affiliation?: string;
   /** The bio as it applies to this brief (the brief's override, else the author file's). */
   bio: Root;
+  /** Language of the bio: the brief's when the brief carries it, else the series' (an author file serves every brief). */
+  bioLanguage?: string;
   /** Plain-text bio, for metadata. */
   bioText: string;
 }
@@ -34,6 +36,8 @@ export interface Series {
   rawHtml: boolean;
   /** Absolute path of the manuscript folder. */
   root: string;
+  /** Message overrides per language (series.yaml `messages:`), over the theme's. */
+  messages?: import('../i18n/messages.js').MessageOverrides;
   /** `check`'s editorial lint options (series.yaml `lint`). */
   lint?: { acronyms: string[]; expandAcronyms: boolean };
 }

@@ -55,7 +55,14 @@ export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions
       allowDangerousHtml: opts.rawHtml,
       clobberPrefix: opts.idPrefix ?? '',
       footnoteLabel: 'Notes',
+      // Both put in the brief's language at render time (src/i18n/localize.ts), from the number.
       footnoteBackLabel: (i: number) => `Back to reference ${i + 1}`,
+      // An arrow every theme's Latin font has (U+2191 is in fontsource's latin subset): `↩` is in
+      // none, and fell back to a system font (DejaVu) in every PDF with a note.
+      footnoteBackContent: (_: number, again: number) => [
+        { type: 'text' as const, value: '↑' },
+        ...(again > 1 ? [{ type: 'element' as const, tagName: 'sup', properties: {}, children: [{ type: 'text' as const, value: String(again) }] }] : []),
+      ],
     })
     .use(rehypePlugins);
   return (await processor.run(mdast, file)) as HastRoot;

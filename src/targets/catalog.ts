@@ -6,12 +6,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fontFaceCss, fontsFor } from '../theme/theme.js';
+import { fontFaceCss, fontFiles, fontsFor, type FontAsset } from '../theme/theme.js';
+import { direction, formatDate, formatSize, messagesFor } from '../i18n/messages.js';
 import { renderTemplate } from '../theme/template.js';
 import { fillPage } from './serialize.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
-import { formatDate } from './html.js';
 import type { CatalogEntry, SeriesContext, SeriesTarget } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
 
@@ -25,16 +25,25 @@ export const catalogTarget: SeriesTarget = {
     const newestFirst = [...briefs].reverse();
     const written: WrittenFile[] = [];
 
-    const allText = [series.name, series.description ?? '', ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, ...b.authors.map((a) => a.name)].join(' '))].join(' ');
-    const fonts = fontsFor(theme, allText);
-    for (const f of fonts) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), readFileSync(f.path)));
+    const msgs = messagesFor(series.language, theme.messages, series.messages);
+    const msg = { ...msgs.view, briefCount: msgs.text('briefCount', { n: briefs.length }), opdsTitle: msgs.text('opdsTitle', { series: series.name }), jsonTitle: msgs.text('jsonTitle', { series: series.name }) };
+    const allText = [series.name, series.description ?? '', ...Object.values(msg), ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, formatDate(b.date, series.language), msgs.text('number', { n: b.number }), msgs.text('editionsOf', { title: b.title }), ...b.authors.map((a) => a.name)].join(' '))].join(' ');
+    // Every language of the catalog's briefs brings its script font (one a brief lacks failed that brief).
+    const faces = new Map<string, FontAsset>();
+    for (const lang of new Set([series.language, ...briefs.map((b) => b.language)])) {
+      for (const f of theme.fontsForLanguage(lang).fonts) faces.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
+    }
+    const fonts = fontsFor([...faces.values()], allText);
+    for (const f of fontFiles(fonts)) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), readFileSync(f.path)));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'fonts.css'), fontFaceCss(fonts)));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), readFileSync(theme.path('style.css'))));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), readFileSync(theme.path('catalog.css'))));
 
-    const size = (href?: string) => (href ? formatSize(statSync(path.join(outDir, href)).size) : undefined);
+    const size = (href?: string) => (href ? formatSize(statSync(path.join(outDir, href)).size, series.language) : undefined);
     const view = {
       language: series.language,
+      dir: direction(series.language),
+      msg,
       series: series.name,
       description: series.description,
       publisher: series.publisher,
@@ -45,7 +54,7 @@ export const catalogTarget: SeriesTarget = {
       identifier: seriesIdentifier(series),
       updated: atomDate(ctx.epoch),
       count: briefs.length,
-      countLabel: `${briefs.length} brief${briefs.length === 1 ? '' : 's'}`,
+      countLabel: msg.briefCount,
       assets: assetsDir,
       opds: 'opds.xml',
       json: 'catalog.json',
@@ -54,12 +63,15 @@ export const catalogTarget: SeriesTarget = {
         number: b.number,
         title: b.title,
         subtitle: b.subtitle,
-        authorNames: joinNames(b.authors.map((a) => a.name)),
+        numberLabel: msgs.text('number', { n: b.number }),
+        editionsOf: msgs.text('editionsOf', { title: b.title }),
+        authorNames: msgs.list(b.authors.map((a) => a.name)),
         date: b.date,
-        dateLong: formatDate(b.date, b.language),
+        dateLong: formatDate(b.date, series.language), // the catalog's words, in its language
         summary: b.summary,
         language: b.language,
         otherLanguage: b.language !== series.language ? b.language : undefined,
+        otherDir: b.language !== series.language && direction(b.language) !== direction(series.language) ? direction(b.language) : undefined,
         href: b.files.html ?? b.files.epub ?? b.files.pdf,
         cover: b.files.cover?.href,
         html: b.files.html,
@@ -127,12 +139,4 @@ function writeIfChanged(file: string, data: string | Uint8Array): WrittenFile {
     // not there yet
   }
   return writeAtomic(file, bytes);
-}
-
-function joinNames(names: string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
-function formatSize(n: number): string {
-  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -16,7 +16,7 @@ import type { Element, Root } from 'hast';
 import { s } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
-import { labelsFor } from './epub/labels.js';
+import { direction, messagesFor } from '../i18n/messages.js';
 import { formatDate } from './html.js';
 import type { BuildContext } from './types.js';
 import { traced } from '../util/trace.js';
@@ -76,17 +76,20 @@ export function coverSvg(brief: Brief, theme: Theme): { svg: string; styles: str
 function coverTree(brief: Brief, theme: Theme): Root {
   const names = brief.authors.map((a) => a.name);
   const title = brief.title;
-  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
-  const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
+  const msgs = messagesFor(brief.language, theme.messages, brief.series.messages);
+  const number = brief.number === undefined ? undefined : msgs.text('number', { n: brief.number });
+  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), number ?? '', '0123456789. '].join(' ');
+  const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
   const filled = renderTemplate(
     theme.read('cover.html'),
     {
       language: brief.language,
+      dir: direction(brief.language),
       fontCss: fontFaceCss(fonts),
       width: cssWidth,
       height: cssHeight,
       series: brief.series.name,
-      number: brief.number === undefined ? undefined : `${labelsFor(theme, brief.language).number} ${brief.number}`,
+      number,
       title,
       titleSize: title.length <= 34 ? 'xl' : title.length <= 70 ? 'l' : 'm',
       subtitle: brief.subtitle,

@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../model/brief.js';
-import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
+import { fontFaceCss, fontFiles, fontsFor, type Theme } from '../theme/theme.js';
+import { direction, formatDate, messagesFor } from '../i18n/messages.js';
+import { localizeTree } from '../i18n/localize.js';
 import { renderTemplate } from '../theme/template.js';
 import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
@@ -44,18 +46,35 @@ export interface RenderOptions {
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
   const { theme } = opts;
   const print = opts.variant === 'print';
+  const msgs = messagesFor(brief.language, theme.messages, brief.series.messages);
   // Each part of the brief reaches the template as a marker and goes into the parsed page as a tree.
   const parts = new Map<string, Root>();
   const part = (tree: Root, key: string) => {
     parts.set(key, opts.transform ? opts.transform(structuredClone(tree), brief) : tree);
     return partMarker(key);
   };
-  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => a.name + a.bioText), toString(brief.disclaimer), brief.copyrightText].join(' ');
-  const fonts = fontsFor(theme, allText);
+  const localized = (tree: Root, key: string) => part(localizeTree(tree, msgs), key);
+  const dateLong = formatDate(brief.date, brief.language);
   const n = brief.authors.length;
+  const msg = {
+    ...msgs.view,
+    number: brief.number === undefined ? '' : msgs.text('number', { n: brief.number }),
+    allBriefs: msgs.text('allBriefs', { series: brief.series.name }),
+  };
+  const pageOf = msgs.text('pageOf', { page: '\u0000page', pages: '\u0000pages' });
+  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => a.name + a.bioText), toString(brief.disclaimer), brief.copyrightText, dateLong, ...Object.values(msg), pageOf, '0123456789'].join(' ');
+  const own = fontsFor(theme.fontsForLanguage(brief.language).fonts, allText);
+  // The neighbours' titles (series navigation) may be in any language of the series.
+  const navText = print || !opts.links ? '' : [opts.links.prev?.title, opts.links.next?.title].join(' ');
+  // (Declared first: where ranges overlap, the faces declared last, the brief's own, win.)
+  const fonts = navText.trim() ? [...fontsFor(theme.anyFonts(), navText).filter((f) => f.script && !own.some((o) => o.href === f.href && o.family === f.family && o.weight === f.weight && o.style === f.style)), ...own] : own;
+  const dir = direction(brief.language);
+  // The boilerplate and the author files' bios are in the series' language: marked where it differs.
+  const foreign = (lang: string) => (lang.toLowerCase() === brief.language.toLowerCase() ? '' : ` lang="${lang}" dir="${direction(lang)}"`);
   const view = {
     language: brief.language,
-    dir: rtl(brief.language) ? 'rtl' : 'ltr',
+    dir,
+    msg,
     title: `${brief.title}${brief.subtitle ? `: ${brief.subtitle}` : ''}`,
     heading: brief.title,
     subtitle: brief.subtitle,
@@ -66,7 +85,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     generator: `briefpress ${opts.version}`,
     identifier: brief.identifier,
     date: brief.date,
-    dateLong: formatDate(brief.date, brief.language),
+    dateLong,
     series: brief.series.name,
     number: brief.number,
     publisher: brief.series.publisher,
@@ -75,11 +94,26 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     print,
     csp: editionCsp({ inlineStyle: print }),
     cssFooter: cssString(`${brief.series.name}  |  ${brief.title}`),
-    body: part(brief.body, 'body'),
+    // The running footer's words: the series and title at the line's start, the page count at its end.
+    footerSide: dir === 'rtl' ? 'right' : 'left',
+    pageSide: dir === 'rtl' ? 'left' : 'right',
+    cssPageOf: pageOf.split(/(\u0000pages?)/).filter(Boolean).map((t) => (t === '\u0000page' ? 'counter(page)' : t === '\u0000pages' ? 'counter(pages)' : `"${cssString(t)}"`)).join(' '),
+    body: localized(brief.body, 'body'),
     hasNotes: brief.notes.children.length > 0,
-    notes: part(brief.notes, 'notes'),
-    aboutHeading: n > 1 ? 'About the authors' : 'About the author',
-    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, bio: part(a.bio, `bio-${i + 1}`), last: i === n - 1, beforeLast: i === n - 2 })),
+    notes: localized(brief.notes, 'notes'),
+    aboutHeading: n > 1 ? msgs.view.aboutMany : msgs.view.aboutOne,
+    authors: brief.authors.map((a, i) => ({
+      name: a.name,
+      title: a.title,
+      bio: part(a.bio, `bio-${i + 1}`),
+      bioAttrs: foreign(a.bioLanguage ?? brief.language),
+      last: i === n - 1,
+      beforeLast: i === n - 2,
+      sep: i === n - 1 ? '' : i === n - 2 ? msgs.view.andSep : msgs.view.listSep,
+    })),
+    boilerplateAttrs: foreign(brief.series.language),
+    // The series' and publisher's names are in the series' language too.
+    seriesAttrs: foreign(brief.series.language),
     disclaimer: part(brief.disclaimer, 'disclaimer'),
     copyright: part(brief.copyright, 'copyright'),
     nav: !print && opts.links ? { ...opts.links } : undefined,
@@ -90,7 +124,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
     { href: 'style.css', path: theme.path('style.css'), mediaType: 'text/css' },
     ...(print ? [{ href: 'print.css', path: theme.path('print.css'), mediaType: 'text/css' }] : []),
-    ...fonts.map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
+    ...fontFiles(fonts).map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
     ...brief.images.map((i) => ({ href: i.href, data: i.data, mediaType: i.mediaType })),
   ];
   return { html, assets };
@@ -117,26 +151,9 @@ export const htmlTarget: Target = {
   },
 };
 
-const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
-
-export function formatDate(iso: string, language: string): string {
-  let f = dateFormats.get(language);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
-    } catch {
-      f = null;
-    }
-    dateFormats.set(language, f);
-  }
-  return f ? f.format(new Date(`${iso}T00:00:00Z`)) : iso;
-}
+export { formatDate };
 
 /** A string usable inside a CSS "..." literal. */
 function cssString(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ');
-}
-
-function rtl(lang: string): boolean {
-  return /^(ar|he|fa|ur|ps|yi|dv)(-|$)/i.test(lang);
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ').replace(/</g, '\\3c ');
 }

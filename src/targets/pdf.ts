@@ -10,6 +10,7 @@ import type { Theme } from '../theme/theme.js';
 import { afterWrite } from '../util/stage.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { renderPage } from './html.js';
+import { messagesFor } from '../i18n/messages.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
 import { setPdfInfo } from './pdf/metadata.js';
 import { renderPreviews, warmPreviews } from './pdf/previews.js';
@@ -37,7 +38,7 @@ export function observePrints(fn: (r: PrintReport) => void): () => void {
 
 /** Folders whose files the print page may load: the theme, its font packages, the manuscript. */
 export function allowedRoots(brief: Brief, theme: Theme): string[] {
-  const fontPackages = new Set(theme.fonts.map((f) => path.dirname(path.dirname(f.path))));
+  const fontPackages = new Set(theme.fontsForLanguage(brief.language).fonts.map((f) => path.dirname(path.dirname(f.path))));
   return [...theme.dirs, ...fontPackages, brief.series.root];
 }
 
@@ -54,6 +55,7 @@ export const pdfTarget: Target = {
       transform: (tree, b) => hyphenateTree(tree, b.language),
     }));
     const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }), brief.slug);
+    const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
     const pdf = await traced('pdf.info', () => setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
@@ -68,7 +70,8 @@ export const pdfTarget: Target = {
       publisher: brief.series.publisher,
       rights: brief.copyrightText,
       series: { name: brief.series.name, number: brief.number, issn: brief.series.identifier.scheme === 'issn' ? brief.series.identifier.issn : undefined },
-      labels: brief.questions.flatMap((q) => [`Q${q.number}`, `A${q.number}`]),
+      linkWords: { noteRef: msgs.text('noteRef', { n: '{n}' }), backlink: msgs.text('backlink', { n: '{n}' }) },
+      labels: brief.questions.flatMap((q) => [msgs.text('question', { n: q.number }), msgs.text('answer', { n: q.number })]),
       outlineTitles: printed.headings,
     }));
     const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf, { slug: brief.slug }), brief.slug) : [];

@@ -12,8 +12,10 @@ import { isSymlink, readSource, realRoots, type SourceFile } from '../manuscript
 import { keyPosition, validateYaml } from '../config/validate.js';
 import { displayPath, isInside } from '../util/paths.js';
 
-export { packageRoot } from '../util/package-root.js';
 import { packageRoot } from '../util/package-root.js';
+import { messageOverridesSchema, type MessageOverrides } from '../i18n/messages.js';
+
+export { packageRoot };
 
 const themeSchema = z.object({
   name: z.string(),
@@ -29,6 +31,27 @@ const themeSchema = z.object({
   ),
   /** Unicode subsets to ship (fontsource names: latin, latin-ext, cyrillic, greek ...). */
   subsets: z.array(z.string()).default(['latin']),
+  /**
+   * Fonts for scripts the theme's own fonts do not cover, picked by the brief's language. Each stands
+   * in for the theme's families (under their names) for the characters it covers, so every
+   * stylesheet keeps its font stacks. A package the series' project installs (CJK fonts are large).
+   */
+  scripts: z
+    .array(
+      z
+        .object({
+          /** Language tags (primary subtag, or a full tag) whose briefs need this font: `[ar, fa]`. */
+          languages: z.array(z.string().regex(/^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "ar"')).min(1),
+          family: z.string(),
+          package: z.string().regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, 'must be an npm package name such as "@fontsource/noto-naskh-arabic"'),
+          /** Fontsource subsets to use; default: all the package has except those of the theme's own fonts. */
+          subsets: z.array(z.string()).optional(),
+        })
+        .strict(),
+    )
+    .default([]),
+  /** Message overrides per language (src/i18n/messages/<lang>.yaml has every key). */
+  messages: messageOverridesSchema.optional(),
 });
 
 export interface FontAsset {
@@ -41,6 +64,8 @@ export interface FontAsset {
   style: 'normal' | 'italic';
   subset: string;
   unicodeRange: string;
+  /** For a script font standing in for a theme family: its own family name. */
+  script?: string;
 }
 
 export interface Theme {
@@ -48,6 +73,18 @@ export interface Theme {
   /** Folders searched for a file, the series' own first. */
   dirs: string[];
   fonts: FontAsset[];
+  /** The theme's message overrides (theme.yaml `messages:`). */
+  messages?: MessageOverrides;
+  /** Every family a PDF of this theme may use: its own and its script fonts'. */
+  families: string[];
+  /**
+   * The fonts for a brief in `language`: the theme's own, then the script font its language needs,
+   * standing in for each of the theme's families. `missing` names a script font package that is
+   * not installed (in the manuscript's project or in briefpress' own).
+   */
+  fontsForLanguage(language: string): { fonts: FontAsset[]; missing?: string };
+  /** The theme's fonts and every script font that is installed (for text of any language, e.g. other briefs' titles). */
+  anyFonts(): FontAsset[];
   /** Absolute path of a theme file (throws when no folder has it). */
   path(file: string): string;
   /** Text of a theme file. */
@@ -110,11 +147,37 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const yaml = { file: displayPath(cfg!.path), text, offset: 0, yaml: text };
   const v = validateYaml(yaml, themeSchema, 'theme-schema');
   if (!v.ok) throw new BriefpressError(v.diagnostics);
-  const fonts = resolveFonts(v.value.fonts, v.value.subsets, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
+  const fonts = resolveFonts(v.value.fonts, v.value.subsets, seriesRoot, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
+  const scripts = v.value.scripts;
+  const byLanguage = new Map<string, { fonts: FontAsset[]; missing?: string }>();
   return {
     name,
     dirs,
     fonts,
+    messages: v.value.messages,
+    families: [...new Set([...fonts.map((f) => f.family), ...scripts.map((s) => s.family)])],
+    anyFonts() {
+      const all = new Map<string, FontAsset>();
+      for (const script of scripts) for (const f of this.fontsForLanguage(script.languages[0]!).fonts) all.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
+      for (const f of fonts) all.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
+      return [...all.values()];
+    },
+    fontsForLanguage(language) {
+      const tag = language.toLowerCase();
+      let r = byLanguage.get(tag);
+      if (!r) {
+        const script = scripts.find((s) => s.languages.some((l) => l.toLowerCase() === tag)) ?? scripts.find((s) => s.languages.some((l) => l.toLowerCase() === tag.split('-')[0]));
+        if (!script) r = { fonts };
+        else {
+          const own = new Set(v.value.subsets);
+          const standIns = resolveScriptFont(script, fonts, seriesRoot, (sub) => (script.subsets ? script.subsets.includes(sub) : !own.has(sub)));
+          // Declared first: where ranges overlap, the face declared last (the theme's own) wins.
+          r = standIns ? { fonts: [...standIns, ...fonts] } : { fonts, missing: script.package };
+        }
+        byLanguage.set(tag, r);
+      }
+      return r;
+    },
     path(file) {
       const f = find(file);
       if (!f) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);
@@ -133,19 +196,31 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
 const require = createRequire(import.meta.url);
 
 /** Read the fontsource package's own CSS to learn file names and unicode ranges per subset. */
+/**
+ * The folder of an installed font package: from the manuscript's project first (node_modules in or
+ * above the manuscript folder), then from briefpress' own install. Undefined when neither has it.
+ */
+export function fontPackageDir(pkg: string, seriesRoot: string): string | undefined {
+  for (const from of [seriesRoot, packageRoot]) {
+    try {
+      return path.dirname(require.resolve(`${pkg}/package.json`, { paths: [from] }));
+    } catch {
+      // not installed there
+    }
+  }
+  return undefined;
+}
+
 function resolveFonts(
   fonts: z.infer<typeof themeSchema>['fonts'],
   subsets: string[],
+  seriesRoot: string,
   fail: (at: (string | number)[], message: string, hint: string) => never,
 ): FontAsset[] {
   const out: FontAsset[] = [];
   for (const [i, f] of fonts.entries()) {
-    let pkgDir: string;
-    try {
-      pkgDir = path.dirname(require.resolve(`${f.package}/400.css`, { paths: [packageRoot] }));
-    } catch {
-      throw new EnvironmentError(`Font package ${f.package} is not installed`, `Run \`npm install ${f.package}\`.`);
-    }
+    const pkgDir = fontPackageDir(f.package, seriesRoot);
+    if (!pkgDir) throw new EnvironmentError(`Font package ${f.package} is not installed`, `Run \`npm install ${f.package}\`.`);
     for (const [j, weight] of f.weights.entries()) {
       for (const style of f.italic ? (['normal', 'italic'] as const) : (['normal'] as const)) {
         const cssFile = path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`);
@@ -165,12 +240,78 @@ function resolveFonts(
   return out;
 }
 
-/** The theme's fonts whose unicode range covers some character of `text` (latin always). */
-export function fontsFor(theme: Theme, text: string): FontAsset[] {
+/** The faces a font package's CSS declares for one weight and style: file and unicode range per subset. */
+function faces(pkgDir: string, weight: number, style: 'normal' | 'italic'): { file: string; subset: string; range: string }[] {
+  const cssFile = path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`);
+  if (!existsSync(cssFile)) return [];
+  const out: { file: string; subset: string; range: string }[] = [];
+  for (const block of readFileSync(cssFile, 'utf8').split('@font-face').slice(1)) {
+    const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
+    const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
+    if (!file || !range) continue;
+    out.push({ file, subset: subsetOf(file, weight), range: range.trim() });
+  }
+  return out;
+}
+
+/** The subset of a fontsource file name: `noto-sans-sc-12-400-normal.woff2` gives `12`, `x-latin-ext-400-normal.woff2` `latin-ext`. */
+function subsetOf(file: string, weight: number): string {
+  const stem = file.replace(new RegExp(`-${weight}-(normal|italic)\\.woff2$`), '');
+  const known = ['latin-ext', 'cyrillic-ext', 'greek-ext', 'vietnamese', 'latin', 'cyrillic', 'greek', 'arabic', 'hebrew', 'math', 'symbols', 'chinese-simplified', 'chinese-traditional', 'japanese', 'korean', 'devanagari', 'thai'];
+  const named = known.find((k) => stem.endsWith(`-${k}`));
+  return named ?? stem.slice(stem.lastIndexOf('-') + 1);
+}
+
+/**
+ * A script font standing in for each of the theme's families, weights and styles (its nearest
+ * weight), or undefined when its package is not installed.
+ */
+function resolveScriptFont(
+  script: { family: string; package: string },
+  themeFonts: FontAsset[],
+  seriesRoot: string,
+  useSubset: (subset: string) => boolean,
+): FontAsset[] | undefined {
+  const pkgDir = fontPackageDir(script.package, seriesRoot);
+  if (!pkgDir) return undefined;
+  const weights = readdirSync(pkgDir).map((f) => /^(\d+)\.css$/.exec(f)?.[1]).filter((w): w is string => Boolean(w)).map(Number);
+  if (weights.length === 0) return undefined;
+  const out: FontAsset[] = [];
+  const seen = new Set<string>();
+  for (const t of themeFonts) {
+    const key = `${t.family}|${t.weight}|${t.style}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const weight = weights.reduce((best, w) => (Math.abs(w - t.weight) < Math.abs(best - t.weight) ? w : best));
+    for (const face of faces(pkgDir, weight, 'normal')) {
+      if (!useSubset(face.subset)) continue;
+      out.push({ path: path.join(pkgDir, 'files', face.file), href: `fonts/${face.file}`, family: t.family, weight: t.weight, style: t.style, subset: face.subset, unicodeRange: face.range, script: script.family });
+    }
+  }
+  return out;
+}
+
+/**
+ * The fonts (of `fonts`, the theme's for a brief's language) whose unicode range covers some
+ * character of `text` (latin always).
+ */
+export function fontsFor(theme: Theme | FontAsset[], text: string): FontAsset[] {
+  const all = Array.isArray(theme) ? theme : theme.fonts;
   const seen = new Set<number>();
   for (const ch of text) seen.add(ch.codePointAt(0)!);
   const codes = [...seen];
-  return theme.fonts.filter((f) => f.subset === 'latin' || rangesOf(f.unicodeRange).some(([a, b]) => codes.some((c) => c >= a && c <= b)));
+  return all.filter((f) => (f.subset === 'latin' && !f.script) || rangesOf(f.unicodeRange).some(([a, b]) => codes.some((c) => c >= a && c <= b)));
+}
+
+/** Font files of a set of faces, each once (a script font's file serves several faces). */
+export function fontFiles(fonts: FontAsset[]): FontAsset[] {
+  const seen = new Set<string>();
+  return fonts.filter((f) => !seen.has(f.href) && Boolean(seen.add(f.href)));
+}
+
+/** Whether some font of `fonts` covers the code point. */
+export function covers(fonts: FontAsset[], code: number): boolean {
+  return fonts.some((f) => rangesOf(f.unicodeRange).some(([a, b]) => code >= a && code <= b));
 }
 
 const ranges = new Map<string, [number, number][]>();

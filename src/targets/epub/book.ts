@@ -9,7 +9,7 @@ import { readCached } from '../../util/files.js';
 import { displayPath } from '../../util/paths.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
-import { fontFaceCss, fontsFor } from '../../theme/theme.js';
+import { fontFaceCss, fontFiles as uniqueFonts, fontsFor } from '../../theme/theme.js';
 import { coverFor, type CoverImage } from '../cover.js';
 import type { BuildContext } from '../types.js';
 import { layoutDocuments } from './documents.js';
@@ -29,7 +29,7 @@ const zipEpoch = Date.UTC(1980, 0, 1, 12) / 1000;
 
 export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBook> {
   const { theme } = ctx;
-  const labels = labelsFor(theme, brief.language);
+  const labels = labelsFor(theme, brief.language, brief.series);
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
   const { documents, counts } = layoutDocuments(brief, labels, coverHref);
@@ -49,9 +49,9 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     ...Object.values(labels),
     ...documents.map((d) => toString(d.html)),
   ].join(' ');
-  const fonts = fontsFor(theme, text);
+  const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text);
   const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: img.data }));
-  const fontFiles: PackagedFile[] = fonts.map((f) => ({ href: f.href, data: readCached(f.path) }));
+  const fontFiles: PackagedFile[] = uniqueFonts(fonts).map((f) => ({ href: f.href, data: readCached(f.path) }));
 
   const epoch = ctx.epoch(brief);
   const book = describeBook(
@@ -61,7 +61,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
       documents,
       cover: { href: coverHref, mediaType: cover.mediaType },
       images: brief.images.map((i) => ({ href: i.href, mediaType: i.mediaType })),
-      fonts: fonts.map((f) => ({ href: f.href })),
+      fonts: uniqueFonts(fonts).map((f) => ({ href: f.href })),
       navFile: 'toc.xhtml',
       ncxFile: 'toc.ncx',
       cssFile: 'style.css',

@@ -13,6 +13,8 @@ import type { Brief } from '../../model/brief.js';
 import { BriefpressError, type Diagnostic } from '../../util/diagnostics.js';
 import { displayPath } from '../../util/paths.js';
 import { formatDate } from '../html.js';
+import { direction } from '../../i18n/messages.js';
+import { localizeTree } from '../../i18n/localize.js';
 import { fill, type Labels } from './labels.js';
 import { textDirection } from './metadata.js';
 
@@ -59,7 +61,7 @@ export interface Counts {
 
 export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string): { documents: EpubDocument[]; counts: Counts } {
   // Work on copies: the model is shared with the other targets.
-  const body = structuredClone(brief.body);
+  const body = localizeTree(brief.body, { lang: labels.lang, asked: brief.language, text: (k, vars) => fill(labels[k], vars ?? {}) });
   const notes = structuredClone(brief.notes);
   const bios = brief.authors.map((a) => structuredClone(a.bio));
   const disclaimer = structuredClone(brief.disclaimer);
@@ -96,7 +98,9 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
 
   const n = brief.authors.length;
   const names = brief.authors.map((a) => a.name);
-  const byline = n <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} ${labels.and} ${names[n - 1]}`;
+  const byline = n <= 1 ? names.join('') : `${names.slice(0, -1).join(labels.listSep)}${labels.andSep}${names[n - 1]}`;
+  // Text in another language than the brief's (the series' boilerplate, an author file's bio): its own lang and direction.
+  const foreign = (lang: string): Properties => (lang.toLowerCase() === brief.language.toLowerCase() ? {} : { 'xml:lang': lang, lang, dir: direction(lang) });
   const fullTitle = brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title;
   const labelLang = labels.lang === brief.language ? undefined : labels.lang;
 
@@ -133,7 +137,7 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
           '\n',
           h('header.title-block', [
             '\n',
-            h('p.series-band', [h('span.series-name', brief.series.name), ...(brief.number === undefined ? [] : [' ', h('span.series-number', `${labels.number} ${brief.number}`)])]),
+            h('p.series-band', [h('span.series-name', foreign(brief.series.language), brief.series.name), ...(brief.number === undefined ? [] : [' ', h('span.series-number', fill(labels.number, { n: brief.number }))])]),
             '\n',
             h('h1.title#brief-title', brief.title),
             '\n',
@@ -178,7 +182,7 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
         section(
           { className: ['about-authors'], ariaLabelledBy: ['about-title'] },
           h('h1#about-title', ll, about),
-          bios.flatMap((bio) => [block({ className: ['author-bio'] }, bio), '\n']).map((c) => (typeof c === 'string' ? { type: 'text' as const, value: c } : c)),
+          bios.flatMap((bio, i) => [block({ className: ['author-bio'], ...foreign(brief.authors[i]!.bioLanguage ?? brief.language) }, bio), '\n']).map((c) => (typeof c === 'string' ? { type: 'text' as const, value: c } : c)),
         ),
         '\n',
       ]),
@@ -192,9 +196,9 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
       h('body.back.colophon-page', { 'epub:type': 'backmatter' }, [
         '\n',
         section({ className: ['colophon'], 'epub:type': 'colophon', role: 'doc-colophon', ariaLabelledBy: ['colophon-title'] }, h('h1#colophon-title', ll, labels.colophon), [
-          block({ className: ['disclaimer'] }, disclaimer),
+          block({ className: ['disclaimer'], ...foreign(brief.series.language) }, disclaimer),
           { type: 'text', value: '\n' },
-          block({ className: ['copyright'], 'epub:type': 'copyright-page' }, copyright),
+          block({ className: ['copyright'], 'epub:type': 'copyright-page', ...foreign(brief.series.language) }, copyright),
           { type: 'text', value: '\n' },
           h('p.identifier', brief.identifier),
         ]),

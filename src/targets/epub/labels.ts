@@ -1,58 +1,23 @@
 /**
- * The words the EPUB adds around a brief, in the brief's language when the theme has them
- * (`epub/labels.yaml`), else English marked as such (so `lang` stays true for screen readers).
+ * The words the EPUB adds around a brief, from the message catalogue (src/i18n/messages.ts) in the
+ * brief's language, with the theme's and the series' overrides; English marked as such where the
+ * language has no catalogue (so `lang` stays true for screen readers).
  */
-import { z } from 'zod';
-import { validateYaml } from '../../config/validate.js';
+import { fill as fillSlots, messagesFor, type Messages } from '../../i18n/messages.js';
+import type { Series } from '../../model/brief.js';
 import type { Theme } from '../../theme/theme.js';
-import { BriefpressError } from '../../util/diagnostics.js';
-import { displayPath } from '../../util/paths.js';
 
-const labelSchema = z.object({
-  contents: z.string(),
-  landmarks: z.string(),
-  cover: z.string(),
-  coverAlt: z.string(),
-  notes: z.string(),
-  aboutOne: z.string(),
-  aboutMany: z.string(),
-  colophon: z.string(),
-  backlink: z.string(),
-  number: z.string(),
-  and: z.string(),
-});
-
-export type Labels = z.infer<typeof labelSchema> & {
-  /** Language of these words: the brief's, or `en` when the theme has none for it. */
+export type Labels = Messages['view'] & {
+  /** Language of these words: the brief's, or `en` when no catalogue has it. */
   lang: string;
+  /** The conjunction, for older templates (`andSep` without its spaces). */
+  and: string;
 };
 
-const parsed = new Map<string, Record<string, z.infer<typeof labelSchema>>>();
-
-export function labelsFor(theme: Theme, language: string): Labels {
-  const text = theme.read('epub/labels.yaml');
-  const file = displayPath(theme.path('epub/labels.yaml'));
-  let all = parsed.get(text);
-  if (!all) {
-    // A theme's own labels.yaml is the user's input: a mistake in it is a positioned message.
-    const v = validateYaml({ file, text, offset: 0, yaml: text }, z.record(z.string(), labelSchema), 'theme-schema');
-    if (!v.ok) throw new BriefpressError(v.diagnostics);
-    parsed.set(text, (all = v.value));
-  }
-  const tags = [language.toLowerCase(), language.toLowerCase().split('-')[0]!];
-  for (const tag of tags) {
-    const hit = Object.entries(all).find(([k]) => k.toLowerCase() === tag);
-    if (hit) return { ...hit[1], lang: language };
-  }
-  if (!all.en) {
-    throw new BriefpressError([
-      { file, line: 0, column: 0, severity: 'error', message: 'epub/labels.yaml has no `en` labels', ruleId: 'theme-schema', hint: 'Add an `en:` block (copy it from templates/csis/epub/labels.yaml).' },
-    ]);
-  }
-  return { ...all.en, lang: 'en' };
+export function labelsFor(theme: Theme, language: string, series?: Pick<Series, 'messages'>): Labels {
+  const m = messagesFor(language, theme.messages, series?.messages);
+  return { ...m.view, lang: m.lang, and: m.view.andSep.trim() };
 }
 
 /** Fill `{name}` slots. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+export const fill = fillSlots;

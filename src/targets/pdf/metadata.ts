@@ -36,6 +36,8 @@ export interface PdfInfo {
   series?: { name: string; number?: number; issn?: string };
   /** The Q/A label texts the page prints (`Q1`, `A1` ...), retagged as Lbl (structure.ts). */
   labels?: string[];
+  /** Descriptions of note references and back links, in the brief's language (`{n}`: the number). */
+  linkWords?: { noteRef: string; backlink: string };
   /**
    * The bookmarks' titles in document order. Chromium titles bookmarks with the headings' rendered
    * text (after `text-transform`, with flex gaps lost: "Q1Why ...", "ABOUT THE AUTHOR"); these
@@ -54,7 +56,7 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   const date = new Date(info.epoch * 1000);
   const parsed = new Map<PDFRef, Operation[]>();
   cleanTextLayer(doc, { parsed });
-  finishStructure(doc, readPages(doc, { parsed }), { labels: info.labels ?? [] });
+  finishStructure(doc, readPages(doc, { parsed }), { labels: info.labels ?? [], linkWords: info.linkWords });
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));

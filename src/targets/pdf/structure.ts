@@ -26,6 +26,8 @@ export interface StructureReport {
 export interface StructureOptions {
   /** The label texts the brief prints (`Q1`, `A1` ...). */
   labels: string[];
+  /** How a note reference and a back link are described (/Contents), in the brief's language; `{n}` is the number. */
+  linkWords?: { noteRef: string; backlink: string };
 }
 
 const headingOrParagraph = /^(H[1-6]?|P)$/;
@@ -36,7 +38,9 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
   if (!root) return report;
   const pageIndex = new Map<PDFRef, number>();
   doc.getPages().forEach((p, i) => pageIndex.set(p.ref, i));
-  const labels = new Set(options.labels);
+  // Compared without white space: a label in two fonts (Cyrillic "В" and the digit "1" come from
+  // two subsets) reads as two runs, "В\n1".
+  const labels = new Set(options.labels.map((l) => l.replace(/\s+/g, '')));
 
   const textCache = new Map<PDFDict, string>();
   const textOf = (el: PDFDict, pg: PDFObject | undefined, depth = 0): string => {
@@ -80,7 +84,7 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
       const first = kids instanceof PDFArray ? kids.lookup(0) : kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
       if (first instanceof PDFDict) {
         const fs = first.lookupMaybe(PDFName.of('S'), PDFName)?.decodeText();
-        if ((fs === 'NonStruct' || fs === 'Span') && labels.has(textOf(first, ownPg).replace(/\s+/g, ' ').trim())) {
+        if ((fs === 'NonStruct' || fs === 'Span') && labels.has(textOf(first, ownPg).replace(/\s+/g, ''))) {
           first.set(PDFName.of('S'), PDFName.of('Lbl'));
           report.labels++;
         }
@@ -103,23 +107,23 @@ export function finishStructure(doc: PDFDocument, pages: PageText[], options: St
       const parent = key === undefined ? undefined : parents.get(key);
       const el = parent instanceof PDFRef ? doc.context.lookup(parent) : parent;
       const words = el instanceof PDFDict ? textOf(el, el.get(PDFName.of('Pg')) ?? page.ref).replace(/\s+/g, ' ').trim() : '';
-      annot.set(PDFName.of('Contents'), PDFHexString.fromText(describeLink(words, annot)));
+      annot.set(PDFName.of('Contents'), PDFHexString.fromText(describeLink(words, annot, options.linkWords)));
       report.linkContents++;
     }
   });
   return report;
 }
 
-function describeLink(words: string, annot: PDFDict): string {
+function describeLink(words: string, annot: PDFDict, linkWords = { noteRef: 'Note {n}', backlink: 'Back to reference {n} in the text' }): string {
   const action = annot.lookupMaybe(PDFName.of('A'), PDFDict);
   const uri = action?.lookup(PDFName.of('URI'));
   const target = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : undefined;
   if (!target) {
     // Inside the document: a note reference is its number; a back link ("↩", "↩ 2") has no words.
-    if (/^\d+$/.test(words)) return `Note ${words}`;
+    if (/^\d+$/.test(words)) return linkWords.noteRef.replace('{n}', words);
     if (!/\p{L}/u.test(words)) {
       const n = /\d+/.exec(words)?.[0];
-      return n ? `Back to reference ${n} in the text` : 'Back to the reference in the text';
+      return linkWords.backlink.replace('{n}', n ?? '').replace(/\s+/g, ' ').trim();
     }
     return words;
   }
