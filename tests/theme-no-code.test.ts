@@ -43,8 +43,8 @@ beforeAll(() => {
   }
   // Words are data: printed as text, whatever they look like.
   writeFileSync(
-    path.join(theme, 'epub', 'labels.yaml'),
-    stock('epub/labels.yaml').replace('  contents: Contents\n', `  contents: "<% ${writes('labels').replace(/"/g, '\\"')} %> {{title}} <script>x()</script> Contents"\n`),
+    path.join(theme, 'theme.yaml'),
+    `${stock('theme.yaml')}\nmessages:\n  en:\n    contents: "<% ${writes('labels').replace(/"/g, '\\"')} %> {{title}} <script>x()</script> Contents"\n`,
   );
   writeFileSync(path.join(theme, 'epub.css'), `/* <% ${writes('epub.css')} %> {{{x}}} */\n${stock('epub.css')}`);
   writeFileSync(
