@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { packageRoot } from '../util/package-root.js';
+import { fileURLToPath } from 'node:url';
 
 /** Every message key; each catalogue has all of them (a test holds every file to this list). */
 export const messageKeys = [
@@ -77,7 +77,8 @@ export function catalogue(tag: string): Record<string, MessageValue> | undefined
 
 /** Where the catalogues are (shipped with the package, beside this module's source). */
 export function catalogueDir(): string {
-  return path.join(packageRoot, 'src', 'i18n', 'messages');
+  // Beside this module: src/i18n/messages/ in the repository, lib/i18n/messages/ in the package.
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'messages');
 }
 
 /**
