@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Brief } from '../model/brief.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { makeEpub } from './epub/book.js';
+import { markPages } from './pagelist.js';
 import type { BuildContext, Target } from './types.js';
 import { traced } from '../util/trace.js';
 
@@ -13,7 +14,9 @@ export const epubTarget: Target = {
   name: 'epub',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const dir = path.join(ctx.outDir, brief.slug);
-    const book = await traced('epub', () => makeEpub(brief, ctx), brief.slug);
+    // Issue #15: the print's page breaks and page list, once the PDF is printed (src/targets/pagelist.ts).
+    const marked = markPages(brief, await ctx.pages?.promise, 'epub');
+    const book = await traced('epub', () => makeEpub(marked?.brief ?? brief, ctx, marked), brief.slug);
     return writeFilesAtomic([
       { path: path.join(dir, `cover.${book.cover.ext}`), data: book.cover.data },
       { path: path.join(dir, `${brief.slug}.epub`), data: book.data },

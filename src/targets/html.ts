@@ -14,6 +14,7 @@ import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
+import { marker, markPages } from './pagelist.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
 export interface Asset {
@@ -39,6 +40,8 @@ export interface RenderOptions {
   downloads?: { epub?: string; pdf?: string };
   /** A transform of each part's tree before it is written (the print variant hyphenates). */
   transform?: (tree: Root, brief: Brief) => Root;
+  /** Issue #15: the marker of the print's first page, before the title block (web variant; src/targets/pagelist.ts). */
+  pageOne?: string;
 }
 
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
@@ -79,6 +82,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     copyright: part(brief.copyright),
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
+    pageOne: print ? undefined : opts.pageOne,
   };
   const html = withCsp(renderTemplate(theme.read('page.html'), view, 'page.html'), view.csp);
   const assets: Asset[] = [
@@ -93,9 +97,13 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
 
 export const htmlTarget: Target = {
   name: 'html',
-  async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
+  async build(original: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
+    // Issue #15: the print's page breaks, once the PDF is printed (src/targets/pagelist.ts).
+    const marked = markPages(original, await ctx.pages?.promise, 'web');
+    const brief = marked?.brief ?? original;
     const dir = path.join(ctx.outDir, brief.slug);
     const page = renderPage(brief, {
+      pageOne: marked ? toHtml(marker(marked.pages[0]!.label, 'web')) : undefined,
       variant: 'web',
       theme: ctx.theme,
       version: ctx.version,

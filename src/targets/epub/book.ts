@@ -13,6 +13,8 @@ import { layoutDocuments } from './documents.js';
 import { labelsFor } from './labels.js';
 import { describeBook } from './metadata.js';
 import { packageEpub, type PackagedFile } from './package.js';
+import { addPageList } from './pages.js';
+import type { MarkedBrief } from '../pagelist.js';
 
 export interface EpubBook {
   data: Buffer;
@@ -22,7 +24,7 @@ export interface EpubBook {
 /** Zip entries cannot be dated before 1980 (MS-DOS time). */
 const zipEpoch = Date.UTC(1980, 0, 1, 12) / 1000;
 
-export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBook> {
+export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedBrief): Promise<EpubBook> {
   const { theme } = ctx;
   const labels = labelsFor(theme, brief.language);
   const cover = await coverFor(brief, ctx);
@@ -65,6 +67,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     epoch,
     `briefpress ${ctx.version}`,
   );
+  if (marked) addPageList(book, documents, marked); // issue #15
 
   const template = (name: string) => theme.read(`epub/${name}`);
   const data = await packageEpub({
