@@ -48,7 +48,7 @@ export function pageRendezvous(): PageRendezvous {
 }
 
 /** How many words of each page are kept to find it (more than enough: 40 letters are looked for). */
-const wordsKept = 60;
+const wordsKept = 80;
 
 /** Each page's first words from the PDF's text layer (marked content in MCID order: the footer and other artifacts are not in it). */
 export function printedPages(source: string, pages: PageText[]): PrintedPages {
@@ -187,14 +187,20 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
   return { brief: copy, pages: placed, missing, source: printed.source };
 }
 
-/** Where the page's first letters are in the stream, at or after `cursor`; leading words the brief's parts lack (a template's heading) are skipped. */
+/**
+ * Where the page's first letters are in the stream, at or after `cursor`: the longest probe found (160
+ * letters, else 80, else 40: a long one does not mistake a repeated phrase for the page's start);
+ * leading words the brief's parts lack (a template's heading) are skipped.
+ */
 function findPage(stream: string, words: string[], cursor: number): number | undefined {
   for (let skip = 0; skip < Math.min(words.length, 30); skip++) {
-    const probe = letters(words.slice(skip).join(' ')).slice(0, 40);
-    if (probe.length < 8 && skip > 0) break;
-    if (probe.length === 0) break;
-    const at = stream.indexOf(probe, cursor);
-    if (at >= 0) return at;
+    const all = letters(words.slice(skip).join(' '));
+    if (all.length === 0 || (all.length < 8 && skip > 0)) break;
+    for (const n of [160, 80, 40]) {
+      const probe = all.slice(0, n);
+      const at = stream.indexOf(probe, cursor);
+      if (at >= 0) return at;
+    }
   }
   return undefined;
 }
