@@ -15,6 +15,10 @@ import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
 import { marker, markPages } from './pagelist.js';
+import { citeBlock } from './cite/block.js';
+import { citation } from './cite/record.js';
+import { headMetadata } from './meta.js';
+import { citeFiles } from './cite.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
 export interface Asset {
@@ -42,6 +46,10 @@ export interface RenderOptions {
   transform?: (tree: Root, brief: Brief) => Root;
   /** Issue #15: the marker of the print's first page, before the title block (web variant; src/targets/pagelist.ts). */
   pageOne?: string;
+  /** Issue #15: the citation metadata of the page's head (web variant; src/targets/meta.ts). */
+  head?: string;
+  /** Issue #15: the citation files beside the page, offered under "Cite this brief" (web variant). */
+  citeFiles?: { bib: string; ris: string; cslJson: string };
 }
 
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
@@ -83,6 +91,9 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
     pageOne: print ? undefined : opts.pageOne,
+    // Issue #15: the head's citation metadata (web) and "Cite this brief" (web and print: the PDF's last page).
+    headMeta: print ? undefined : opts.head,
+    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles }),
   };
   const html = withCsp(renderTemplate(theme.read('page.html'), view, 'page.html'), view.csp);
   const assets: Asset[] = [
@@ -102,8 +113,12 @@ export const htmlTarget: Target = {
     const marked = markPages(original, await ctx.pages?.promise, 'web');
     const brief = marked?.brief ?? original;
     const dir = path.join(ctx.outDir, brief.slug);
+    const epub = ctx.formats.includes('epub') ? `${brief.slug}.epub` : undefined;
+    const pdf = ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined;
     const page = renderPage(brief, {
       pageOne: marked ? toHtml(marker(marked.pages[0]!.label, 'web')) : undefined,
+      head: headMetadata({ brief, pages: marked ? marked.pages.length + marked.missing.length : undefined, pdf, epub, cover: epub ? { href: 'cover.png', mediaType: 'image/png', alt: `Cover of ${brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title}` } : undefined }),
+      citeFiles: ctx.formats.includes('cite') ? citeFiles(brief.slug) : undefined,
       variant: 'web',
       theme: ctx.theme,
       version: ctx.version,

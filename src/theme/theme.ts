@@ -31,6 +31,9 @@ function findPackageRoot(from: string): string {
   }
 }
 
+/** The CSL styles @citation-js/plugin-csl bundles (a theme names one of these or ships its own .csl). */
+export const bundledCslStyles = ['apa', 'vancouver', 'harvard1'];
+
 const themeSchema = z.object({
   name: z.string(),
   /** Fonts from npm (@fontsource): never from the system, so every machine prints the same. */
@@ -45,6 +48,8 @@ const themeSchema = z.object({
   ),
   /** Unicode subsets to ship (fontsource names: latin, latin-ext, cyrillic, greek ...). */
   subsets: z.array(z.string()).default(['latin']),
+  /** Issue #15: the CSL style of "Cite this brief": a file `csl/<name>.csl` of the theme, or one citation-js bundles (apa, vancouver, harvard1). */
+  citationStyle: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a CSL style name such as "chicago-author-date"').default('chicago-author-date'),
 });
 
 export interface FontAsset {
@@ -64,6 +69,8 @@ export interface Theme {
   /** Folders searched for a file, the series' own first. */
   dirs: string[];
   fonts: FontAsset[];
+  /** The CSL style of the citation block (theme.yaml `citationStyle`): `csl/<name>.csl` in the theme, else bundled by citation-js. */
+  citationStyle: string;
   /** Absolute path of a theme file (throws when no folder has it). */
   path(file: string): string;
   /** Text of a theme file. */
@@ -127,10 +134,15 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const v = validateYaml(yaml, themeSchema, 'theme-schema');
   if (!v.ok) throw new BriefpressError(v.diagnostics);
   const fonts = resolveFonts(v.value.fonts, v.value.subsets, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
+  const citationStyle = v.value.citationStyle;
+  if (!bundledCslStyles.includes(citationStyle) && !find(`csl/${citationStyle}.csl`)) {
+    fail(`Theme \`${name}\` names the citation style \`${citationStyle}\`, which it does not ship`, 'theme-schema', `Put csl/${citationStyle}.csl in the theme folder, or name one of ${bundledCslStyles.join(', ')}.`, { file: yaml.file, ...keyPosition(yaml, v.doc, ['citationStyle'], 'value') });
+  }
   return {
     name,
     dirs,
     fonts,
+    citationStyle,
     path(file) {
       const f = find(file);
       if (!f) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);

@@ -13,7 +13,7 @@ import { layoutDocuments } from './documents.js';
 import { labelsFor } from './labels.js';
 import { describeBook } from './metadata.js';
 import { packageEpub, type PackagedFile } from './package.js';
-import { addPageList } from './pages.js';
+import { addCiteBlock, addPageList } from './pages.js';
 import type { MarkedBrief } from '../pagelist.js';
 
 export interface EpubBook {
@@ -30,6 +30,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedB
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
   const { documents, counts } = layoutDocuments(brief, labels, coverHref);
+  addCiteBlock(documents, brief, theme); // issue #15: "Cite this brief" in the colophon
 
   // Font subsets for every character the book shows (its own words included).
   const text = [

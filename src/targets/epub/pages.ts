@@ -3,6 +3,10 @@
  * source (the print PDF), added to what book.ts describes. The markers of the other pages are in the
  * documents' trees already (src/targets/pagelist.ts).
  */
+import type { Brief } from '../../model/brief.js';
+import type { Theme } from '../../theme/theme.js';
+import { citeBlock } from '../cite/block.js';
+import { citation } from '../cite/record.js';
 import { citeWords } from '../cite/words.js';
 import { marker, pageListEntries, renderPageListNav, type MarkedBrief, type PlacedPage } from '../pagelist.js';
 import { files, type EpubDocument } from './documents.js';
@@ -14,6 +18,12 @@ export interface PageListView {
   pageListNav?: string;
   pageList?: { label: string; href: string }[];
   pageBreakSource?: string;
+}
+
+/** "Cite this brief" in the colophon, in the theme's CSL style. */
+export function addCiteBlock(documents: EpubDocument[], brief: Brief, theme: Theme): void {
+  const colophon = documents.find((d) => d.part === 'colophon');
+  if (colophon) colophon.view.cite = citeBlock({ html: citation(brief, theme).html }, true);
 }
 
 export function fileOfPage(p: PlacedPage): string {
