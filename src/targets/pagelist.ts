@@ -86,7 +86,7 @@ export interface MarkedBrief {
   brief: Brief;
   /** Every page that got a marker, in order (page 1 first). */
   pages: PlacedPage[];
-  /** Pages whose start was not found in the text (no marker: reported by `check`, never invented). */
+  /** Pages whose start was not found in the text (they get no marker: none is invented). */
   missing: number[];
   source: string;
 }
