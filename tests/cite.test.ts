@@ -247,3 +247,32 @@ describe('series.yaml baseUrl is validated', () => {
     expect(() => readFileSync(path.join(out, slug, 'index.html'))).toThrow();
   });
 });
+
+describe('a theme names its citation style', () => {
+  const withStyle = (name: string, style: string) => {
+    const ms = path.join(tmp, name);
+    cpSync(sampleManuscript, ms, { recursive: true });
+    const themeDir = path.join(ms, 'theme', 'csis');
+    cpSync(path.join(sampleManuscript, '..', 'templates', 'csis', 'theme.yaml'), path.join(themeDir, 'theme.yaml'));
+    const file = path.join(themeDir, 'theme.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}citationStyle: ${style}\n`);
+    return { ms, file };
+  };
+
+  it('one citation-js bundles (apa) formats the block', async () => {
+    const { ms } = withStyle('apa', 'apa');
+    const out = path.join(tmp, 'apa-out');
+    const r = await build({ input: ms, outDir: out, formats: ['html'] });
+    expect(r.briefs.map((b) => b.diagnostics)).toEqual([[]]);
+    expect(readFileSync(path.join(out, slug, 'index.html'), 'utf8')).toContain('Mankoff, J. (2015).');
+  });
+
+  it('a style the theme neither ships nor citation-js bundles: positioned theme-schema error, exit 1', () => {
+    const { ms, file } = withStyle('nostyle', 'no-such-style');
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('citationStyle:')) + 1;
+    const r = runCli(['build', ms, '--out', path.join(tmp, 'nostyle-out'), '--format', 'html']);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`theme\\.yaml:${line}:\\d+.*no-such-style.*theme-schema|theme\\.yaml:${line}:\\d+[^]*theme-schema`));
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -7,6 +7,7 @@ import type { Brief } from '../model/brief.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { makeEpub } from './epub/book.js';
 import { markPages } from './pagelist.js';
+import { coverFor } from './cover.js';
 import type { BuildContext, Target } from './types.js';
 import { traced } from '../util/trace.js';
 
@@ -14,7 +15,9 @@ export const epubTarget: Target = {
   name: 'epub',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const dir = path.join(ctx.outDir, brief.slug);
-    // Issue #15: the print's page breaks and page list, once the PDF is printed (src/targets/pagelist.ts).
+    // Issue #15: the print's page breaks and page list, once the PDF is printed (src/targets/pagelist.ts);
+    // the cover is drawn meanwhile (makeEpub gets the same one: coverFor keeps it per build).
+    if (ctx.pages) coverFor(brief, ctx).catch(() => undefined);
     const marked = markPages(brief, await ctx.pages?.promise, 'epub');
     const book = await traced('epub', () => makeEpub(marked?.brief ?? brief, ctx, marked), brief.slug);
     return writeFilesAtomic([

@@ -93,7 +93,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     pageOne: print ? undefined : opts.pageOne,
     // Issue #15: the head's citation metadata (web) and "Cite this brief" (web and print: the PDF's last page).
     headMeta: print ? undefined : opts.head,
-    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles }),
+    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language }),
   };
   const html = withCsp(renderTemplate(theme.read('page.html'), view, 'page.html'), view.csp);
   const assets: Asset[] = [

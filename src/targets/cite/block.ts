@@ -13,16 +13,19 @@ export interface CiteBlockInput {
   files?: { bib: string; ris: string; cslJson: string };
   /** Id prefix (one document may hold it once). */
   id?: string;
+  /** The brief's language: the block's own words are English (citeWords), marked so when the brief is not. */
+  language?: string;
 }
 
 /** HTML for the web page and the print; `xhtml` closes nothing differently but keeps to what XHTML allows (no `download` without a value). */
 export function citeBlock(input: CiteBlockInput, xhtml = false): string {
   const id = input.id ?? 'cite-title';
   const dl = xhtml ? '' : ' download';
+  const en = input.language && !input.language.toLowerCase().startsWith('en') ? (xhtml ? ' xml:lang="en" lang="en"' : ' lang="en"') : '';
   const files = input.files
-    ? `\n  <p class="cite-files">${esc(citeWords.citeFiles)}: <a href="${esc(input.files.bib)}" type="application/x-bibtex"${dl}>${esc(citeWords.bibtex)}</a> · <a href="${esc(input.files.ris)}" type="application/x-research-info-systems"${dl}>${esc(citeWords.ris)}</a> · <a href="${esc(input.files.cslJson)}" type="application/vnd.citationstyles.csl+json"${dl}>${esc(citeWords.cslJson)}</a></p>`
+    ? `\n  <p class="cite-files"${en}>${esc(citeWords.citeFiles)}: <a href="${esc(input.files.bib)}" type="application/x-bibtex"${dl}>${esc(citeWords.bibtex)}</a> · <a href="${esc(input.files.ris)}" type="application/x-research-info-systems"${dl}>${esc(citeWords.ris)}</a> · <a href="${esc(input.files.cslJson)}" type="application/vnd.citationstyles.csl+json"${dl}>${esc(citeWords.cslJson)}</a></p>`
     : '';
-  return `<section class="cite-brief" aria-labelledby="${id}">\n  <h2 id="${id}">${esc(citeWords.citeHeading)}</h2>\n  ${normalize(input.html, xhtml)}${files}\n</section>`;
+  return `<section class="cite-brief" aria-labelledby="${id}">\n  <h2 id="${id}"${en}>${esc(citeWords.citeHeading)}</h2>\n  ${normalize(input.html, xhtml)}${files}\n</section>`;
 }
 
 /** citation-js' bibliography markup, as one line; `data-csl-entry-id` kept (harmless), `<br>` closed for XHTML. */

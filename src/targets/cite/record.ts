@@ -94,9 +94,23 @@ function localeFor(language: string): string {
   return bundled.find((l) => l.toLowerCase() === language.toLowerCase()) ?? bundled.find((l) => l.slice(0, 2) === base) ?? 'en-US';
 }
 
+const made = new Map<string, Citation>();
+
+/** The brief's citation (the same record gives the same result: kept, as the web page, the print, the EPUB and the files all ask). */
 export function citation(brief: Brief, theme: Theme): Citation {
-  const { Cite } = citeJs();
   const item = cslItem(brief);
+  const key = JSON.stringify([item, theme.dirs, theme.citationStyle, brief.language]);
+  let c = made.get(key);
+  if (!c) {
+    c = makeCitation(item, brief, theme);
+    if (made.size > 200) made.clear();
+    made.set(key, c);
+  }
+  return c;
+}
+
+function makeCitation(item: Record<string, unknown>, brief: Brief, theme: Theme): Citation {
+  const { Cite } = citeJs();
   const cite = new Cite(item);
   // BibTeX's techreport has a `number` (the number in its series); CSL's report `number` would print twice in the styles.
   const bibtex = new Cite({ ...item, number: item['collection-number'] }).format('bibtex', { format: 'text' });

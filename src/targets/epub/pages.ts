@@ -23,7 +23,7 @@ export interface PageListView {
 /** "Cite this brief" in the colophon, in the theme's CSL style. */
 export function addCiteBlock(documents: EpubDocument[], brief: Brief, theme: Theme): void {
   const colophon = documents.find((d) => d.part === 'colophon');
-  if (colophon) colophon.view.cite = citeBlock({ html: citation(brief, theme).html }, true);
+  if (colophon) colophon.view.cite = citeBlock({ html: citation(brief, theme).html, language: brief.language }, true);
 }
 
 export function fileOfPage(p: PlacedPage): string {
