@@ -15,7 +15,7 @@ import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
 import { marker, markPages } from './pagelist.js';
-import { citeBlock } from './cite/block.js';
+import { citeBlock, citeBlockText } from './cite/block.js';
 import { citation } from './cite/record.js';
 import { headMetadata } from './meta.js';
 import { citeFiles } from './cite.js';
@@ -50,6 +50,8 @@ export interface RenderOptions {
   head?: string;
   /** Issue #15: the citation files beside the page, offered under "Cite this brief" (web variant). */
   citeFiles?: { bib: string; ris: string; cslJson: string };
+  /** Issue #15: the marker of a print page that starts with "Cite this brief" (web variant). */
+  citeBreak?: string;
 }
 
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
@@ -93,7 +95,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     pageOne: print ? undefined : opts.pageOne,
     // Issue #15: the head's citation metadata (web) and "Cite this brief" (web and print: the PDF's last page).
     headMeta: print ? undefined : opts.head,
-    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language }),
+    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language, pageBreak: print ? undefined : opts.citeBreak }),
   };
   const html = withCsp(renderTemplate(theme.read('page.html'), view, 'page.html'), view.csp);
   const assets: Asset[] = [
@@ -110,7 +112,8 @@ export const htmlTarget: Target = {
   name: 'html',
   async build(original: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     // Issue #15: the print's page breaks, once the PDF is printed (src/targets/pagelist.ts).
-    const marked = markPages(original, await ctx.pages?.promise, 'web');
+    const marked = markPages(original, await ctx.pages?.promise, 'web', citeBlockText(citation(original, ctx.theme).text));
+    const citeBreak = marked?.pages.find((p) => p.part === 'cite');
     const brief = marked?.brief ?? original;
     const dir = path.join(ctx.outDir, brief.slug);
     const epub = ctx.formats.includes('epub') ? `${brief.slug}.epub` : undefined;
@@ -119,6 +122,7 @@ export const htmlTarget: Target = {
       pageOne: marked ? toHtml(marker(marked.pages[0]!.label, 'web')) : undefined,
       head: headMetadata({ brief, pages: marked ? marked.pages.length + marked.missing.length : undefined, pdf, epub, cover: epub ? { href: 'cover.png', mediaType: 'image/png', alt: `Cover of ${brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title}` } : undefined }),
       citeFiles: ctx.formats.includes('cite') ? citeFiles(brief.slug) : undefined,
+      citeBreak: citeBreak ? toHtml(marker(citeBreak.label, 'web')) : undefined,
       variant: 'web',
       theme: ctx.theme,
       version: ctx.version,

@@ -69,13 +69,13 @@ export function letters(s: string): string {
 }
 
 /** The parts of a brief in the order they are printed, each a hast tree the markers may go into. */
-export type PartName = 'body' | 'notes' | 'bio' | 'disclaimer' | 'copyright';
+export type PartName = 'body' | 'notes' | 'bio' | 'disclaimer' | 'copyright' | 'cite';
 
 export interface PlacedPage {
   page: number;
   label: string;
   id: string;
-  /** The part the marker is in (`undefined` for page 1: the templates' marker before the title block). */
+  /** The part the marker is in (`undefined` for page 1: the templates' marker before the title block; `cite`: the templates' marker before "Cite this brief"). */
   part?: PartName;
   /** Index of the author whose bio holds it. */
   author?: number;
@@ -123,7 +123,7 @@ const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
  * Put the print's page breaks into a copy of the brief. `pages` undefined (no PDF built, or it failed):
  * the brief unchanged, no pages.
  */
-export function markPages(brief: Brief, printed: PrintedPages | undefined, style: MarkerStyle): MarkedBrief | undefined {
+export function markPages(brief: Brief, printed: PrintedPages | undefined, style: MarkerStyle, tail?: string): MarkedBrief | undefined {
   if (!printed || printed.pages.length === 0) return undefined;
   const copy: Brief = {
     ...brief,
@@ -142,6 +142,7 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
   ];
   // The letters of every part, in print order, each with the text node and offset it comes from.
   const texts: TextAt[] = [];
+  const partStarts = new Set<number>();
   let stream = '';
   const from: { text: number; offset: number }[] = [];
   parts.forEach((p, partIndex) => {
@@ -160,20 +161,29 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
         } else if (child.type === 'element' && child.tagName !== 'template') walk(child, here);
       });
     };
+    partStarts.add(stream.length);
     walk(p.tree, []);
   });
+  // What the templates print after the parts ("Cite this brief"): a page that starts there gets the templates' marker before it.
+  const tailStart = stream.length;
+  partStarts.add(tailStart);
+  if (tail) stream += letters(tail);
 
   const placed: PlacedPage[] = [{ page: printed.pages[0]!.page, label: printed.pages[0]!.label, id: `page-${printed.pages[0]!.label}` }];
   const missing: number[] = [];
   const inserts: { at: number; label: string }[] = [];
   let cursor = 0;
   for (const page of printed.pages.slice(1)) {
-    const at = findPage(stream, page.words, cursor);
+    const at = findPage(stream, page.words, cursor, partStarts);
     if (at === undefined) {
       missing.push(page.page);
       continue;
     }
     cursor = at + 1;
+    if (at >= tailStart) {
+      placed.push({ page: page.page, label: page.label, id: `page-${page.label}`, part: 'cite' });
+      continue;
+    }
     inserts.push({ at, label: page.label });
     const where = texts[from[at]!.text]!;
     const part = parts[where.part]!;
@@ -190,16 +200,22 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
 /**
  * Where the page's first letters are in the stream, at or after `cursor`: the longest probe found (160
  * letters, else 80, else 40: a long one does not mistake a repeated phrase for the page's start);
- * leading words the brief's parts lack (a template's heading) are skipped.
+ * up to 8 leading words the brief's parts lack (a template's heading: "About the author") are skipped,
+ * and then only the start of a part is taken.
  */
-function findPage(stream: string, words: string[], cursor: number): number | undefined {
-  for (let skip = 0; skip < Math.min(words.length, 30); skip++) {
+function findPage(stream: string, words: string[], cursor: number, partStarts: Set<number>): number | undefined {
+  for (let skip = 0; skip <= Math.min(words.length - 1, 8); skip++) {
     const all = letters(words.slice(skip).join(' '));
     if (all.length === 0 || (all.length < 8 && skip > 0)) break;
     for (const n of [160, 80, 40]) {
       const probe = all.slice(0, n);
-      const at = stream.indexOf(probe, cursor);
-      if (at >= 0) return at;
+      if (skip === 0) {
+        const at = stream.indexOf(probe, cursor);
+        if (at >= 0) return at;
+      } else {
+        const at = [...partStarts].filter((s) => s >= cursor).sort((a, b) => a - b).find((s) => stream.startsWith(probe, s));
+        if (at !== undefined) return at;
+      }
     }
   }
   return undefined;

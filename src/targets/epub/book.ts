@@ -30,7 +30,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedB
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
   const { documents, counts } = layoutDocuments(brief, labels, coverHref);
-  addCiteBlock(documents, brief, theme); // issue #15: "Cite this brief" in the colophon
+  addCiteBlock(documents, brief, theme, marked); // issue #15: "Cite this brief" in the colophon
 
   // Font subsets for every character the book shows (its own words included).
   const text = [

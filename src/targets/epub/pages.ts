@@ -21,9 +21,11 @@ export interface PageListView {
 }
 
 /** "Cite this brief" in the colophon, in the theme's CSL style. */
-export function addCiteBlock(documents: EpubDocument[], brief: Brief, theme: Theme): void {
+export function addCiteBlock(documents: EpubDocument[], brief: Brief, theme: Theme, marked?: MarkedBrief): void {
   const colophon = documents.find((d) => d.part === 'colophon');
-  if (colophon) colophon.view.cite = citeBlock({ html: citation(brief, theme).html, language: brief.language }, true);
+  const br = marked?.pages.find((p) => p.part === 'cite');
+  const pageBreak = br ? toXhtml(marker(br.label, 'epub')) : undefined;
+  if (colophon) colophon.view.cite = citeBlock({ html: citation(brief, theme).html, language: brief.language, pageBreak }, true);
 }
 
 export function fileOfPage(p: PlacedPage): string {
@@ -34,6 +36,7 @@ export function fileOfPage(p: PlacedPage): string {
       return files.about;
     case 'disclaimer':
     case 'copyright':
+    case 'cite':
       return files.colophon;
     default:
       return files.brief;
