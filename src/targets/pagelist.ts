@@ -118,6 +118,8 @@ interface TextAt {
 
 const inline = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'i', 'ins', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var']);
 const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Elements whose text a marker never goes into (an SVG's or formula's text is not HTML flow). */
+const opaque = new Set(['template', 'svg', 'math', 'script', 'style']);
 
 /**
  * Put the print's page breaks into a copy of the brief. `pages` undefined (no PDF built, or it failed):
@@ -158,7 +160,7 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
             stream += l;
             offset += ch.length;
           }
-        } else if (child.type === 'element' && child.tagName !== 'template') walk(child, here);
+        } else if (child.type === 'element' && !opaque.has(child.tagName)) walk(child, here);
       });
     };
     partStarts.add(stream.length);
