@@ -49,6 +49,11 @@ describe('page break markers', () => {
     expect(html).toBe('<p>Relations between the |2|<em>U.S.</em>-Russian partners worsened in 2014.</p>');
   });
 
+  it('a list item\'s number (drawn by the list) is not looked for', () => {
+    const { html } = marked(root(el('ol', [el('li', [t('First note of several words.')]), el('li', [t('Second note of several words.')])])), '2. Second note of several');
+    expect(html).toBe('<ol><li>First note of several words.</li><li>|2|Second note of several words.</li></ol>');
+  });
+
   it('a page whose start is not in the text gets none, and a repeated phrase is not mistaken for it', () => {
     const { m, html } = marked(root(el('p', [t('Storage is too small. Storage is too small to carry a week.')])), 'Nothing like this appears anywhere in it');
     expect(m.missing).toEqual([2]);

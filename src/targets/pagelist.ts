@@ -211,7 +211,8 @@ function findPage(stream: string, words: string[], cursor: number, partStarts: S
     if (all.length === 0 || (all.length < 8 && skip > 0)) break;
     for (const n of [160, 80, 40]) {
       const probe = all.slice(0, n);
-      if (skip === 0) {
+      // Without skipping, or skipping only a list item's number ("7."; drawn by the list, not in the text).
+      if (skip === 0 || (skip === 1 && /^\d+[.)]$/.test(words[0]!))) {
         const at = stream.indexOf(probe, cursor);
         if (at >= 0) return at;
       } else {
