@@ -18,6 +18,7 @@ import { marker, markPages } from './pagelist.js';
 import { citeBlock, citeBlockText } from './cite/block.js';
 import { citation } from './cite/record.js';
 import { headMetadata } from './meta.js';
+import { traced } from '../util/trace.js';
 import { citeFiles } from './cite.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
@@ -112,7 +113,8 @@ export const htmlTarget: Target = {
   name: 'html',
   async build(original: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     // Issue #15: the print's page breaks, once the PDF is printed (src/targets/pagelist.ts).
-    const marked = markPages(original, await ctx.pages?.promise, 'web', citeBlockText(citation(original, ctx.theme).text));
+    const printed = await ctx.pages?.promise;
+    const marked = await traced('pages.mark', async () => markPages(original, printed, 'web', citeBlockText(citation(original, ctx.theme).text)), original.slug);
     const citeBreak = marked?.pages.find((p) => p.part === 'cite');
     const brief = marked?.brief ?? original;
     const dir = path.join(ctx.outDir, brief.slug);
