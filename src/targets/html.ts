@@ -16,6 +16,7 @@ import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
 import { marker, markPages } from './pagelist.js';
 import { citeBlock, citeBlockText } from './cite/block.js';
+import { citeWords } from './cite/words.js';
 import { citation } from './cite/record.js';
 import { headMetadata } from './meta.js';
 import { traced } from '../util/trace.js';
@@ -122,7 +123,7 @@ export const htmlTarget: Target = {
     const pdf = ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined;
     const page = renderPage(brief, {
       pageOne: marked ? toHtml(marker(marked.pages[0]!.label, 'web')) : undefined,
-      head: headMetadata({ brief, pages: marked ? marked.pages.length + marked.missing.length : undefined, pdf, epub, cover: epub ? { href: 'cover.png', mediaType: 'image/png', alt: `Cover of ${brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title}` } : undefined }),
+      head: headMetadata({ brief, pages: marked ? marked.pages.length + marked.missing.length : undefined, pdf, epub, cover: epub ? { href: 'cover.png', mediaType: 'image/png', alt: citeWords.coverAlt.replace('{title}', brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title) } : undefined }),
       citeFiles: ctx.formats.includes('cite') ? citeFiles(brief.slug) : undefined,
       citeBreak: citeBreak ? toHtml(marker(citeBreak.label, 'web')) : undefined,
       variant: 'web',

@@ -14,6 +14,8 @@ export const citeWords = {
   pageMark: 'p. {page}',
   /** Heading of the EPUB's page list. */
   pageList: 'Pages',
+  /** The cover's description for social previews (og:image:alt, twitter:image:alt). */
+  coverAlt: 'Cover of {title}',
 } as const;
 
 export function pageMarkLabel(label: string): string {
