@@ -21,6 +21,7 @@ import { readSeries } from './manuscript/series.js';
 import { readSource } from './manuscript/source.js';
 import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
+import { pageRendezvous } from './targets/pagelist.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme } from './theme/theme.js';
 import { checkScripts } from './i18n/scripts.js';
@@ -295,7 +296,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await testPause(slug);
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
-    const briefCtx = { ...ctx, links };
+    // Issue #15: the EPUB and web page wait for the print's page starts (src/targets/pagelist.ts).
+    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined };
     // The targets' files are held until all of them succeed: a brief that fails (or that was still
     // running when another brief hit a bug) writes nothing and keeps its last good editions.
     const stage: Stage = { files: [] };

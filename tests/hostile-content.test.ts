@@ -224,7 +224,9 @@ describe('a series with hostile briefs (raw HTML allowed)', () => {
     const markup = (await outputs(out)).filter((f) => /\.(html|xhtml|svg|css|opf|ncx|xml)$/.test(f.name));
     expect(markup.length).toBeGreaterThan(10);
     for (const f of markup) {
-      expect(f.text, f.name).not.toMatch(/<script|<[^>]*\son[a-z]+\s*=|javascript:|<foreignObject|<iframe|<object|<embed|<video|<source|srcset|STYLE-TEXT-MARKER|evil\.example|file:\/\//i);
+      // The one script element allowed: the web page's JSON-LD data block (issue #15), which must parse as JSON whole.
+      for (const m of f.text.matchAll(/<script type="application\/ld\+json">([^]*?)<\/script>/g)) expect(() => JSON.parse(m[1]!), f.name).not.toThrow();
+      expect(f.text, f.name).not.toMatch(/<script(?! type="application\/ld\+json">)|<[^>]*\son[a-z]+\s*=|javascript:|<foreignObject|<iframe|<object|<embed|<video|<source|srcset|STYLE-TEXT-MARKER|evil\.example|file:\/\//i);
       expect(f.text, f.name).not.toMatch(/id="content"[^]*id="content"/);
     }
     const page = readFileSync(path.join(out, 'hostile-html', 'index.html'), 'utf8');

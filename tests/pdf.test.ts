@@ -167,7 +167,7 @@ describe('print PDF of the sample', () => {
     const marks = await outline(bytes);
     const titles = marks.map((m) => m.title);
     expect(titles[0]).toBe(brief.title);
-    const expected = [brief.title, ...brief.questions.map((q) => `Q${q.number} ${q.text}`), ...(brief.notes.children.length ? ['Notes'] : []), 'About the author'];
+    const expected = [brief.title, ...brief.questions.map((q) => `Q${q.number} ${q.text}`), ...(brief.notes.children.length ? ['Notes'] : []), 'About the author', 'Cite this brief'];
     expect(titles).toEqual(expected);
     for (const t of titles) expect(t).not.toContain('\u00ad');
   });

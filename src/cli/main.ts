@@ -258,7 +258,7 @@ async function runBuild(rest: string[], values: Values, out: Reporter, json: Jso
     } else if (e.type === 'series-done' && !quiet && e.files.length === 0) {
       out.line('· catalog not written: no brief has editions yet');
     } else if (e.type === 'series-done' && !quiet) {
-      out.line(`✓ catalog: ${e.files.filter((f) => /[\\/](index\.html|opds\.xml|catalog\.json)$/.test(f.path) && !/_assets/.test(f.path)).map((f) => rel(f.path)).join(', ')} (${formatMs(e.ms)})`);
+      out.line(`✓ catalog: ${e.files.filter((f) => /[\\/](index\.html|opds\.xml|catalog\.json|citations\.bib|citations\.ris|sitemap\.xml)$/.test(f.path) && !/_assets/.test(f.path)).map((f) => rel(f.path)).join(', ')} (${formatMs(e.ms)})`);
     }
   };
   let result;

@@ -38,7 +38,7 @@ export function formatMs(ms: number): string {
 
 /** The files worth listing: editions and the page, not every font and stylesheet. */
 export function mainFiles(files: WrittenFile[]): WrittenFile[] {
-  return files.filter((f) => /\.(html|epub|pdf|xml|json)$/.test(f.path) || /cover\.(png|jpg)$/.test(f.path));
+  return files.filter((f) => /\.(html|epub|pdf|xml|json|bib|ris)$/.test(f.path) || /cover\.(png|jpg)$/.test(f.path));
 }
 
 export function summarizeAssets(files: WrittenFile[]): string {

@@ -18,6 +18,8 @@ export const seriesSchema = z
     /** Short name (defaults to `publisher`). */
     publisherShort: z.string().min(1).optional(),
     publisherUrl: z.url().optional(),
+    /** Where the series is published (issue #15): each brief's canonical URL is `<baseUrl>/<slug>/`. Without it no URL is written. */
+    baseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as "https://www.example.org/critical-questions/"' }).optional(),
     /** BCP 47 language of the series (default for briefs). Default `en`. */
     language: z.string().regex(langRe, 'must be a BCP 47 language tag such as "en" or "ru-RU"').default('en'),
     description: z.string().optional(),

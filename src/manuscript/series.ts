@@ -95,6 +95,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
     publisher: c.publisher,
     publisherShort: c.publisherShort ?? c.publisher,
     publisherUrl: c.publisherUrl,
+    ...(c.baseUrl ? { baseUrl: c.baseUrl.endsWith('/') ? c.baseUrl : `${c.baseUrl}/` } : {}),
     language: c.language,
     description: c.description,
     theme: c.theme,

@@ -25,6 +25,8 @@ export interface Series {
   /** Short form of the publisher's name (e.g. "CSIS"). */
   publisherShort: string;
   publisherUrl?: string;
+  /** Where the series is published, ending in `/` (series.yaml `baseUrl`); briefs are at `<baseUrl><slug>/`. */
+  baseUrl?: string;
   language: string;
   description?: string;
   /** Theme folder name under `templates/` (or the series' own `theme/`). */

@@ -14,6 +14,7 @@ import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
 import type { CatalogEntry, SeriesContext, SeriesTarget } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
+import { addCitationFiles, seriesCitationFiles, sitemap } from './catalog/citations.js';
 
 const assetsDir = '_assets';
 
@@ -77,6 +78,7 @@ export const catalogTarget: SeriesTarget = {
         html: b.files.html,
         epub: b.files.epub && { href: b.files.epub, size: size(b.files.epub) },
         pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
+        cite: b.files.bib || b.files.ris ? { bib: b.files.bib, ris: b.files.ris, cslJson: b.files.cslJson } : undefined,
       })),
     };
     written.push(writeIfChanged(path.join(outDir, 'index.html'), fillPage(theme, 'catalog.html', renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), undefined, (tree) => withCsp(tree, view.csp))));
@@ -84,6 +86,10 @@ export const catalogTarget: SeriesTarget = {
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));
     written.push(writeIfChanged(path.join(outDir, 'catalog.json'), JSON.stringify(catalogJson(ctx, briefs), null, 2) + '\n'));
+    // Issue #15: the whole series' citations, and a sitemap when the series has a baseUrl.
+    for (const f of seriesCitationFiles(outDir, briefs)) written.push(writeIfChanged(path.join(outDir, f.name), f.data));
+    const map = sitemap(series, briefs);
+    if (map) written.push(writeIfChanged(path.join(outDir, 'sitemap.xml'), map));
     return written;
   },
 };
@@ -97,6 +103,7 @@ export function findEditions(outDir: string, slug: string): EntryFiles {
   if (has(`${slug}.pdf`)) files.pdf = `${slug}/${slug}.pdf`;
   if (has('cover.png')) files.cover = { href: `${slug}/cover.png`, type: 'image/png' };
   else if (has('cover.jpg')) files.cover = { href: `${slug}/cover.jpg`, type: 'image/jpeg' };
+  addCitationFiles(files, slug, has); // issue #15
   return files;
 }
 
@@ -125,6 +132,7 @@ function catalogJson(ctx: SeriesContext, briefs: (CatalogEntry & { files: EntryF
       language: b.language,
       keywords: b.keywords,
       editions: { html: b.files.html, epub: b.files.epub, pdf: b.files.pdf },
+      citation: b.files.bib || b.files.ris ? { bib: b.files.bib, ris: b.files.ris, cslJson: b.files.cslJson } : undefined,
       cover: b.files.cover?.href,
     })),
   };

@@ -15,7 +15,14 @@ import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
-import { fillPage, partMarker } from './serialize.js';
+import { fillPage, partMarker, toHtml } from './serialize.js';
+import { marker, markPages } from './pagelist.js';
+import { citeBlock, citeBlockText } from './cite/block.js';
+import { citeWords } from './cite/words.js';
+import { citation } from './cite/record.js';
+import { headMetadata } from './meta.js';
+import { traced } from '../util/trace.js';
+import { citeFiles } from './cite.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
 export interface Asset {
@@ -41,6 +48,14 @@ export interface RenderOptions {
   downloads?: { epub?: string; pdf?: string };
   /** A transform of each part's tree before it is written (the print variant hyphenates). */
   transform?: (tree: Root, brief: Brief) => Root;
+  /** Issue #15: the marker of the print's first page, before the title block (web variant; src/targets/pagelist.ts). */
+  pageOne?: string;
+  /** Issue #15: the citation metadata of the page's head (web variant; src/targets/meta.ts). */
+  head?: string;
+  /** Issue #15: the citation files beside the page, offered under "Cite this brief" (web variant). */
+  citeFiles?: { bib: string; ris: string; cslJson: string };
+  /** Issue #15: the marker of a print page that starts with "Cite this brief" (web variant). */
+  citeBreak?: string;
 }
 
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
@@ -118,6 +133,10 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     copyright: part(brief.copyright, 'copyright'),
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
+    pageOne: print ? undefined : opts.pageOne,
+    // Issue #15: the head's citation metadata (web) and "Cite this brief" (web and print: the PDF's last page).
+    headMeta: print ? undefined : opts.head,
+    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language, pageBreak: print ? undefined : opts.citeBreak }),
   };
   const html = fillPage(theme, 'page.html', renderTemplate(theme.read('page.html'), view, 'page.html'), parts, (tree) => withCsp(tree, view.csp));
   const assets: Asset[] = [
@@ -132,9 +151,20 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
 
 export const htmlTarget: Target = {
   name: 'html',
-  async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
+  async build(original: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
+    // Issue #15: the print's page breaks, once the PDF is printed (src/targets/pagelist.ts).
+    const printed = await ctx.pages?.promise;
+    const marked = await traced('pages.mark', async () => markPages(original, printed, 'web', citeBlockText(citation(original, ctx.theme).text)), original.slug);
+    const citeBreak = marked?.pages.find((p) => p.part === 'cite');
+    const brief = marked?.brief ?? original;
     const dir = path.join(ctx.outDir, brief.slug);
+    const epub = ctx.formats.includes('epub') ? `${brief.slug}.epub` : undefined;
+    const pdf = ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined;
     const page = renderPage(brief, {
+      pageOne: marked ? toHtml(marker(marked.pages[0]!.label, 'web')) : undefined,
+      head: headMetadata({ brief, pages: marked ? marked.pages.length + marked.missing.length : undefined, pdf, epub, cover: epub ? { href: 'cover.png', mediaType: 'image/png', alt: citeWords.coverAlt.replace('{title}', brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title) } : undefined }),
+      citeFiles: ctx.formats.includes('cite') ? citeFiles(brief.slug) : undefined,
+      citeBreak: citeBreak ? toHtml(marker(citeBreak.label, 'web')) : undefined,
       variant: 'web',
       theme: ctx.theme,
       version: ctx.version,

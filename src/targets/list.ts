@@ -21,6 +21,7 @@ export const targets: readonly Target[] = [
   lazy('html', false, async () => (await import('./html.js')).htmlTarget),
   lazy('epub', true, async () => (await import('./epub.js')).epubTarget),
   lazy('pdf', true, async () => (await import('./pdf.js')).pdfTarget),
+  lazy('cite', false, async () => (await import('./cite.js')).citeTarget),
 ];
 
 export const targetNames = targets.map((t) => t.name);

@@ -16,6 +16,7 @@ import { setPdfInfo } from './pdf/metadata.js';
 import { renderPreviews, warmPreviews } from './pdf/previews.js';
 import { printWith, type PrintLog, type PrintResult } from './pdf/print.js';
 import type { BuildContext, Target } from './types.js';
+import { printedPages } from './pagelist.js';
 import { traced } from '../util/trace.js';
 
 export { hyphenateTree } from './pdf/hyphenate.js';
@@ -43,6 +44,12 @@ export function allowedRoots(brief: Brief, theme: Theme): string[] {
 }
 
 export const pdfTarget: Target = {
+  name: 'pdf',
+  // Issue #15: however the print ends, the brief's EPUB and web page stop waiting for its page starts.
+  build: (brief, ctx) => printTarget.build(brief, ctx).finally(() => ctx.pages?.settle(undefined)),
+};
+
+const printTarget: Target = {
   name: 'pdf',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
     const pool = await ctx.browser();
@@ -73,6 +80,7 @@ export const pdfTarget: Target = {
       linkWords: { noteRef: msgs.text('noteRef', { n: '{n}' }), backlink: msgs.text('backlink', { n: '{n}' }) },
       labels: brief.questions.flatMap((q) => [msgs.text('question', { n: q.number }), msgs.text('answer', { n: q.number })]),
       outlineTitles: printed.headings,
+      onPages: ctx.pages ? (pages) => ctx.pages!.settle(printedPages(`${brief.slug}.pdf`, pages)) : undefined,
     }));
     const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf, { slug: brief.slug }), brief.slug) : [];
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, how: printed.how, served: printed.served, blocked: printed.blocked });

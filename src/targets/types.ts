@@ -6,6 +6,7 @@ import type { Brief } from '../model/brief.js';
 import type { Theme } from '../theme/theme.js';
 import type { WrittenFile } from '../util/write.js';
 import type { BrowserPool } from '../browser/pool.js';
+import type { PageRendezvous } from './pagelist.js';
 
 /** A brief's neighbours in its series (for the web edition's navigation). */
 export interface SeriesLinks {
@@ -31,6 +32,8 @@ export interface BuildContext {
   previews?: boolean;
   /** Series navigation for the web edition, when building a series. */
   links?: SeriesLinks;
+  /** Issue #15: the print's page starts, published by the PDF target for the EPUB and web edition (set per brief when the PDF is built). */
+  pages?: PageRendezvous;
 }
 
 export interface Target {

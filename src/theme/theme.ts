@@ -17,6 +17,9 @@ import { messageOverridesSchema, type MessageOverrides } from '../i18n/messages.
 
 export { packageRoot };
 
+/** The CSL styles @citation-js/plugin-csl bundles (a theme names one of these or ships its own .csl). */
+export const bundledCslStyles = ['apa', 'vancouver', 'harvard1'];
+
 const themeSchema = z.object({
   name: z.string(),
   /** Fonts from npm (@fontsource): never from the system, so every machine prints the same. */
@@ -52,6 +55,8 @@ const themeSchema = z.object({
     .default([]),
   /** Message overrides per language (src/i18n/messages/<lang>.yaml has every key). */
   messages: messageOverridesSchema.optional(),
+  /** Issue #15: the CSL style of "Cite this brief": a file `csl/<name>.csl` of the theme, or one citation-js bundles (apa, vancouver, harvard1). */
+  citationStyle: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a CSL style name such as "chicago-author-date"').default('chicago-author-date'),
 });
 
 export interface FontAsset {
@@ -85,6 +90,8 @@ export interface Theme {
   fontsForLanguage(language: string): { fonts: FontAsset[]; missing?: string };
   /** The theme's fonts and every script font that is installed (for text of any language, e.g. other briefs' titles). */
   anyFonts(): FontAsset[];
+  /** The CSL style of the citation block (theme.yaml `citationStyle`): `csl/<name>.csl` in the theme, else bundled by citation-js. */
+  citationStyle: string;
   /** Absolute path of a theme file (throws when no folder has it). */
   path(file: string): string;
   /** Text of a theme file. */
@@ -150,6 +157,10 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const fonts = resolveFonts(v.value.fonts, v.value.subsets, seriesRoot, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
   const scripts = v.value.scripts;
   const byLanguage = new Map<string, { fonts: FontAsset[]; missing?: string }>();
+  const citationStyle = v.value.citationStyle;
+  if (!bundledCslStyles.includes(citationStyle) && !find(`csl/${citationStyle}.csl`)) {
+    fail(`Theme \`${name}\` names the citation style \`${citationStyle}\`, which it does not ship`, 'theme-schema', `Put csl/${citationStyle}.csl in the theme folder, or name one of ${bundledCslStyles.join(', ')}.`, { file: yaml.file, ...keyPosition(yaml, v.doc, ['citationStyle'], 'value') });
+  }
   return {
     name,
     dirs,
@@ -178,6 +189,7 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
       }
       return r;
     },
+    citationStyle,
     path(file) {
       const f = find(file);
       if (!f) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);

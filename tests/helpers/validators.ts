@@ -26,6 +26,8 @@ export interface AceResult {
   /** Ace's view of the package's accessibility metadata. */
   metadata: { missing: string[]; empty: string[]; present: string[] };
   output: string;
+  /** What Ace read of the publication: its accessibility features, whether it has page breaks. */
+  subject?: { features: string[]; hasPageBreaks: boolean };
 }
 
 /** Ace by DAISY, with `-E` (non-zero exit on violations). */
@@ -39,6 +41,8 @@ export async function runAce(epub: string): Promise<AceResult> {
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
       'earl:result': { 'earl:outcome': string };
       'a11y-metadata': AceResult['metadata'];
+      'earl:testSubject'?: { metadata?: Record<string, unknown> };
+      properties?: { hasPageBreaks?: boolean };
       assertions: {
         'earl:testSubject': { url: string };
         assertions?: { 'earl:test': { 'dct:title': string; 'earl:impact': string }; 'earl:result': { html?: string } }[];
@@ -52,7 +56,9 @@ export async function runAce(epub: string): Promise<AceResult> {
         html: (a['earl:result'].html ?? '').slice(0, 300),
       })),
     );
-    return { exitCode: r.code, outcome: report['earl:result']['earl:outcome'], violations, metadata: report['a11y-metadata'], output: `${r.stdout}\n${r.stderr}`.trim() };
+    const features = report['earl:testSubject']?.metadata?.['schema:accessibilityFeature'];
+    const subject = { features: Array.isArray(features) ? features.map(String) : typeof features === 'string' ? [features] : [], hasPageBreaks: report.properties?.hasPageBreaks === true };
+    return { exitCode: r.code, outcome: report['earl:result']['earl:outcome'], violations, metadata: report['a11y-metadata'], output: `${r.stdout}\n${r.stderr}`.trim(), subject };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,10 @@ export interface EntryFiles {
   epub?: string;
   pdf?: string;
   cover?: { href: string; type: string };
+  /** Issue #15: the brief's citation files. */
+  bib?: string;
+  ris?: string;
+  cslJson?: string;
 }
 
 /** A catalog entry with the edition files found on disk. */
@@ -59,6 +63,10 @@ export function renderOpds(series: Series, briefs: FeedBrief[], opts: { epoch: n
         ...(f.epub ? [link('http://opds-spec.org/acquisition', f.epub, 'application/epub+zip')] : []),
         ...(f.pdf ? [link('http://opds-spec.org/acquisition', f.pdf, 'application/pdf')] : []),
         ...(f.html ? [link('alternate', f.html, 'text/html')] : []),
+        // Issue #15: the citation files, as alternate descriptions of the brief.
+        ...(f.bib ? [link('alternate', f.bib, 'application/x-bibtex')] : []),
+        ...(f.ris ? [link('alternate', f.ris, 'application/x-research-info-systems')] : []),
+        ...(f.cslJson ? [link('alternate', f.cslJson, 'application/vnd.citationstyles.csl+json')] : []),
       ]),
     );
   });

@@ -18,6 +18,8 @@ import { describeBook } from './metadata.js';
 import { ncxDocument, navDocument, packageDocument } from './opf.js';
 import { fixedTemplates, packageEpub, type PackagedFile } from './package.js';
 import { xhtmlDocument as toXhtml } from '../serialize.js';
+import { addCiteBlock, addPageList } from './pages.js';
+import type { MarkedBrief } from '../pagelist.js';
 
 export interface EpubBook {
   data: Buffer;
@@ -27,12 +29,13 @@ export interface EpubBook {
 /** Zip entries cannot be dated before 1980 (MS-DOS time). */
 const zipEpoch = Date.UTC(1980, 0, 1, 12) / 1000;
 
-export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBook> {
+export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedBrief): Promise<EpubBook> {
   const { theme } = ctx;
   const labels = labelsFor(theme, brief.language, brief.series);
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
   const { documents, counts } = layoutDocuments(brief, labels, coverHref);
+  addCiteBlock(documents, brief, theme, marked); // issue #15: "Cite this brief" in the colophon
 
   // Font subsets for every character the book shows (its own words included).
   const text = [
@@ -70,6 +73,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     epoch,
     `briefpress ${ctx.version}`,
   );
+  if (marked) addPageList(book, documents, marked); // issue #15
 
   const data = await packageEpub({
     options: {

@@ -25,6 +25,10 @@ export interface TocEntry {
 }
 
 export interface BookView {
+  /** Issue #15: the page list (src/targets/epub/pages.ts): entries, the nav written into the nav document, the print it follows. */
+  pageList?: { label: string; href: string }[];
+  pageListNav?: import('hast').Element;
+  pageBreakSource?: string;
   lang: string;
   dir: 'ltr' | 'rtl';
   identifier: string;

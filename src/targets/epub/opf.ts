@@ -50,6 +50,9 @@ export function packageDocument(book: BookView): string {
       meta({ property: 'schema:accessibilitySummary', 'xml:lang': a11y.summaryLang }, a11y.summary),
       meta({ property: 'dcterms:conformsTo', id: 'conformance' }, a11y.conformsTo),
       meta({ property: 'a11y:certifiedBy', refines: '#conformance' }, a11y.certifiedBy),
+      // The page break source (EPUB Accessibility: pageBreakSource) as EPUB 3.2 writes it; a11y:pageBreakSource is OPF-027 to epubcheck 4.2.6.
+      book.pageBreakSource !== undefined && x('dc:source', { id: 'pagination-source' }, book.pageBreakSource),
+      book.pageBreakSource !== undefined && meta({ refines: '#pagination-source', property: 'source-of' }, 'pagination'),
       x('meta', { name: 'cover', content: 'cover-image' }),
       x('meta', { name: 'generator', content: book.generator }),
     ]),
@@ -132,6 +135,7 @@ export function navDocument(book: BookView): string {
       ]),
     ),
     '\n',
+    ...(book.pageListNav ? [book.pageListNav, '\n'] : []),
   ]);
   return xhtmlDocument(xhtmlShell(book.lang, book.labels.contents, body));
 }

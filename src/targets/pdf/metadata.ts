@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
-import { readPages } from './pagetext.js';
+import { readPages, type PageText } from './pagetext.js';
 import { finishStructure } from './structure.js';
 import type { Operation } from './content.js';
 import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
@@ -44,6 +44,8 @@ export interface PdfInfo {
    * replace them when there are as many as Chromium wrote.
    */
   outlineTitles?: string[];
+  /** Receives each page's text layer as read here (issue #15: where each page starts, src/targets/pagelist.ts). */
+  onPages?: (pages: PageText[]) => void;
 }
 
 /** Soft hyphens and control characters never belong in metadata. */
@@ -56,7 +58,9 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   const date = new Date(info.epoch * 1000);
   const parsed = new Map<PDFRef, Operation[]>();
   cleanTextLayer(doc, { parsed });
-  finishStructure(doc, readPages(doc, { parsed }), { labels: info.labels ?? [], linkWords: info.linkWords });
+  const pages = readPages(doc, { parsed });
+  info.onPages?.(pages);
+  finishStructure(doc, pages, { labels: info.labels ?? [], linkWords: info.linkWords });
   doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
   doc.setAuthor(cleanText(info.author));
   doc.setSubject(cleanText(info.subject));
