@@ -4,7 +4,7 @@
  * the HTML target's print variant).
  */
 import path from 'node:path';
-import type { Root } from 'hast';
+import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontFiles, fontsFor, type Theme } from '../theme/theme.js';
@@ -15,7 +15,7 @@ import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
-import { fillPage, partMarker, toHtml } from './serialize.js';
+import { fillPage, partMarker } from './serialize.js';
 import { marker, markPages } from './pagelist.js';
 import { citeBlock, citeBlockText } from './cite/block.js';
 import { citeWords } from './cite/words.js';
@@ -49,13 +49,13 @@ export interface RenderOptions {
   /** A transform of each part's tree before it is written (the print variant hyphenates). */
   transform?: (tree: Root, brief: Brief) => Root;
   /** Issue #15: the marker of the print's first page, before the title block (web variant; src/targets/pagelist.ts). */
-  pageOne?: string;
+  pageOne?: Element;
   /** Issue #15: the citation metadata of the page's head (web variant; src/targets/meta.ts). */
-  head?: string;
+  head?: Root;
   /** Issue #15: the citation files beside the page, offered under "Cite this brief" (web variant). */
   citeFiles?: { bib: string; ris: string; cslJson: string };
   /** Issue #15: the marker of a print page that starts with "Cite this brief" (web variant). */
-  citeBreak?: string;
+  citeBreak?: Element;
 }
 
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
@@ -133,10 +133,10 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     copyright: part(brief.copyright, 'copyright'),
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
-    pageOne: print ? undefined : opts.pageOne,
+    pageOne: print || !opts.pageOne ? undefined : part({ type: 'root', children: [opts.pageOne] }, 'page-one'),
     // Issue #15: the head's citation metadata (web) and "Cite this brief" (web and print: the PDF's last page).
-    headMeta: print ? undefined : opts.head,
-    citeBlock: citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language, pageBreak: print ? undefined : opts.citeBreak }),
+    headMeta: print || !opts.head ? undefined : part(opts.head, 'head-meta'),
+    citeBlock: part(citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language, pageBreak: print ? undefined : opts.citeBreak }), 'cite'),
   };
   const html = fillPage(theme, 'page.html', renderTemplate(theme.read('page.html'), view, 'page.html'), parts, (tree) => withCsp(tree, view.csp));
   const assets: Asset[] = [
@@ -161,10 +161,10 @@ export const htmlTarget: Target = {
     const epub = ctx.formats.includes('epub') ? `${brief.slug}.epub` : undefined;
     const pdf = ctx.formats.includes('pdf') ? `${brief.slug}.pdf` : undefined;
     const page = renderPage(brief, {
-      pageOne: marked ? toHtml(marker(marked.pages[0]!.label, 'web')) : undefined,
+      pageOne: marked ? marker(marked.pages[0]!.label, 'web') : undefined,
       head: headMetadata({ brief, pages: marked ? marked.pages.length + marked.missing.length : undefined, pdf, epub, cover: epub ? { href: 'cover.png', mediaType: 'image/png', alt: citeWords.coverAlt.replace('{title}', brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title) } : undefined }),
       citeFiles: ctx.formats.includes('cite') ? citeFiles(brief.slug) : undefined,
-      citeBreak: citeBreak ? toHtml(marker(citeBreak.label, 'web')) : undefined,
+      citeBreak: citeBreak ? marker(citeBreak.label, 'web') : undefined,
       variant: 'web',
       theme: ctx.theme,
       version: ctx.version,

@@ -2,6 +2,8 @@
  * Issue #15: where a brief lives on the web when its series names a `baseUrl`, and nothing when it
  * does not (no URL is ever invented: the editions then link relatively and write no canonical URL).
  */
+import type { Element, Root } from 'hast';
+import { h } from 'hastscript';
 import type { Brief } from '../model/brief.js';
 
 export interface BriefUrls {
@@ -42,10 +44,8 @@ export interface HeadInput {
   cover?: { href: string; mediaType: string; alt: string };
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** `<meta>`, `<link rel=canonical>` and the JSON-LD script for the page's head, one per line. */
-export function headMetadata(input: HeadInput): string {
+/** `<meta>`, `<link rel=canonical>` and the JSON-LD script for the page's head, one per line, as a tree. */
+export function headMetadata(input: HeadInput): Root {
   const { brief } = input;
   const urls = briefUrls(brief);
   const title = brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title;
@@ -54,11 +54,11 @@ export function headMetadata(input: HeadInput): string {
   const epub = abs(input.epub, urls?.epub);
   const image = input.cover && urls ? new URL(input.cover.href, urls.canonical).href : undefined;
   const affiliation = (a: Brief['authors'][number]) => a.affiliation ?? brief.series.publisher;
-  const lines: string[] = [];
+  const lines: Element[] = [];
   const meta = (attr: 'name' | 'property', key: string, value: string | number | undefined) => {
-    if (value !== undefined && String(value) !== '') lines.push(`<meta ${attr}="${key}" content="${esc(String(value))}">`);
+    if (value !== undefined && String(value) !== '') lines.push(h('meta', { [attr]: key, content: String(value) }));
   };
-  if (urls) lines.push(`<link rel="canonical" href="${esc(urls.canonical)}">`);
+  if (urls) lines.push(h('link', { rel: 'canonical', href: urls.canonical }));
   // Highwire Press tags, as Google Scholar's inclusion guidelines and Zotero's Embedded Metadata translator read them.
   meta('name', 'citation_title', title);
   for (const a of brief.authors) {
@@ -100,8 +100,8 @@ export function headMetadata(input: HeadInput): string {
   if (image) meta('name', 'twitter:image:alt', input.cover!.alt);
   const ld = jsonLd(input, { pdf, epub, image });
   // A data block, not a script: the page's CSP (no script) does not apply to it, and `<` is escaped so it cannot close the element.
-  lines.push(`<script type="application/ld+json">${JSON.stringify(ld).replace(/</g, '\\u003c')}</script>`);
-  return lines.join('\n');
+  lines.push(h('script', { type: 'application/ld+json' }, JSON.stringify(ld).replace(/</g, '\\u003c')));
+  return { type: 'root', children: lines.flatMap((l, i) => (i ? [{ type: 'text' as const, value: '\n' }, l] : [l])) };
 }
 
 /** schema.org: a Report that is part of its series (a CreativeWorkSeries), with its authors, publisher and editions. */

@@ -2,9 +2,11 @@
  * The "Cite this brief" block (issue #15): the reference in the theme's CSL style, and on the web page
  * the citation files to download. Shown on the web page, in the EPUB's colophon and on the PDF's last page.
  */
+import type { Element, ElementContent, Properties, Root } from 'hast';
+import { h } from 'hastscript';
+import rehypeParse from 'rehype-parse';
+import { unified } from 'unified';
 import { citeWords } from './words.js';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export interface CiteBlockInput {
   /** The reference as citation-js formats it (HTML, `csl-bib-body`). */
@@ -16,24 +18,39 @@ export interface CiteBlockInput {
   /** The brief's language: the block's own words are English (citeWords), marked so when the brief is not. */
   language?: string;
   /** A page break marker before the block, when a print page starts with it (issue #15). */
-  pageBreak?: string;
+  pageBreak?: Element;
 }
 
-/** HTML for the web page and the print; `xhtml` closes nothing differently but keeps to what XHTML allows (no `download` without a value). */
-export function citeBlock(input: CiteBlockInput, xhtml = false): string {
+/**
+ * The block as a tree (written by the one serializer, src/targets/serialize.ts). citation-js' bibliography
+ * markup is parsed (rehype-parse) and put in as elements; `download` only on the web (`xhtml` false).
+ */
+export function citeBlock(input: CiteBlockInput, xhtml = false): Root {
   const id = input.id ?? 'cite-title';
-  const dl = xhtml ? '' : ' download';
-  const en = input.language && !input.language.toLowerCase().startsWith('en') ? (xhtml ? ' xml:lang="en" lang="en"' : ' lang="en"') : '';
+  const en: Properties = input.language && !input.language.toLowerCase().startsWith('en') ? { lang: 'en', ...(xhtml ? { 'xml:lang': 'en' } : {}) } : {};
+  const dl: Properties = xhtml ? {} : { download: true };
+  const reference = fragment(input.html.replace(/\n\s*/g, ''));
   const files = input.files
-    ? `\n  <p class="cite-files"${en}>${esc(citeWords.citeFiles)}: <a href="${esc(input.files.bib)}" type="application/x-bibtex"${dl}>${esc(citeWords.bibtex)}</a> · <a href="${esc(input.files.ris)}" type="application/x-research-info-systems"${dl}>${esc(citeWords.ris)}</a> · <a href="${esc(input.files.cslJson)}" type="application/vnd.citationstyles.csl+json"${dl}>${esc(citeWords.cslJson)}</a></p>`
-    : '';
-  return `${input.pageBreak ?? ''}<section class="cite-brief" aria-labelledby="${id}">\n  <h2 id="${id}"${en}>${esc(citeWords.citeHeading)}</h2>\n  ${normalize(input.html, xhtml)}${files}\n</section>`;
+    ? [
+        '\n  ',
+        h('p.cite-files', en, [
+          `${citeWords.citeFiles}: `,
+          h('a', { href: input.files.bib, type: 'application/x-bibtex', ...dl }, citeWords.bibtex),
+          ' · ',
+          h('a', { href: input.files.ris, type: 'application/x-research-info-systems', ...dl }, citeWords.ris),
+          ' · ',
+          h('a', { href: input.files.cslJson, type: 'application/vnd.citationstyles.csl+json', ...dl }, citeWords.cslJson),
+        ]),
+      ]
+    : [];
+  const section = h('section.cite-brief', { ariaLabelledBy: [id] }, ['\n  ', h('h2', { id, ...en }, citeWords.citeHeading), '\n  ', ...reference, ...files, '\n']);
+  return { type: 'root', children: [...(input.pageBreak ? [input.pageBreak] : []), section] };
 }
 
-/** citation-js' bibliography markup, as one line; `data-csl-entry-id` kept (harmless), `<br>` closed for XHTML. */
-function normalize(html: string, xhtml: boolean): string {
-  const one = html.replace(/\n\s*/g, '');
-  return xhtml ? one.replace(/<br>/g, '<br/>').replace(/&nbsp;/g, '&#160;') : one;
+/** The elements of an HTML fragment. */
+function fragment(html: string): ElementContent[] {
+  const tree = unified().use(rehypeParse, { fragment: true }).parse(html);
+  return tree.children.filter((c): c is ElementContent => c.type === 'element' || c.type === 'text');
 }
 
 /** The block's text as printed (heading and reference), for finding a page that starts in it (src/targets/pagelist.ts). */

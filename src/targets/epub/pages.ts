@@ -11,7 +11,6 @@ import { citeBlock } from '../cite/block.js';
 import { citation } from '../cite/record.js';
 import { citeWords } from '../cite/words.js';
 import { marker, pageListEntries, pageListNav, type MarkedBrief, type PlacedPage } from '../pagelist.js';
-import { parseHtml } from '../serialize.js';
 import { files, type EpubDocument } from './documents.js';
 import type { BookView } from './metadata.js';
 
@@ -27,28 +26,14 @@ function byClass(root: Element, cls: string): Element | undefined {
   return undefined;
 }
 
-/** The elements of an HTML fragment (citation-js' bibliography is HTML). */
-function fragment(html: string): ElementContent[] {
-  const tree = parseHtml(html);
-  const body = (function find(n: { children?: unknown[] }): Element | undefined {
-    for (const c of (n.children ?? []) as Element[]) {
-      if (c.type === 'element' && c.tagName === 'body') return c;
-      const f = c.type === 'element' ? find(c) : undefined;
-      if (f) return f;
-    }
-    return undefined;
-  })(tree);
-  return body ? body.children : [];
-}
-
 /** "Cite this brief" in the colophon, in the theme's CSL style. */
 export function addCiteBlock(documents: EpubDocument[], brief: Brief, theme: Theme, marked?: MarkedBrief): void {
   const colophon = documents.find((d) => d.part === 'colophon');
   const section = colophon && byClass(colophon.html, 'colophon');
   if (!section) return;
   const br = marked?.pages.find((p) => p.part === 'cite');
-  if (br) section.children.push(marker(br.label, 'epub'), { type: 'text', value: '\n' });
-  section.children.push(...fragment(citeBlock({ html: citation(brief, theme).html, language: brief.language }, true)), { type: 'text', value: '\n' });
+  const block = citeBlock({ html: citation(brief, theme).html, language: brief.language, pageBreak: br ? marker(br.label, 'epub') : undefined }, true);
+  section.children.push(...(block.children as ElementContent[]), { type: 'text', value: '\n' });
 }
 
 export function fileOfPage(p: PlacedPage): string {
