@@ -35,6 +35,8 @@ export const rules = {
   'input-too-large': 'A manuscript file is larger than briefpress reads (64 MB).',
   'theme-missing': 'series.yaml names a theme that is neither in the series\' theme/ folder nor one of briefpress\' own.',
   'theme-schema': 'A theme\'s theme.yaml is missing, does not parse, or names fonts that are not there.',
+  'theme-template': 'A theme template (Mustache) does not parse, names a partial the theme does not have, or a partial includes itself.',
+  'theme-token': 'A theme stylesheet uses a design token (`var(--color-...)`, `--font-...`) that theme.yaml does not define.',
   'no-questions': 'A brief of a Q&A series has no `##` question (it is printed without numbered questions).',
   'text-encoding': 'A text file is not valid UTF-8, or holds NUL characters (they were replaced or left out).',
   'source-changed': 'A manuscript file changed while the build was using it: the editions show the earlier text, and the next build rebuilds them.',

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fontFaceCss, fontsFor } from '../theme/theme.js';
-import { renderTemplate } from '../theme/template.js';
+import { renderThemeFile } from '../theme/template.js';
+import { themeStylesheet } from '../theme/css.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
 import { formatDate } from './html.js';
@@ -24,12 +25,12 @@ export const catalogTarget: SeriesTarget = {
     const newestFirst = [...briefs].reverse();
     const written: WrittenFile[] = [];
 
-    const allText = [series.name, series.description ?? '', ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, ...b.authors.map((a) => a.name)].join(' '))].join(' ');
+    const allText = [series.name, series.description ?? '', theme.design.publisher.name, ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, ...b.authors.map((a) => [a.name, a.title ?? '', a.affiliation ?? ''].join(' '))].join(' '))].join(' ');
     const fonts = fontsFor(theme, allText);
     for (const f of fonts) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), readFileSync(f.path)));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'fonts.css'), fontFaceCss(fonts)));
-    written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), readFileSync(theme.path('style.css'))));
-    written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), readFileSync(theme.path('catalog.css'))));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), themeStylesheet(theme, 'style.css')));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), themeStylesheet(theme, 'catalog.css')));
 
     const size = (href?: string) => (href ? formatSize(statSync(path.join(outDir, href)).size) : undefined);
     const view = {
@@ -39,6 +40,9 @@ export const catalogTarget: SeriesTarget = {
       publisher: series.publisher,
       publisherShort: series.publisherShort,
       publisherUrl: series.publisherUrl ?? '#content',
+      house: theme.design.publisher.name,
+      houseShort: theme.design.publisher.short ?? theme.design.publisher.name,
+      logo: theme.logo,
       generator: `briefpress ${ctx.version}`,
       csp: editionCsp(),
       identifier: seriesIdentifier(series),
@@ -54,6 +58,7 @@ export const catalogTarget: SeriesTarget = {
         title: b.title,
         subtitle: b.subtitle,
         authorNames: joinNames(b.authors.map((a) => a.name)),
+        authors: b.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation })),
         date: b.date,
         dateLong: formatDate(b.date, b.language),
         summary: b.summary,
@@ -66,7 +71,7 @@ export const catalogTarget: SeriesTarget = {
         pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
       })),
     };
-    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), view.csp)));
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderThemeFile(theme, 'catalog.html', view), view.csp)));
 
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));

@@ -10,7 +10,7 @@ import type { BrowserPool } from '../browser/pool.js';
 import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
-import { renderTemplate } from '../theme/template.js';
+import { renderThemeFile } from '../theme/template.js';
 import { labelsFor } from './epub/labels.js';
 import { formatDate } from './html.js';
 import type { BuildContext } from './types.js';
@@ -50,13 +50,18 @@ export function coverFor(brief: Brief, ctx: BuildContext): Promise<CoverImage> {
 export function coverHtml(brief: Brief, theme: Theme): string {
   const names = brief.authors.map((a) => a.name);
   const title = brief.title;
-  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
+  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, theme.design.publisher.name, theme.design.publisher.short ?? '', title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
   const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
-  return renderTemplate(
-    theme.read('cover.html'),
+  return renderThemeFile(
+    theme,
+    'cover.html',
     {
       language: brief.language,
       fontCss: fontFaceCss(fonts),
+      tokenCss: theme.design.css,
+      logo: theme.logo,
+      house: theme.design.publisher.name,
+      houseShort: theme.design.publisher.short ?? theme.design.publisher.name,
       width: cssWidth,
       height: cssHeight,
       series: brief.series.name,
@@ -64,12 +69,11 @@ export function coverHtml(brief: Brief, theme: Theme): string {
       title,
       titleSize: title.length <= 34 ? 'xl' : title.length <= 70 ? 'l' : 'm',
       subtitle: brief.subtitle,
-      authors: names.map((name) => ({ name })),
+      authors: brief.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation })),
       dateLong: formatDate(brief.date, brief.language),
       publisher: brief.series.publisher,
       publisherShort: brief.series.publisherShort,
     },
-    'cover.html',
   );
 }
 

@@ -9,7 +9,9 @@ import { toHtml } from 'hast-util-to-html';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
-import { renderTemplate } from '../theme/template.js';
+import { renderThemeFile } from '../theme/template.js';
+import { themeStylesheet } from '../theme/css.js';
+import { cssString, footerCss } from '../theme/tokens.js';
 import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
@@ -45,7 +47,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
   const { theme } = opts;
   const print = opts.variant === 'print';
   const part = (tree: Root) => toHtml(opts.transform ? opts.transform(structuredClone(tree), brief) : tree);
-  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => a.name + a.bioText), toString(brief.disclaimer), brief.copyrightText].join(' ');
+  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => [a.name, a.title ?? '', a.affiliation ?? '', a.bioText].join(' ')), theme.design.publisher.name, toString(brief.disclaimer), brief.copyrightText].join(' ');
   const fonts = fontsFor(theme, allText);
   const n = brief.authors.length;
   const view = {
@@ -67,24 +69,28 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     publisher: brief.series.publisher,
     publisherShort: brief.series.publisherShort,
     publisherUrl: brief.series.publisherUrl ?? '#content',
+    house: theme.design.publisher.name,
+    houseShort: theme.design.publisher.short ?? theme.design.publisher.name,
+    logo: theme.logo,
     print,
     csp: editionCsp({ inlineStyle: print }),
     cssFooter: cssString(`${brief.series.name}  |  ${brief.title}`),
+    footerCss: footerCss(theme.design, { series: brief.series.name, title: brief.title, number: brief.number === undefined ? '' : String(brief.number), publisher: brief.series.publisher, date: formatDate(brief.date, brief.language) }),
     body: part(brief.body),
     hasNotes: brief.notes.children.length > 0,
     notes: part(brief.notes),
     aboutHeading: n > 1 ? 'About the authors' : 'About the author',
-    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, bio: part(a.bio), last: i === n - 1, beforeLast: i === n - 2 })),
+    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, bio: part(a.bio), last: i === n - 1, beforeLast: i === n - 2 })),
     disclaimer: part(brief.disclaimer),
     copyright: part(brief.copyright),
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
   };
-  const html = withCsp(renderTemplate(theme.read('page.html'), view, 'page.html'), view.csp);
+  const html = withCsp(renderThemeFile(theme, 'page.html', view), view.csp);
   const assets: Asset[] = [
     { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
-    { href: 'style.css', path: theme.path('style.css'), mediaType: 'text/css' },
-    ...(print ? [{ href: 'print.css', path: theme.path('print.css'), mediaType: 'text/css' }] : []),
+    { href: 'style.css', data: themeStylesheet(theme, 'style.css'), mediaType: 'text/css' },
+    ...(print ? [{ href: 'print.css', data: themeStylesheet(theme, 'print.css'), mediaType: 'text/css' }] : []),
     ...fonts.map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
     ...brief.images.map((i) => ({ href: i.href, data: i.data, mediaType: i.mediaType })),
   ];
@@ -125,11 +131,6 @@ export function formatDate(iso: string, language: string): string {
     dateFormats.set(language, f);
   }
   return f ? f.format(new Date(`${iso}T00:00:00Z`)) : iso;
-}
-
-/** A string usable inside a CSS "..." literal. */
-function cssString(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ');
 }
 
 function rtl(lang: string): boolean {

@@ -12,6 +12,9 @@ import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { isSymlink, readSource, realRoots, type SourceFile } from '../manuscript/source.js';
 import { keyPosition, validateYaml } from '../config/validate.js';
 import { displayPath, isInside } from '../util/paths.js';
+import { sanitizeSvg } from '../util/svg.js';
+import { renderTemplate } from './template.js';
+import { makeDesign, tokenFields, type Design } from './tokens.js';
 
 /**
  * briefpress' own folder (templates/, src/, package.json): the nearest folder above this module
@@ -45,6 +48,8 @@ const themeSchema = z.object({
   ),
   /** Unicode subsets to ship (fontsource names: latin, latin-ext, cyrillic, greek ...). */
   subsets: z.array(z.string()).default(['latin']),
+  /** Design tokens: publisher and logo, colours, fonts by role, page, footer, Q/A labels, labels (tokens.ts). */
+  ...tokenFields,
 });
 
 export interface FontAsset {
@@ -64,6 +69,10 @@ export interface Theme {
   /** Folders searched for a file, the series' own first. */
   dirs: string[];
   fonts: FontAsset[];
+  /** The design tokens of theme.yaml (src/theme/tokens.ts). */
+  design: Design;
+  /** The publisher's logo: the theme's SVG, its tokens filled in, made inert (markup to inline). */
+  logo: string;
   /** Absolute path of a theme file (throws when no folder has it). */
   path(file: string): string;
   /** Text of a theme file. */
@@ -127,10 +136,15 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const v = validateYaml(yaml, themeSchema, 'theme-schema');
   if (!v.ok) throw new BriefpressError(v.diagnostics);
   const fonts = resolveFonts(v.value.fonts, v.value.subsets, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
+  const failAt = (at: (string | number)[], message: string, hint: string): never => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, at) });
+  const design = makeDesign(v.value, v.value.fonts.map((f) => f.family), failAt);
+  const logo = readLogo(design, find, failAt);
   return {
     name,
     dirs,
     fonts,
+    design,
+    logo,
     path(file) {
       const f = find(file);
       if (!f) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);
@@ -144,6 +158,20 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
       return find(file)?.bytes.toString('utf8');
     },
   };
+}
+
+/**
+ * The logo: an SVG file of the theme, rendered as a template with the tokens (`{{colors.accent}}`,
+ * `{{fonts.ui}}`) so that it holds no colour of its own, then made inert like any SVG image.
+ */
+function readLogo(design: Design, find: (file: string) => SourceFile | undefined, fail: (at: (string | number)[], message: string, hint: string) => never): string {
+  const file = find(design.logoFile);
+  if (!file) fail(['publisher', 'logo'], `The theme has no file ${design.logoFile}`, 'Put the logo (an SVG file) in the theme folder and name it here.');
+  const svg = renderTemplate(file!.bytes.toString('utf8'), { colors: design.colors, fonts: design.fonts, publisher: design.publisher }, displayPath(file!.path));
+  const safe = sanitizeSvg(new TextEncoder().encode(svg));
+  if (!safe.ok) fail(['publisher', 'logo'], `The logo ${design.logoFile} ${safe.reason}`, 'Draw the logo as a plain SVG file (shapes and text, no script, nothing fetched).');
+  if (safe.ok && safe.removed.length > 0) fail(['publisher', 'logo'], `The logo ${design.logoFile} holds ${safe.removed.join(', ')}`, 'A logo is shapes and text only: remove what runs or fetches.');
+  return Buffer.from((safe as { data: Uint8Array }).data).toString('utf8').replace(/^\s*<\?xml[^>]*\?>\s*/, '').trim();
 }
 
 const require = createRequire(import.meta.url);

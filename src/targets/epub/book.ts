@@ -7,6 +7,7 @@ import { displayPath } from '../../util/paths.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontsFor } from '../../theme/theme.js';
+import { resolveTokens } from '../../theme/tokens.js';
 import { coverFor, type CoverImage } from '../cover.js';
 import type { BuildContext } from '../types.js';
 import { layoutDocuments } from './documents.js';
@@ -79,7 +80,8 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
       prependChapterTitles: false,
       numberChaptersInTOC: false,
       // The theme's CSS first: @font-face rules may follow other rules, an @import or @namespace may not.
-      css: `${theme.read('epub.css')}\n${fontFaceCss(fonts)}`,
+      // Its tokens are written out as values: reading systems that know no custom properties see them too.
+      css: `${resolveTokens(theme.read('epub.css'), theme.design)}\n${fontFaceCss(fonts)}`,
       contentOPF: template('content.opf.ejs'),
       tocXHTML: template('toc.xhtml.ejs'),
       tocNCX: template('toc.ncx.ejs'),

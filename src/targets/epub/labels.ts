@@ -40,16 +40,18 @@ export function labelsFor(theme: Theme, language: string): Labels {
     parsed.set(text, (all = v.value));
   }
   const tags = [language.toLowerCase(), language.toLowerCase().split('-')[0]!];
+  // theme.yaml's `labels` override the words of its language, key by key.
+  const overrides = (lang: string) => Object.entries(theme.design.labels).find(([k]) => k.toLowerCase() === lang.toLowerCase())?.[1] ?? {};
   for (const tag of tags) {
     const hit = Object.entries(all).find(([k]) => k.toLowerCase() === tag);
-    if (hit) return { ...hit[1], lang: language };
+    if (hit) return { ...hit[1], ...overrides(hit[0]), lang: language };
   }
   if (!all.en) {
     throw new BriefpressError([
       { file, line: 0, column: 0, severity: 'error', message: 'epub/labels.yaml has no `en` labels', ruleId: 'theme-schema', hint: 'Add an `en:` block (copy it from templates/csis/epub/labels.yaml).' },
     ]);
   }
-  return { ...all.en, lang: 'en' };
+  return { ...all.en, ...overrides('en'), lang: 'en' };
 }
 
 /** Fill `{name}` slots. */
