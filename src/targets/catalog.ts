@@ -11,7 +11,7 @@ import { renderThemeFile } from '../theme/template.js';
 import { themeStylesheet } from '../theme/css.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
-import { formatDate } from './html.js';
+import { authorRole, formatDate } from './html.js';
 import type { CatalogEntry, SeriesContext, SeriesTarget } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
 
@@ -58,7 +58,7 @@ export const catalogTarget: SeriesTarget = {
         title: b.title,
         subtitle: b.subtitle,
         authorNames: joinNames(b.authors.map((a) => a.name)),
-        authors: b.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation })),
+        authors: b.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a) })),
         date: b.date,
         dateLong: formatDate(b.date, b.language),
         summary: b.summary,

@@ -12,7 +12,7 @@ import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderThemeFile } from '../theme/template.js';
 import { labelsFor } from './epub/labels.js';
-import { formatDate } from './html.js';
+import { authorRole, formatDate } from './html.js';
 import type { BuildContext } from './types.js';
 import { traced } from '../util/trace.js';
 import { EnvironmentError } from '../util/diagnostics.js';
@@ -69,7 +69,7 @@ export function coverHtml(brief: Brief, theme: Theme): string {
       title,
       titleSize: title.length <= 34 ? 'xl' : title.length <= 70 ? 'l' : 'm',
       subtitle: brief.subtitle,
-      authors: brief.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation })),
+      authors: brief.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a) })),
       dateLong: formatDate(brief.date, brief.language),
       publisher: brief.series.publisher,
       publisherShort: brief.series.publisherShort,

@@ -80,7 +80,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     hasNotes: brief.notes.children.length > 0,
     notes: part(brief.notes),
     aboutHeading: n > 1 ? 'About the authors' : 'About the author',
-    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, bio: part(a.bio), last: i === n - 1, beforeLast: i === n - 2 })),
+    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a), bio: part(a.bio), last: i === n - 1, beforeLast: i === n - 2 })),
     disclaimer: part(brief.disclaimer),
     copyright: part(brief.copyright),
     nav: !print && opts.links ? { ...opts.links } : undefined,
@@ -117,6 +117,11 @@ export const htmlTarget: Target = {
     ]);
   },
 };
+
+/** An author's title and affiliation as one phrase ("Senior Associate, CSIS"), or undefined. */
+export function authorRole(a: { title?: string; affiliation?: string }): string | undefined {
+  return [a.title, a.affiliation].filter(Boolean).join(', ') || undefined;
+}
 
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 

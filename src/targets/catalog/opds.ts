@@ -42,7 +42,8 @@ export function renderOpds(series: Series, briefs: FeedBrief[], opts: { epoch: n
       el('id', {}, b.identifier),
       el('updated', {}, atomDate(b.updated)),
       el('published', {}, `${b.date}T00:00:00Z`),
-      ...b.authors.map((a) => el('author', {}, [el('name', {}, a.name)])),
+      // Atom's person construct takes extension elements: the author's title and affiliation as schema.org's.
+      ...b.authors.map((a) => el('author', {}, [el('name', {}, a.name), ...(a.title ? [el('schema:jobTitle', {}, a.title)] : []), ...(a.affiliation ? [el('schema:affiliation', {}, a.affiliation)] : [])])),
       el('dc:identifier', {}, b.identifier),
       el('dc:language', {}, b.language),
       el('dc:issued', {}, b.date),
@@ -57,7 +58,7 @@ export function renderOpds(series: Series, briefs: FeedBrief[], opts: { epoch: n
   });
   const feed = el(
     'feed',
-    { xmlns: 'http://www.w3.org/2005/Atom', 'xmlns:dc': 'http://purl.org/dc/terms/', 'xmlns:opds': 'http://opds-spec.org/2010/catalog', 'xml:lang': series.language },
+    { xmlns: 'http://www.w3.org/2005/Atom', 'xmlns:dc': 'http://purl.org/dc/terms/', 'xmlns:opds': 'http://opds-spec.org/2010/catalog', 'xmlns:schema': 'http://schema.org/', 'xml:lang': series.language },
     [
       el('id', {}, seriesIdentifier(series)),
       el('title', {}, series.name),

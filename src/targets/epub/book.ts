@@ -8,6 +8,7 @@ import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontsFor } from '../../theme/theme.js';
 import { resolveTokens } from '../../theme/tokens.js';
+import { renderThemeFile } from '../../theme/template.js';
 import { coverFor, type CoverImage } from '../cover.js';
 import type { BuildContext } from '../types.js';
 import { layoutDocuments } from './documents.js';
@@ -28,7 +29,8 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
   const labels = labelsFor(theme, brief.language);
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
-  const { documents, counts } = layoutDocuments(brief, labels, coverHref);
+  const card = theme.maybeRead('partials/author.html') === undefined ? undefined : (a: Brief['authors'][number]) => `${renderThemeFile(theme, 'partials/author.html', { name: a.name, title: a.title, affiliation: a.affiliation }).trim()}\n`;
+  const { documents, counts } = layoutDocuments(brief, labels, coverHref, card);
 
   // Font subsets for every character the book shows (its own words included).
   const text = [

@@ -53,7 +53,11 @@ export interface Counts {
   notes: number;
 }
 
-export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string): { documents: EpubDocument[]; counts: Counts } {
+/**
+ * `authorCard` gives an author's name, title and affiliation as the theme lays them out (XHTML, the
+ * theme's `partials/author.html`): it opens the author's entry on the about page.
+ */
+export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string, authorCard: (a: Brief['authors'][number]) => string = () => ''): { documents: EpubDocument[]; counts: Counts } {
   // Work on copies: the model is shared with the other targets.
   const body = structuredClone(brief.body);
   const notes = structuredClone(brief.notes);
@@ -134,7 +138,7 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
     id: 'about',
     title: about,
     epubType: 'backmatter',
-    view: { heading: about, labelLang, authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, bio: toXhtml(bios[i]!) })) },
+    view: { heading: about, labelLang, authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, bio: authorCard(a) + toXhtml(bios[i]!) })) },
   });
   documents.push({
     part: 'colophon',
