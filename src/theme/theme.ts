@@ -36,6 +36,8 @@ function findPackageRoot(from: string): string {
 
 const themeSchema = z.object({
   name: z.string(),
+  /** A theme this one builds on: a file this theme does not have is the base theme's (looked up the same way). */
+  extends: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a theme name such as "csis"').optional(),
   /** Fonts from npm (@fontsource): never from the system, so every machine prints the same. */
   fonts: z.array(
     z.object({
@@ -93,7 +95,7 @@ export interface ThemeRef {
  * manuscript error (BriefpressError) at `at` or in theme.yaml; a theme file that is a symlink out of
  * the theme's folders, a folder, a FIFO ... is one too (src/manuscript/source.ts).
  */
-export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Theme {
+export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain: string[] = []): Theme {
   const dirs = [path.join(seriesRoot, 'theme', name), path.join(packageRoot, 'templates', name)].filter((d) => existsSync(d));
   const fail = (message: string, ruleId: string, hint: string, where: ThemeRef = at ?? { file: displayPath(path.join(seriesRoot, 'series.yaml')), line: 0, column: 0 }): never => {
     throw new BriefpressError([{ ...where, severity: 'error', message, ruleId, hint }]);
@@ -135,6 +137,17 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const yaml = { file: displayPath(cfg!.path), text, offset: 0, yaml: text };
   const v = validateYaml(yaml, themeSchema, 'theme-schema');
   if (!v.ok) throw new BriefpressError(v.diagnostics);
+  if (v.value.extends) {
+    const where = { file: yaml.file, ...keyPosition(yaml, v.doc, ['extends']) };
+    if ([...chain, name].includes(v.value.extends)) fail(`Theme \`${name}\` extends \`${v.value.extends}\`, which extends it back`, 'theme-schema', 'A theme may build on another, never on itself.', where);
+    // The base theme's folders come after this theme's: a file of this theme wins, file by file.
+    const base = loadTheme(v.value.extends, seriesRoot, where, [...chain, name]);
+    for (const d of base.dirs) {
+      if (dirs.includes(d)) continue;
+      dirs.push(d);
+      realDirs.push(...realRoots([d]));
+    }
+  }
   const fonts = resolveFonts(v.value.fonts, v.value.subsets, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
   const failAt = (at: (string | number)[], message: string, hint: string): never => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, at) });
   const design = makeDesign(v.value, v.value.fonts.map((f) => f.family), failAt);
