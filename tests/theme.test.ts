@@ -165,6 +165,28 @@ describe('design tokens (theme.yaml)', () => {
   });
 });
 
+describe('a theme that extends another', () => {
+  it('takes the files it does not have from its base, and refuses a cycle at `extends`', () => {
+    const dir = path.join(tmp, 'extends');
+    const ms = path.join(dir, 'manuscript');
+    cpSync(base, ms, { recursive: true });
+    const stock = readFileSync(path.join(repoRoot, 'templates/csis/theme.yaml'), 'utf8');
+    mkdirSync(path.join(ms, 'theme', 'house'), { recursive: true });
+    writeFileSync(path.join(ms, 'theme', 'house', 'theme.yaml'), stock.replace('name: CSIS', 'name: House\nextends: csis').replace('"#0065a6"          # CSIS blue', '"#7a1f2b"          # house red'));
+    writeFileSync(path.join(ms, 'theme', 'house', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="{{colors.accent}}"/></svg>');
+    const theme = loadTheme('house', ms);
+    expect(theme.design.vars.get('color-accent')).toBe('#7a1f2b');
+    expect(theme.logo).toContain('fill="#7a1f2b"');
+    expect(theme.path('page.html')).toBe(path.join(repoRoot, 'templates/csis/page.html'));
+    expect(theme.path('logo.svg')).toBe(path.join(ms, 'theme/house/logo.svg'));
+
+    mkdirSync(path.join(ms, 'theme', 'csis'), { recursive: true });
+    writeFileSync(path.join(ms, 'theme', 'csis', 'theme.yaml'), stock.replace('name: CSIS', 'name: CSIS\nextends: house'));
+    const d = diagnosticsOf(() => loadTheme('house', ms));
+    expect(d).toMatchObject([{ file: expect.stringMatching(/theme\/csis\/theme\.yaml$/), ruleId: 'theme-schema', line: stock.split('\n').indexOf('name: CSIS') + 2, message: 'Theme `csis` extends `house`, which extends it back' }]);
+  });
+});
+
 /** CSS colour keywords (CSS Color 4), `transparent` and `currentcolor` aside: those are not colours of a brand. */
 const namedColours =
   'aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen'.split(' ');
