@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTheme } from '../src/theme/theme.js';
 import { renderTemplate } from '../src/theme/template.js';
-import { footerCss, resolveTokens, withTokens } from '../src/theme/tokens.js';
+import { footerCss, pageSizePoints, resolveTokens, withTokens } from '../src/theme/tokens.js';
 import { BriefpressError } from '../src/util/diagnostics.js';
 import { repoRoot, runCli } from './helpers/cli.js';
 
@@ -136,6 +136,13 @@ describe('design tokens (theme.yaml)', () => {
     expect(css).toContain('@bottom-left { content: "S" "  |  " "A \\"title\\" \\3c /style>\\3c script>"; }');
     expect(css).toContain('@bottom-right { content: "Page " counter(page) " of " counter(pages); }');
     expect(css).toMatch(/@page :first \{ @bottom-left \{ content: none; \}/);
+  });
+
+  it('gives the page size in points, for check', () => {
+    expect(pageSizePoints('letter')).toEqual([612, 792]);
+    expect(pageSizePoints('A4').map((v) => +v.toFixed(2))).toEqual([595.28, 841.89]);
+    expect(pageSizePoints('A5 landscape').map((v) => +v.toFixed(2))).toEqual([595.28, 419.53]);
+    expect(pageSizePoints('6in 9in')).toEqual([432, 648]);
   });
 
   it('is a positioned theme-schema error when a token is bad', () => {

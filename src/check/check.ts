@@ -9,6 +9,7 @@ import { scanBrief } from '../build/scan.js';
 import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
 import { loadTheme } from '../theme/theme.js';
+import { pageSizePoints } from '../theme/tokens.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
 import { decodeText } from '../manuscript/source.js';
@@ -51,9 +52,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     diagnostics.push(...[...series.value.faults.values()].flat());
     // The theme's own faults, and its font families (a PDF may use no others).
     let fontFamilies: string[] | undefined;
+    let pageSize: [number, number] | undefined;
     try {
       const theme = loadTheme(series.value.series.theme, loc.root, series.value.themeAt);
       fontFamilies = [...new Set(theme.fonts.map((f) => f.family))];
+      pageSize = pageSizePoints(theme.design.page.size);
     } catch (e) {
       if (!(e instanceof BriefpressError)) throw e;
       diagnostics.push(...e.diagnostics);
@@ -82,7 +85,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       if (scanned.source && splitFrontMatter(scanned.text)) {
         linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length, bytes: scanned.source.bytes });
       }
-      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
+      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies, pageSize)));
     }
     // each brief's editorial messages after its manuscript messages, before its editions'
     const lint = editorial(linted, options.fix === true);
@@ -122,7 +125,7 @@ function editorial(linted: { brief: LintedBrief; path: string; bytes: Buffer }[]
 }
 
 /** The font families the series' theme names (undefined when the theme cannot be loaded: that check is then skipped). */
-async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void, fontFamilies?: string[]): Promise<Diagnostic[]> {
+async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void, fontFamilies?: string[], pageSize?: [number, number]): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const epub = path.join(outDir, slug, `${slug}.epub`);
   const pdf = path.join(outDir, slug, `${slug}.pdf`);
@@ -160,7 +163,7 @@ async function checkEditions(slug: string, outDir: string, onProgress?: (line: s
   if (!existsSync(pdf)) out.push(missing(pdf, 'PDF'));
   else {
     onProgress?.(`pdf: ${slug}.pdf`);
-    out.push(...(await checkPdf(pdf, { fontFamilies })));
+    out.push(...(await checkPdf(pdf, { fontFamilies, pageSize })));
   }
   return out;
 }

@@ -54,7 +54,7 @@ export const rules = {
   'pdf-tools': 'A PDF validator is not installed: that check was skipped (check).',
   'pdf-info': 'The PDF cannot be read (check).',
   'pdf-tagged': 'The PDF is not tagged: no /MarkInfo /Marked true or no structure tree (check).',
-  'pdf-page-size': 'The PDF is not US Letter (check).',
+  'pdf-page-size': 'The PDF\'s page is not the theme\'s page size (theme.yaml `page.size`; check).',
   'pdf-metadata': 'The PDF lacks Title, Author, Subject or Keywords, they are empty, or they hold soft hyphens (check).',
   'pdf-fonts': 'A font of the PDF is not embedded (check).',
   'pdf-font-type3': 'A font of the PDF is a Type 3 font (check).',

@@ -193,3 +193,22 @@ export function footerCss(design: Design, values: Record<Exclude<(typeof footerS
   const first = firstPage ? '' : '\n@page :first { @bottom-left { content: none; } @bottom-center { content: none; } @bottom-right { content: none; } }';
   return `@page { ${boxes} }${first}`;
 }
+
+const namedSizes: Record<string, [number, number]> = {
+  a3: [297, 420], a4: [210, 297], a5: [148, 210], a6: [105, 148], b4: [250, 353], b5: [176, 250], 'jis-b4': [257, 364], 'jis-b5': [182, 257],
+};
+const inchSizes: Record<string, [number, number]> = { letter: [8.5, 11], legal: [8.5, 14], ledger: [11, 17] };
+const points: Record<string, number> = { mm: 72 / 25.4, cm: 72 / 2.54, in: 72, pt: 1 };
+
+/** A `page.size` token in PDF points (width, height). */
+export function pageSizePoints(size: string): [number, number] {
+  const [name, orientation] = size.trim().toLowerCase().split(/\s+/);
+  let wh: [number, number];
+  if (namedSizes[name!]) wh = namedSizes[name!]!.map((v) => v * points.mm!) as [number, number];
+  else if (inchSizes[name!]) wh = inchSizes[name!]!.map((v) => v * 72) as [number, number];
+  else {
+    const [a, b] = size.trim().split(/\s+/).map((l) => parseFloat(l) * points[/[a-z]+$/.exec(l)![0]]!);
+    return [a!, b!];
+  }
+  return orientation === 'landscape' ? [wh[1], wh[0]] : wh;
+}
