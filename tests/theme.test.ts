@@ -11,6 +11,7 @@ import { loadTheme } from '../src/theme/theme.js';
 import { renderTemplate } from '../src/theme/template.js';
 import { footerCss, pageSizePoints, resolveTokens, withTokens } from '../src/theme/tokens.js';
 import { BriefpressError } from '../src/util/diagnostics.js';
+import { labelsFor } from '../src/targets/epub/labels.js';
 import { repoRoot, runCli } from './helpers/cli.js';
 
 const base = path.join(repoRoot, 'tests/fixtures/broken/_base');
@@ -136,6 +137,12 @@ describe('design tokens (theme.yaml)', () => {
     expect(css).toContain('@bottom-left { content: "S" "  |  " "A \\"title\\" \\3c /style>\\3c script>"; }');
     expect(css).toContain('@bottom-right { content: "Page " counter(page) " of " counter(pages); }');
     expect(css).toMatch(/@page :first \{ @bottom-left \{ content: none; \}/);
+  });
+
+  it('puts theme.yaml\'s labels instead of the stock words, for their language only', () => {
+    const theme = themeWith('labels', `${stock}labels:\n  en:\n    notes: Endnotes\n`)();
+    expect(labelsFor(theme, 'en-GB')).toMatchObject({ notes: 'Endnotes', contents: 'Contents' });
+    expect(labelsFor(theme, 'fr')).toMatchObject({ notes: 'Notes', contents: 'Table des matières' });
   });
 
   it('gives the page size in points, for check', () => {
