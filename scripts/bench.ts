@@ -1,57 +1,233 @@
 /**
- * `npm run bench`: build synthetic series shaped like the sample and report median times and peak
- * memory. Scenarios: one brief; 20 and 100 briefs cold; 100 with one changed; 100 with none changed;
- * and, where pandoc is installed, the same 20 briefs through pandoc (EPUB, and HTML printed by
- * Chromium, one launch per document) for a ratio. Never part of the tests: times vary by machine.
+ * `npm run bench`: briefpress side by side with the chain a user would pick instead (issue #17), on the
+ * same inputs, whole processes, cold (a fresh --out, so no cache, every time), in turn (A B A B ...):
  *
- *   node --import tsx scripts/bench.ts [--runs 3] [--big-runs N] [--formats html,epub,pdf] [--jobs 2] [--big 100] [--small 20]
+ *   one      the sample (manuscript/, one brief, ~920 words)
+ *   report   one ~41k-word report (the sample's body 50 times)
+ *   s20      a 20-brief series (the sample 20 times, scripts/synthetic-series.ts)
+ *   s100     a 100-brief series (briefpress only: a point of the plot)
+ *   s200     a 200-brief series
+ *   incr     the 100-brief series again: one brief changed, then none (briefpress only; needs s100)
+ *
+ * The peer: per brief, `pandoc brief.md -o brief.epub`, `pandoc brief.md -s -o brief.html` and
+ * Chromium's headless shell `--print-to-pdf` of that HTML, a shell loop for a series. briefpress:
+ * `briefpress build <series> --out <fresh>`, all editions (web page, EPUB, PDF, cover, previews, catalog).
+ * Each figure is the median of the runs; memory is the peak of the whole process tree (the command
+ * and every process it started, Chromium's included), sampled from /proc every 50 ms: the sum of PSS
+ * (smaps_rollup: shared pages split between the processes sharing them) and the sum of RSS. When pandoc
+ * is missing the bench says so and prints briefpress's figures alone. It also writes an SVG plot of
+ * build time against series size (1, 20, 100, 200 briefs) to bench-series.svg (--plot to move it).
+ * Never part of the tests: times vary by machine.
+ *
+ *   npm run bench -- [--quick] [--only one,report,s20,s100,s200,incr] [--runs 3] [--big-runs 1]
+ *                    [--jobs 2] [--formats html,epub,pdf] [--plot FILE] [--keep] [--no-peer] [--versus DIR]
+ *
+ * --versus DIR: another briefpress checkout (say, main) also run in turn, for a before/after ratio.
+ *
+ * --quick: one run each of one, report and s20 (about a minute). The default run (3 runs of the small
+ * ones, 1 of s100 and s200) takes ~10 minutes on 2 cores.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeSeries, repoRoot } from './synthetic-series.js';
 import { findChromium } from '../src/browser/find.js';
 
+const all = ['one', 'report', 's20', 's100', 's200', 'incr'];
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
-    formats: { type: 'string', default: 'html,epub,pdf' },
-    big: { type: 'string', default: '100' },
-    small: { type: 'string', default: '20' },
-    /** Pages printing at once (build()'s `jobs`). */
-    jobs: { type: 'string', default: '2' },
-    /** Runs of the big cold build (the slowest); default --runs. */
+    runs: { type: 'string' },
     'big-runs': { type: 'string' },
+    formats: { type: 'string', default: 'html,epub,pdf' },
+    jobs: { type: 'string', default: '2' },
+    only: { type: 'string' },
+    quick: { type: 'boolean' },
+    plot: { type: 'string', default: path.join(repoRoot, 'bench-series.svg') },
+    keep: { type: 'boolean' },
+    'no-peer': { type: 'boolean' },
+    /** Another briefpress checkout (its src/cli/bin.js) run in turn as a third side: before/after A/B. */
+    versus: { type: 'string' },
   },
 });
-const runs = Number(values.runs);
+const quick = values.quick === true;
+const runs = Number(values.runs ?? (quick ? 1 : 3));
+const bigRuns = Number(values['big-runs'] ?? 1);
+const only = (values.only ?? (quick ? 'one,report,s20' : all.join(','))).split(',').map((s) => s.trim());
+for (const o of only) {
+  if (!all.includes(o)) {
+    console.error(`bench: unknown --only ${o}; use ${all.join(',')}`);
+    process.exit(2);
+  }
+}
+if (!(runs >= 1) || !(bigRuns >= 1)) {
+  console.error('bench: --runs and --big-runs take a whole number >= 1');
+  process.exit(2);
+}
 const formats = values.formats!;
-const big = Number(values.big);
-const small = Number(values.small);
 const jobs = values.jobs!;
-const bigRuns = Number(values['big-runs'] ?? runs);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'briefpress-bench-'));
+const bin = path.join(repoRoot, 'src/cli/bin.js');
+
+// ---------------------------------------------------------------------------------------------------
+// One whole process tree: wall time and peak memory.
 
 interface Sample {
-  wallMs: number;
-  buildMs: number;
-  maxRssKb: number;
-  built: number;
-  cached: number;
+  ms: number;
+  /** Peak of the sum of PSS / RSS over the process tree, in MiB. */
+  pss: number;
+  rss: number;
 }
 
-function runBuild(input: string, out: string, extra: string[] = []): Sample {
-  const t = performance.now();
-  // The real command line, as a user runs it (`npx briefpress build`).
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/bin.js'), 'build', input, '--out', out, '--format', formats, '--jobs', String(jobs), '--json', ...extra], { encoding: 'utf8', cwd: repoRoot });
-  const wallMs = performance.now() - t;
-  if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stderr}`);
-  const j = JSON.parse(r.stdout);
-  if (!j.ok) throw new Error(`build of ${input} reported errors`);
-  return { wallMs, buildMs: j.ms, maxRssKb: j.peakRssKb, built: j.built, cached: j.unchanged };
+/** pid -> children, from /proc/<pid>/stat (one pass over /proc). */
+function childrenMap(): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (name.charCodeAt(0) > 57) continue; // not a pid
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ', 2)[1]);
+      let list = map.get(ppid);
+      if (!list) map.set(ppid, (list = []));
+      list.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return map;
 }
+
+function field(text: string, name: string): number {
+  const i = text.indexOf(`${name}:`);
+  return i < 0 ? 0 : parseInt(text.slice(i + name.length + 1), 10) || 0;
+}
+
+/** The tree's memory now (kB): the root and every descendant. */
+function treeMemory(root: number): { pss: number; rss: number } {
+  const map = childrenMap();
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) pids.push(...(map.get(pids[i]!) ?? []));
+  let pss = 0;
+  let rss = 0;
+  for (const pid of pids) {
+    try {
+      const r = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+      pss += field(r, 'Pss');
+      rss += field(r, 'Rss');
+    } catch {
+      // gone meanwhile, or a zombie
+    }
+  }
+  return { pss, rss };
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let pss = 0;
+    let rss = 0;
+    const sample = () => {
+      if (!child.pid) return;
+      const m = treeMemory(child.pid);
+      pss = Math.max(pss, m.pss);
+      rss = Math.max(rss, m.rss);
+    };
+    const timer = setInterval(sample, 50);
+    child.on('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      const ms = performance.now() - t;
+      clearInterval(timer);
+      if (code !== 0) reject(new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} ... exited ${code}:\n${stderr.slice(-2000)}`));
+      else resolve({ ms, pss: pss / 1024, rss: rss / 1024 });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The two sides.
+
+const fresh = (name: string) => {
+  const out = path.join(tmp, `out-${name}`);
+  rmSync(out, { recursive: true, force: true });
+  return out;
+};
+
+const versusBin = values.versus ? path.resolve(values.versus, 'src/cli/bin.js') : undefined;
+if (versusBin && !existsSync(versusBin)) {
+  console.error(`bench: --versus ${values.versus}: no src/cli/bin.js there`);
+  process.exit(2);
+}
+
+function briefpress(series: string, out: string, program = bin): Promise<Sample> {
+  return run(process.execPath, [program, 'build', series, '--out', out, '--format', formats, '--jobs', jobs, '--quiet']);
+}
+
+const pandoc = (() => {
+  if (values['no-peer']) return undefined;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, 'pandoc');
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+})();
+const headlessShell = (() => {
+  try {
+    return findChromium();
+  } catch {
+    return undefined;
+  }
+})();
+const peerOk = Boolean(pandoc && headlessShell);
+
+/** The peer chain over every brief.md of a series, as one shell script (one process tree). */
+function peer(series: string, out: string): Promise<Sample> {
+  mkdirSync(out, { recursive: true });
+  const briefs = path.join(series, 'briefs');
+  const slugs = readdirSync(briefs).sort();
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const chromeFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-pdf-header-footer', '--disable-dev-shm-usage'];
+  const script = ['set -e', `cd ${q(out)}`, `for s in ${slugs.map(q).join(' ')}; do`,
+    `  ${q(pandoc!)} ${q(briefs)}/"$s"/brief.md -o "$s.epub"`,
+    `  ${q(pandoc!)} ${q(briefs)}/"$s"/brief.md -s -o "$s.html"`,
+    `  ${q(headlessShell!)} ${chromeFlags.join(' ')} --user-data-dir="$PWD/.profile" --print-to-pdf="$PWD/$s.pdf" "file://$PWD/$s.html" 2>/dev/null`,
+    'done', 'rm -rf .profile'].join('\n');
+  return run('bash', ['-c', script]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs.
+
+/** A one-brief series whose brief is the sample's body `times` times (each copy's questions renamed). */
+function makeReport(times: number, dir: string): string {
+  const root = makeSeries(0, dir);
+  const text = readFileSync(path.join(repoRoot, 'manuscript/briefs/kerry-in-russia/brief.md'), 'utf8');
+  const end = text.indexOf('\n---', 4) + 4;
+  const head = text.slice(0, end).replace(/^title: .*$/m, 'title: "Russia, Syria and Iran: A Long Report"');
+  const body = text.slice(end);
+  const parts = Array.from({ length: times }, (_, i) => body.replace(/^## (.*)$/gm, (_m, h: string) => `## Part ${i + 1}: ${h}`));
+  mkdirSync(path.join(root, 'briefs', 'long-report'), { recursive: true });
+  writeFileSync(path.join(root, 'briefs', 'long-report', 'brief.md'), head + parts.join('\n'));
+  return root;
+}
+
+function words(series: string): number {
+  let n = 0;
+  for (const s of readdirSync(path.join(series, 'briefs'))) {
+    const t = readFileSync(path.join(series, 'briefs', s, 'brief.md'), 'utf8');
+    n += t.slice(t.indexOf('\n---', 4) + 4).split(/\s+/).filter(Boolean).length;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Figures.
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,89 +235,186 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (m: number) => `${m.toFixed(0)} MiB`;
 
 interface Row {
   name: string;
-  samples: Sample[];
+  briefs: number;
+  words: number;
+  bp: Sample[];
+  peer: Sample[];
+  /** --versus: the other checkout. */
+  base: Sample[];
 }
 const rows: Row[] = [];
+const stat = (xs: Sample[]) => ({ ms: median(xs.map((s) => s.ms)), pss: Math.max(...xs.map((s) => s.pss)), rss: Math.max(...xs.map((s) => s.rss)) });
 
-function scenario(name: string, prepare: (i: number) => { input: string; out: string }, n = runs, extra: string[] = []): Row {
-  const samples: Sample[] = [];
-  for (let i = 0; i < n; i++) {
-    const { input, out } = prepare(i);
-    samples.push(runBuild(input, out, extra));
+function line(r: Row): string {
+  const b = stat(r.bp);
+  let s = `${r.name.padEnd(30)} briefpress ${sec(b.ms).padStart(8)}  peak ${mib(b.pss).padStart(8)} PSS (${mib(b.rss)} RSS)`;
+  if (r.base.length) {
+    const v = stat(r.base);
+    const pairs = r.bp.map((x, i) => (r.base[i] ? x.ms / r.base[i]!.ms : NaN)).filter((x) => !Number.isNaN(x));
+    s += `\n${''.padEnd(30)} --versus   ${sec(v.ms).padStart(8)}  peak ${mib(v.pss).padStart(8)} PSS (${mib(v.rss)} RSS)`;
+    s += `\n${''.padEnd(30)} this/versus ${(b.ms / v.ms).toFixed(2)}x of the medians (pair by pair: ${pairs.map((x) => x.toFixed(2)).join(', ')})`;
   }
-  const row = { name, samples };
+  if (r.peer.length) {
+    const p = stat(r.peer);
+    s += `\n${''.padEnd(30)} peer       ${sec(p.ms).padStart(8)}  peak ${mib(p.pss).padStart(8)} PSS (${mib(p.rss)} RSS)`;
+    const pairs = r.bp.map((x, i) => (r.peer[i] ? x.ms / r.peer[i]!.ms : NaN)).filter((x) => !Number.isNaN(x));
+    s += `\n${''.padEnd(30)} ratio      ${(b.ms / p.ms).toFixed(2)}x of the medians (pair by pair: ${pairs.map((x) => x.toFixed(2)).join(', ')})`;
+  }
+  return s;
+}
+
+async function scenario(name: string, series: string, n: number, withPeer: boolean): Promise<Row> {
+  const row: Row = { name, briefs: readdirSync(path.join(series, 'briefs')).length, words: words(series), bp: [], peer: [], base: [] };
+  for (let i = 0; i < n; i++) {
+    if (versusBin) row.base.push(await briefpress(series, fresh('base'), versusBin));
+    // In turn: A B A B, so that a change in the machine's load falls on both sides of a pair.
+    row.bp.push(await briefpress(series, fresh('bp')));
+    if (withPeer && peerOk) row.peer.push(await peer(series, fresh('peer')));
+  }
   rows.push(row);
-  const s = summary(row);
-  console.log(`${name.padEnd(34)} wall ${sec(s.wall).padStart(8)}  build() ${sec(s.build).padStart(8)}  peak RSS ${s.rss.toFixed(0).padStart(4)} MB  (built ${s.built}, unchanged ${s.cached})`);
+  console.log(`${line(row)}\n`);
   return row;
 }
-function summary(r: Row) {
-  return {
-    wall: median(r.samples.map((s) => s.wallMs)),
-    build: median(r.samples.map((s) => s.buildMs)),
-    rss: Math.max(...r.samples.map((s) => s.maxRssKb)) / 1024,
-    built: r.samples[r.samples.length - 1]!.built,
-    cached: r.samples[r.samples.length - 1]!.cached,
-  };
+
+// ---------------------------------------------------------------------------------------------------
+
+console.log(`briefpress bench: ${formats}, --jobs ${jobs}, median of ${runs} runs (${bigRuns} for 100 and 200 briefs), cold, in turn; ${os.cpus().length} CPUs, Node ${process.versions.node}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+if (!pandoc) console.log(values['no-peer'] ? 'peer chain: off (--no-peer)' : 'pandoc is not installed: no peer chain, briefpress figures alone (apt-get install pandoc chromium-headless-shell to compare).');
+else if (!headlessShell) console.log('no Chromium found: no peer chain, briefpress figures alone.');
+else {
+  const v = await new Promise<string>((resolve) => {
+    const c = spawn(pandoc, ['--version']);
+    let o = '';
+    c.stdout.on('data', (d) => (o += d));
+    c.on('exit', () => resolve(o.split('\n')[0]!));
+  });
+  console.log(`peer chain: ${v} (EPUB, standalone HTML) + ${path.basename(headlessShell)} --print-to-pdf of that HTML, per brief`);
 }
+console.log('briefpress makes the web edition, EPUB, PDF, cover, page previews and the series catalog; peak memory is the whole process tree.\n');
 
-console.log(`briefpress bench: ${formats}, --jobs ${jobs}, median of ${runs} runs (${bigRuns} for ${big} cold), ${os.cpus().length} CPUs, Node ${process.versions.node}`);
-console.log('wall = the whole process (Node start, module loading, build); build() = the library call alone.\n');
+// The CLI bundle (bin.js) is made once per source change: made now, outside the timings.
+await run(process.execPath, [bin, '--version']);
+if (versusBin) await run(process.execPath, [versusBin, '--version']);
 
-const one = makeSeries(1, path.join(tmp, 'one'));
-const twenty = makeSeries(small, path.join(tmp, 'twenty'));
-const hundred = makeSeries(big, path.join(tmp, 'hundred'));
-const fresh = (name: string) => () => {
-  const out = path.join(tmp, `out-${name}`);
-  rmSync(out, { recursive: true, force: true });
-  return out;
-};
-
-const oneRow = scenario('1 brief, cold', () => ({ input: one, out: fresh('one')() }));
-const twentyRow = scenario(`${small} briefs, cold`, () => ({ input: twenty, out: fresh('twenty')() }));
-const twentyLeanRow = scenario(`${small} briefs, cold, --no-previews`, () => ({ input: twenty, out: fresh('twenty')() }), runs, ['--no-previews']);
-scenario(`${big} briefs, cold`, () => ({ input: hundred, out: fresh('hundred')() }), bigRuns);
-const changed = path.join(hundred, 'briefs', `brief-${String(Math.ceil(big / 2)).padStart(3, '0')}`, 'brief.md');
-const original = readFileSync(changed, 'utf8');
-const oneChangedRow = scenario(`${big} briefs, 1 changed`, (i) => {
-  writeFileSync(changed, original.replace('Secretary Kerry is in Sochi', `Secretary Kerry is in Sochi (edit ${i})`));
-  return { input: hundred, out: path.join(tmp, 'out-hundred') };
-});
-const noChangeRow = scenario(`${big} briefs, none changed`, () => ({ input: hundred, out: path.join(tmp, 'out-hundred') }));
-
-const s = (r: Row) => summary(r);
-console.log('\nTargets (issue #5):');
-console.log(`  ${small} briefs, all editions, cold <= 8 s:           wall ${sec(s(twentyRow).wall)}, build() ${sec(s(twentyRow).build)}`);
-console.log(`    the same without page previews (--no-previews):   wall ${sec(s(twentyLeanRow).wall)}, build() ${sec(s(twentyLeanRow).build)}`);
-console.log(`  ${big} briefs, no change <= 0.5 s:                    wall ${sec(s(noChangeRow).wall)}, build() ${sec(s(noChangeRow).build)}`);
-console.log(`  1 changed in ${big} <= 1.5x that brief alone:        wall ${(s(oneChangedRow).wall / s(oneRow).wall).toFixed(2)}x, build() ${(s(oneChangedRow).build / s(oneRow).build).toFixed(2)}x`);
-
-const pandoc = spawnSync('which', ['pandoc'], { encoding: 'utf8' }).stdout.trim();
-if (!pandoc) {
-  console.log('\npandoc is not installed: no comparison (apt-get install pandoc to add one).');
-} else {
-  const chromium = findChromium();
-  const times: number[] = [];
+const sizes: { briefs: number; ms: number; peerMs?: number }[] = [];
+if (only.includes('one')) {
+  // The sample itself, copied beside the other inputs.
+  const one = makeSeries(0, path.join(tmp, 'one'));
+  cpSync(path.join(repoRoot, 'manuscript/briefs'), path.join(one, 'briefs'), { recursive: true });
+  const r = await scenario('the sample (1 brief)', one, runs, true);
+  sizes.push({ briefs: 1, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined });
+}
+if (only.includes('report')) {
+  const report = makeReport(50, path.join(tmp, 'report'));
+  await scenario(`a ${Math.round(words(report) / 1000)}k-word report`, report, runs, true);
+}
+if (only.includes('s20')) {
+  const r = await scenario('20-brief series', makeSeries(20, path.join(tmp, 's20')), runs, true);
+  sizes.push({ briefs: 20, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined });
+}
+let hundred: string | undefined;
+if (only.includes('s100') || only.includes('incr')) {
+  hundred = makeSeries(100, path.join(tmp, 's100'));
+  const r = await scenario('100-brief series', hundred, bigRuns, false);
+  sizes.push({ briefs: 100, ms: stat(r.bp).ms });
+}
+if (only.includes('incr') && hundred) {
+  // Out of the last cold build (fresh('bp') is out-bp): one brief changed, then none.
+  const out = path.join(tmp, 'out-bp');
+  const changed = path.join(hundred, 'briefs', 'brief-050', 'brief.md');
+  const original = readFileSync(changed, 'utf8');
+  const one: Sample[] = [];
+  const none: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = fresh('pandoc')();
-    execFileSync('mkdir', ['-p', out]);
-    const t = performance.now();
-    for (let b = 1; b <= small; b++) {
-      const slug = `brief-${String(b).padStart(3, '0')}`;
-      const md = path.join(twenty, 'briefs', slug, 'brief.md');
-      execFileSync(pandoc, [md, '-o', path.join(out, `${slug}.epub`)], { stdio: 'ignore' });
-      const html = path.join(out, `${slug}.html`);
-      execFileSync(pandoc, [md, '-s', '-o', html], { stdio: 'ignore' });
-      execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-pdf-header-footer', `--print-to-pdf=${path.join(out, `${slug}.pdf`)}`, `file://${html}`], { stdio: 'ignore' });
-    }
-    times.push(performance.now() - t);
+    writeFileSync(changed, original.replace('Secretary Kerry is in Sochi', `Secretary Kerry is in Sochi (edit ${i})`));
+    one.push(await briefpress(hundred, out));
+    none.push(await briefpress(hundred, out));
   }
-  const p = median(times);
-  console.log(`\npandoc (${execFileSync(pandoc, ['--version'], { encoding: 'utf8' }).split('\n')[0]}), ${small} briefs to EPUB + HTML printed by Chromium: ${sec(p)}`);
-  const like = formats.includes('epub') && formats.includes('pdf');
-  console.log(`  briefpress (${formats}) / pandoc, ${small} briefs cold: wall ${(s(twentyRow).wall / p).toFixed(2)}x${like ? ' (briefpress also makes the web edition, covers and previews)' : ' (not like for like: build epub and pdf for a fair ratio)'}`);
+  console.log(`100 briefs, 1 changed            briefpress ${sec(stat(one).ms).padStart(8)}  peak ${mib(stat(one).pss).padStart(8)} PSS`);
+  console.log(`100 briefs, none changed         briefpress ${sec(stat(none).ms).padStart(8)}  peak ${mib(stat(none).pss).padStart(8)} PSS\n`);
 }
-rmSync(tmp, { recursive: true, force: true });
+if (only.includes('s200')) {
+  const r = await scenario('200-brief series', makeSeries(200, path.join(tmp, 's200')), bigRuns, true);
+  sizes.push({ briefs: 200, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Summary against the issue's targets.
+
+const find = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+const ratio = (r: Row | undefined) => (r && r.peer.length ? stat(r.bp).ms / stat(r.peer).ms : undefined);
+const fmt = (x: number | undefined, target: number) => (x === undefined ? 'n/a (no peer)' : `${x.toFixed(2)}x (target <= ${target}x)${x <= target ? '' : '  MISSED'}`);
+console.log('Summary (issue #17):');
+if (find('the sample')) console.log(`  one brief vs peer:        ${fmt(ratio(find('the sample')), 1.3)}; peak ${mib(stat(find('the sample')!.bp).pss)} (target <= 300 MiB)`);
+if (find('a ')) console.log(`  long report vs peer:      ${fmt(ratio(find('a ')), 1.0)}`);
+if (find('20-')) console.log(`  20 briefs vs peer loop:   ${fmt(ratio(find('20-')), 0.35)}`);
+if (find('200-')) console.log(`  200 briefs vs peer loop:  ${fmt(ratio(find('200-')), 0.35)}; peak ${mib(stat(find('200-')!.bp).pss)} (target <= 600 MiB)`);
+const s20 = sizes.find((s) => s.briefs === 20);
+const s200 = sizes.find((s) => s.briefs === 200);
+if (s20 && s200) {
+  const a = s20.ms / 20;
+  const b = s200.ms / 200;
+  console.log(`  per brief: ${sec(a)} at 20, ${sec(b)} at 200 (${(((b - a) / a) * 100).toFixed(0)} %; target within 10 %)`);
+}
+for (const s of sizes) console.log(`  ${String(s.briefs).padStart(3)} brief(s): ${sec(s.ms)}${s.peerMs ? `  (peer ${sec(s.peerMs)})` : ''}`);
+
+// ---------------------------------------------------------------------------------------------------
+// The plot: build time against series size.
+
+if (sizes.length >= 2) {
+  writeFileSync(values.plot!, plot(sizes.sort((a, b) => a.briefs - b.briefs)));
+  console.log(`\nplot: ${path.relative(process.cwd(), values.plot!) || values.plot}`);
+}
+
+function plot(pts: { briefs: number; ms: number; peerMs?: number }[]): string {
+  const W = 480;
+  const H = 300;
+  const L = 56;
+  const R = 16;
+  const T = 28;
+  const B = 44;
+  const maxX = Math.max(...pts.map((p) => p.briefs));
+  const maxY = Math.max(...pts.flatMap((p) => [p.ms, p.peerMs ?? 0])) / 1000;
+  const step = niceStep(maxY / 5);
+  const top = Math.ceil(maxY / step) * step;
+  const x = (n: number) => L + (n / maxX) * (W - L - R);
+  const y = (s: number) => H - B - (s / top) * (H - T - B);
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const series = (key: 'ms' | 'peerMs', color: string, label: string, ly: number) => {
+    const ps = pts.filter((p) => p[key] !== undefined);
+    if (ps.length < 2) return '';
+    const d = ps.map((p, i) => `${i ? 'L' : 'M'}${x(p.briefs).toFixed(1)},${y(p[key]! / 1000).toFixed(1)}`).join(' ');
+    return [
+      `<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`,
+      ...ps.map((p) => `<circle cx="${x(p.briefs).toFixed(1)}" cy="${y(p[key]! / 1000).toFixed(1)}" r="3" fill="${color}"><title>${p.briefs}: ${(p[key]! / 1000).toFixed(1)} s</title></circle>`),
+      `<rect x="${L + 10}" y="${ly - 8}" width="12" height="3" fill="${color}"/><text x="${L + 28}" y="${ly - 4}">${esc(label)}</text>`,
+    ].join('\n');
+  };
+  const grid: string[] = [];
+  for (let v = 0; v <= top + 1e-9; v += step) grid.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/><text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${+v.toFixed(1)}</text>`);
+  for (const p of pts) grid.push(`<text x="${x(p.briefs).toFixed(1)}" y="${H - B + 16}" text-anchor="middle">${p.briefs}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">
+<rect width="${W}" height="${H}" fill="#fff"/>
+<text x="${W / 2}" y="16" text-anchor="middle" font-size="13">Build time against series size (cold, all editions)</text>
+${grid.join('\n')}
+<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>
+<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle">briefs in the series</text>
+<text transform="translate(14 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">seconds</text>
+${series('ms', '#0065A6', 'briefpress', T + 16)}
+${series('peerMs', '#c0392b', 'pandoc + headless shell, per brief', T + 32)}
+</svg>
+`;
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-3)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+if (!values.keep) rmSync(tmp, { recursive: true, force: true });
+else console.log(`kept ${tmp}`);

@@ -17,6 +17,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
+# 1b. The compiled CLI and library in lib/ (src/cli/bin.js runs it while it is current, else the
+# sources through tsx): compiled again only when a source changed (scripts/compile.mjs).
+node scripts/compile.mjs >&2
+
 # 2. OS packages: Chromium always; validators and poppler/qpdf for the tests.
 # Chromium's headless shell is preferred (it starts in 0.2 s against 0.7 s; src/browser/find.ts);
 # any Chromium or Chrome will do.

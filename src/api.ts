@@ -6,20 +6,23 @@
  * series) runs the series-level steps (the catalog). A brief that fails is reported and the others go on.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserPool } from './browser/pool.js';
 import { BuildCache, cacheKey, hashTree, relativeSource } from './build/cache.js';
+import { removeGoneBriefs, type RemovedBrief } from './build/clean.js';
 import { catalogEntries, catalogEntry, entryFromFrontMatter } from './build/entry.js';
 import { keepEditions } from './build/keep.js';
 import { mapLimited } from './build/limit.js';
 import { linksFor, planSeries } from './build/plan.js';
 import { scanBrief, type ScannedBrief } from './build/scan.js';
+import { removeManifests, shardFileName, shardManifests, shardOf, UsageError, type Shard } from './build/shard.js';
 import { findManuscript } from './manuscript/find.js';
 import { readSeries } from './manuscript/series.js';
 import { readSource } from './manuscript/source.js';
 import type { Brief } from './model/brief.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
-import { loadTheme, packageRoot } from './theme/theme.js';
+import { loadTheme } from './theme/theme.js';
 import { vetThemeCss } from './theme/css.js';
 import { BriefpressError, EnvironmentError, hasErrors, type Diagnostic } from './util/diagnostics.js';
 import { displayPath } from './util/paths.js';
@@ -33,9 +36,13 @@ import { removeStaleTemps, writeFilesAtomic, type WrittenFile } from './util/wri
 export type { Brief } from './model/brief.js';
 export type { Diagnostic } from './util/diagnostics.js';
 export { BriefpressError, EnvironmentError, formatDiagnostic } from './util/diagnostics.js';
+export { toVFileMessages, toVFiles } from './util/vfile-messages.js';
 export { BrowserFault, BrowserGone, BuildStopped, OutputError } from './util/faults.js';
 export { newBrief, type NewBriefOptions, type NewBriefResult } from './build/new.js';
+export { initSeries as init, type InitOptions, type InitResult } from './build/init.js';
 export { cacheFileName } from './build/cache.js';
+export type { RemovedBrief } from './build/clean.js';
+export { parseShard, shardOf, UsageError, type Shard } from './build/shard.js';
 export { preview, type PreviewOptions, type PreviewServer } from './preview/server.js';
 export { check, type CheckOptions, type CheckResult } from './check/check.js';
 export { version };
@@ -68,6 +75,17 @@ export interface BuildOptions {
    * the cache is written for the briefs that finished, and build() rejects with `BuildStopped`.
    */
   signal?: AbortSignal;
+  /**
+   * Build only the briefs of this shard of the series (by the hash of each slug: src/build/shard.ts):
+   * their editions and the shard's manifest `.briefpress-shard-I-of-N.json` (its cache), no catalog.
+   */
+  shard?: Shard;
+  /**
+   * Build no brief: merge the shard manifests found in `outDir` into the build cache, then write the
+   * catalog of the briefs whose editions are there (a brief no shard built fails). Takes the options the
+   * shards were built with (formats, previews, SOURCE_DATE_EPOCH).
+   */
+  catalogOnly?: boolean;
 }
 
 export type BuildEvent =
@@ -78,6 +96,8 @@ export type BuildEvent =
   | { type: 'brief-failed'; slug: string; diagnostics: Diagnostic[] }
   | { type: 'series-done'; files: WrittenFile[]; ms: number }
   | { type: 'series-cached' }
+  /** A brief no longer in the manuscript: the files its last build wrote were removed from the output folder (whole-series builds). */
+  | { type: 'brief-removed'; slug: string; files: string[]; kept: string[] }
   /** Worth telling, not a failure (say, Chromium quit and was started again). */
   | { type: 'note'; message: string };
 
@@ -100,6 +120,10 @@ export interface BuildResult {
   seriesFiles: WrittenFile[];
   /** Problems not tied to one brief (series.yaml, authors ...) and warnings. */
   diagnostics: Diagnostic[];
+  /** Briefs no longer in the manuscript whose output a whole-series build removed (see `brief-removed`). */
+  removed: RemovedBrief[];
+  /** The output folder (absolute). */
+  outDir: string;
   ms: number;
 }
 
@@ -124,22 +148,34 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // The whole series is scanned even for one brief: its number and neighbours depend on the others.
   const wholeSeries = path.resolve(input) === path.resolve(loc.root);
+  const shard = options.shard;
+  const catalogOnly = options.catalogOnly ?? false;
+  if ((shard || catalogOnly) && !wholeSeries) throw new UsageError(`${shard ? '--shard' : 'the catalog'} works on a whole series: give the manuscript folder (${displayPath(loc.root)}), not one brief's folder`);
+  if (shard && catalogOnly) throw new UsageError('a shard builds briefs, the catalog merges shards: --shard and --catalog-only do not go together');
+  if (catalogOnly && options.cache === false) throw new UsageError('the catalog is made from the shards\' manifests and the build cache: it needs the cache');
   const seriesLoc = wholeSeries ? loc : findManuscript(loc.root);
   const seriesDirs = seriesLoc.briefDirs;
   // Temporary files of earlier runs that were killed before they could remove them.
   removeStaleTemps(outDir);
   const useCache = options.cache ?? true;
   const force = options.force ?? false;
-  const cache = new BuildCache(outDir, useCache);
+  const cache = new BuildCache(outDir, useCache, shard ? shardFileName(shard) : undefined);
   const diagnostics: Diagnostic[] = [...seriesRead.diagnostics];
   if (cache.ignored) diagnostics.push(cache.ignored);
+  // The catalog of a sharded build: every shard's manifest joins the cache (a later shard wins).
+  const manifests = catalogOnly ? shardManifests(outDir) : [];
+  for (const m of manifests) {
+    const part = new BuildCache(outDir, true, path.basename(m));
+    if (part.ignored) diagnostics.push(part.ignored);
+    for (const [slug, e] of part.briefs) cache.set(slug, e);
+  }
   // Every brief.md is read (once) and its front matter parsed, every build: numbers, titles and
   // catalog entries come from the manuscript, never from the cache.
   const scanned = seriesDirs.map((d) => scanBrief(d, src.roots));
   const plan = planSeries(scanned);
   const titles = new Map(scanned.filter((s) => s.head).map((s) => [s.slug, s.head!.title]));
   const wanted = new Set(loc.briefDirs.map((d) => path.resolve(d)));
-  const toBuild = scanned.filter((s) => wanted.has(path.resolve(s.dir)));
+  const toBuild = scanned.filter((s) => wanted.has(path.resolve(s.dir)) && (!shard || shardOf(s.slug, shard.count) === shard.index));
   options.onEvent?.({ type: 'read', briefs: toBuild.length, series: wholeSeries });
 
   let pool: Promise<BrowserPool> | undefined;
@@ -219,7 +255,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return fresh;
   };
   // Chromium takes a second to start: start it now, while the first briefs are read, if any will need it.
-  if (!options.pool && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && !isFresh(s))) {
+  if (!options.pool && !catalogOnly && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && !isFresh(s))) {
     ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
   }
 
@@ -244,6 +280,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return { slug, ok: true, cached: true, number, files: [], diagnostics: [], ms: performance.now() - started };
     }
     if (fatal) return { slug, ok: false, cached: false, number, files: [], diagnostics: [], ms: 0 };
+    if (catalogOnly) return failed([notFromShards(s.file, manifests.length)]);
     options.onEvent?.({ type: 'brief-start', slug });
     // The Markdown pipeline loads only when a brief is rebuilt.
     const { readBrief } = await import('./manuscript/brief.js');
@@ -315,6 +352,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   let results: BriefResult[];
   const seriesFiles: WrittenFile[] = [];
+  const removed: RemovedBrief[] = [];
   try {
     results = await mapLimited(toBuild, options.concurrency ?? jobs + 2, buildOne);
     // What finished is recorded even so (a rerun does not build it again); a browser gone for good
@@ -335,8 +373,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!now.ok || now.file.hash !== sf.hash) diagnostics.push(changedWhileBuilding(f, 'the series was', 'the editions built in this run show the earlier text; the next build rebuilds them'));
       }
     }
-    cache.retain(scanned.map((s) => s.slug));
+    // Briefs gone from the manuscript: a whole-series build removes the files their last build wrote
+    // (src/build/clean.ts); a one-brief build leaves them, and their cache entries, for the next.
+    const present = new Set(scanned.map((s) => s.slug));
     if (wholeSeries) {
+      removed.push(...removeGoneBriefs(outDir, cache.briefs, present));
+      for (const r of removed) {
+        if (r.files.length || r.kept.length) options.onEvent?.({ type: 'brief-removed', slug: r.slug, files: r.files, kept: r.kept });
+        // A file that could not be removed stays recorded: the next build tries again.
+        if (r.failed.length) cache.set(r.slug, { ...cache.briefs.get(r.slug)!, key: '', outputs: r.failed });
+        else cache.briefs.delete(r.slug);
+      }
+    }
+    cache.retain([...present, ...(wholeSeries ? removed.filter((r) => r.failed.length).map((r) => r.slug) : cache.briefs.keys())]);
+    if (wholeSeries && !shard) {
       const t1 = performance.now();
       // Briefs in series order: each from the manuscript, but one that fails now keeps the entry of its
       // last good editions while they are all on disk (the rule: src/build/entry.ts).
@@ -367,6 +417,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (fatal) recordAndThrow();
     const unsaved = useCache ? cache.save() : undefined;
     if (unsaved) diagnostics.push(unsaved);
+    // Merged: the folder is now what one build writes (a failed save keeps them for the next try).
+    else if (catalogOnly) removeManifests(manifests);
   } catch (e) {
     // The series steps failed (a full disk): the briefs that finished are recorded all the same.
     if (e !== fatal && useCache) {
@@ -391,14 +443,34 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     briefs: results,
     seriesFiles,
     diagnostics: seriesDiagnostics,
+    removed: removed.filter((r) => r.files.length || r.kept.length),
+    outDir,
     ms: performance.now() - t0,
   };
 }
 
 let toolHashMemo: string | undefined;
-/** briefpress' own code: a local change (or an upgrade under the same version) rebuilds everything. */
+/**
+ * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
+ * local change (or an upgrade under the same version) rebuilds everything.
+ */
 function toolHash(): string {
-  return (toolHashMemo ??= hashTree([path.join(packageRoot, 'src')]));
+  return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))]));
+}
+
+/** The catalog of a sharded build: a brief whose editions no shard made from this manuscript. */
+function notFromShards(file: string, manifests: number): Diagnostic {
+  return {
+    file: displayPath(file),
+    line: 0,
+    column: 0,
+    severity: 'error',
+    message: manifests
+      ? 'No shard built this brief from the manuscript as it is now (its shard failed, did not run, or was given other options): the catalog keeps its last good editions, if any'
+      : 'No shard manifest (.briefpress-shard-I-of-N.json) in the output folder, and this brief\'s editions are not up to date there',
+    ruleId: 'shard-missing',
+    hint: 'Copy every shard\'s output folder into this one, built from the same manuscript with the same --format and SOURCE_DATE_EPOCH, then run the catalog again.',
+  };
 }
 
 /** A warning: a file changed after this build read it. */

@@ -203,7 +203,7 @@ describe('check on the print PDF', () => {
     cpSync(file, path.join(out, 'kerry-in-russia', 'kerry-in-russia.pdf'));
     const r = runCli(['check', 'manuscript', '--out', out, '--json']);
     expect(r.code).toBe(1);
-    const ds = JSON.parse(r.stdout) as Diagnostic[];
+    const ds = JSON.parse(r.stdout).diagnostics as Diagnostic[];
     const pdfErrors = ds.filter((d) => d.severity === 'error');
     expect(pdfErrors.map((d) => d.ruleId).sort()).toEqual(['pdf-lang', 'pdf-xmp']);
     for (const d of pdfErrors) {

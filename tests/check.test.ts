@@ -56,7 +56,7 @@ describe('briefpress check', () => {
     rmSync(path.join(bad, 'kerry-in-russia', 'kerry-in-russia.pdf'));
     const r = runCli(['check', 'manuscript', '--out', bad, '--json']);
     expect(r.code).toBe(1);
-    const ds = JSON.parse(r.stdout) as { severity: string; ruleId: string; message: string; file: string }[];
+    const ds = JSON.parse(r.stdout).diagnostics as { severity: string; ruleId: string; message: string; file: string }[];
     const errors = ds.filter((d) => d.severity === 'error');
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((d) => d.ruleId === 'epubcheck')).toBe(true);

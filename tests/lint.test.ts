@@ -174,7 +174,7 @@ describe('the ten-brief test series', () => {
     expect(readFileSync(file('10-quiet'), 'utf8')).toBe(before.quiet);
     // the slips --fix does not touch are still reported; the fixed ones are gone
     const again = runCli(['check', copy, '--no-editions', '--json']);
-    const ds = JSON.parse(again.stdout) as { ruleId: string }[];
+    const ds = JSON.parse(again.stdout).diagnostics as { ruleId: string }[];
     expect(ds.filter((d) => d.ruleId === 'quote-style' || d.ruleId === 'doubled-space')).toEqual([]);
     expect(ds).toHaveLength(25 - 5);
   });

@@ -50,11 +50,11 @@ describe('resolveInside', () => {
 });
 
 describe('served files', () => {
-  it('the UI is a flat folder of real files and the viewers come from node_modules', () => {
+  it('the UI is a flat folder of real files and PDFium comes from node_modules', () => {
     const ui = uiFiles();
     expect([...ui.keys()]).toEqual(expect.arrayContaining(['index.html', 'preview.js', 'pdf-view.js', 'epub-view.js', 'preview.css']));
     const vendor = vendorFiles();
-    expect([...vendor.keys()].sort()).toEqual(['epub.js', 'jszip.js', 'pdf.mjs', 'pdf.worker.mjs']);
+    expect([...vendor.keys()].sort()).toEqual(['pdfium.mjs', 'pdfium.wasm']);
     for (const f of vendor.values()) expect(f).toContain(`${path.sep}node_modules${path.sep}`);
   });
 });

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { toDiagnostics } from '../src/pipeline/messages.js';
 import { parseMarkdown, toHast } from '../src/pipeline/processor.js';
 import { editionCsp, withCsp } from '../src/targets/csp.js';
+import { parseHtml, toHtml as toPage } from '../src/targets/serialize.js';
 import { verifyEpub } from '../src/targets/epub/verify.js';
 import { vetCss } from '../src/theme/css.js';
 import { cssReferences, foreignUrl } from '../src/util/css-urls.js';
@@ -365,12 +366,15 @@ describe('CSP tag', () => {
     const csp = editionCsp();
     expect(csp).toContain("script-src 'none'");
     expect(csp).toContain("default-src 'none'");
-    const same = `<html><head><meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}"></head></html>`;
-    expect(withCsp(same, csp)).toBe(same);
-    const weaker = `<html><head><meta http-equiv="content-security-policy" content="script-src *"></head></html>`;
-    expect(withCsp(weaker, csp)).toBe(`<html><head>\n<meta http-equiv="Content-Security-Policy" content="${csp}">\n<meta http-equiv="content-security-policy" content="script-src *"></head></html>`);
-    const added = withCsp('<!DOCTYPE html><html><head lang="en"><title>t</title></head></html>', csp);
-    expect(added).toMatch(/^<!DOCTYPE html><html><head lang="en">\n<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'none'[^"]*">\n<title>/);
+    const page = (html: string) => toPage(withCsp(parseHtml(html), csp));
+    // rehype-stringify writes ' as &#x27; inside attribute values.
+    const written = csp.replace(/'/g, '&#x27;');
+    const same = `<html><head><meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}"></head><body></body></html>`;
+    expect(page(same)).toBe(`<html><head><meta http-equiv="Content-Security-Policy" content="${written}"></head><body></body></html>`);
+    const weaker = `<html><head><meta http-equiv="content-security-policy" content="script-src *"></head><body></body></html>`;
+    expect(page(weaker)).toBe(`<html><head>\n<meta http-equiv="Content-Security-Policy" content="${written}"><meta http-equiv="content-security-policy" content="script-src *"></head><body></body></html>`);
+    const added = page('<!DOCTYPE html><html><head lang="en"><title>t</title></head></html>');
+    expect(added).toMatch(/^<!DOCTYPE html><html><head lang="en">\n<meta http-equiv="Content-Security-Policy" content="[^"]*script-src &#x27;none&#x27;[^"]*"><title>/);
   });
 });
 

@@ -18,7 +18,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type ConnectionTransport, type Page } from 'puppeteer-core';
+import type { Browser, ConnectionTransport, Page } from 'puppeteer-core';
+import { defaultLaunchArgs } from './args.js';
 import { EnvironmentError } from '../util/diagnostics.js';
 import { BrowserFault, BrowserGone } from '../util/faults.js';
 import { findChromium } from './find.js';
@@ -295,13 +296,24 @@ class CheckedPipe implements ConnectionTransport {
   }
 }
 
+/**
+ * Puppeteer's environment-neutral entry: the driver without its Node launchers and browser downloader
+ * (@puppeteer/browsers, yargs, proxy agents ...), which a Chromium we spawn ourselves does not need:
+ * ~0.15 s less CPU to load. Connecting over our own pipe transport needs nothing else.
+ */
+let puppeteerLoaded: Promise<typeof import('puppeteer-core/internal/puppeteer-core-browser.js').default> | undefined;
+function loadPuppeteer() {
+  return (puppeteerLoaded ??= import('puppeteer-core/internal/puppeteer-core-browser.js').then((m) => m.default));
+}
+
 /** Start Chromium with a DevTools pipe and connect Puppeteer to it; fail within `launchTimeoutMs`, naming the executable. */
 async function startChromium(executablePath: string): Promise<Chromium> {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-chromium-'));
   const extra = [...chromiumArgs];
   if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) extra.push('--no-sandbox');
-  // What puppeteer.launch({ headless: true, pipe: true }) would run.
-  const args = [...puppeteer.defaultArgs({ headless: true, userDataDir, args: extra }), '--remote-debugging-pipe'];
+  // What puppeteer.launch({ headless: true, pipe: true }) would run (src/browser/args.ts): spawned
+  // before Puppeteer is loaded, which then loads while Chromium starts.
+  const args = [...defaultLaunchArgs(userDataDir, extra), '--remote-debugging-pipe'];
   const stderr: string[] = [];
   let proc: ChildProcess;
   try {
@@ -339,7 +351,7 @@ async function startChromium(executablePath: string): Promise<Chromium> {
   });
   let browser: Browser;
   try {
-    const connecting = puppeteer.connect({ transport, defaultViewport: { width: 800, height: 600 }, protocolTimeout: 300_000 });
+    const connecting = loadPuppeteer().then((puppeteer) => puppeteer.connect({ transport, defaultViewport: { width: 800, height: 600 }, protocolTimeout: 300_000 }) as unknown as Promise<Browser>);
     connecting.catch(() => {});
     browser = await Promise.race([connecting, junked, quit, late]);
   } catch (e) {

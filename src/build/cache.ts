@@ -109,12 +109,13 @@ export class BuildCache {
   /** The file's text as read, when it validated (an unchanged cache is not written again). */
   private readonly text?: string;
 
-  /** `read` false: start empty, without looking at the file (a build that does not use the cache). */
+  /** `read` false: start empty, without looking at the file (a build that does not use the cache). `fileName`: a shard's manifest (src/build/shard.ts). */
   constructor(
     readonly outDir: string,
     read = true,
+    fileName = cacheFileName,
   ) {
-    this.file = path.join(outDir, cacheFileName);
+    this.file = path.join(outDir, fileName);
     const loaded = read ? loadCacheFile(this.file, outDir) : {};
     this.ignored = loaded.ignored;
     this.text = loaded.text;

@@ -35,12 +35,13 @@ export const rules = {
   'input-too-large': 'A manuscript file is larger than briefpress reads (64 MB).',
   'theme-missing': 'series.yaml names a theme that is neither in the series\' theme/ folder nor one of briefpress\' own.',
   'theme-schema': 'A theme\'s theme.yaml is missing, does not parse, or names fonts that are not there.',
-  'theme-template': 'A theme template (Mustache) does not parse, names a partial the theme does not have, or a partial includes itself.',
+  'theme-template': 'A theme template (Mustache) does not parse, names a partial the theme does not have, or a partial includes itself; or a template (page.html) puts a part of the brief where HTML cannot go: in an attribute, <title>, <textarea>, <style> or the like.',
   'theme-token': 'A theme stylesheet uses a design token (`var(--color-...)`, `--font-...`) that theme.yaml does not define.',
   'no-questions': 'A brief of a Q&A series has no `##` question (it is printed without numbered questions).',
   'text-encoding': 'A text file is not valid UTF-8, or holds NUL characters (they were replaced or left out).',
   'source-changed': 'A manuscript file changed while the build was using it: the editions show the earlier text, and the next build rebuilds them.',
   'cache-ignored': 'The build cache could not be validated in full (damaged, or from another version): it was ignored, every brief rebuilt and the cache written again.',
+  'shard-missing': 'The catalog of a sharded build (`briefpress catalog`): no shard manifest in the output folder holds this brief as the manuscript has it now (its shard failed or did not run, or ran with other options).',
   'repeated-words': 'The same one to three words twice in a row (check).',
   'acronym-expansion': 'An acronym whose letters do not fit the words it stands for, used in one spelling and spelled out in another, or (series.yaml `lint.expandAcronyms`) used before or without its expansion (check).',
   'quote-style': "Straight quotes or apostrophes in a brief that otherwise uses curly ones (title, headings and front matter included); `check --fix` makes them curly (check).",
@@ -70,6 +71,7 @@ export const rules = {
   'pdf-content': 'A page content stream of the PDF could not be read, so it was not checked (check).',
   'pdf-structure': 'qpdf --check found a structural problem in the PDF (check).',
   'edition-missing': 'An edition has not been built yet (check).',
+  'init-not-empty': '`briefpress init` was given a folder that is not new or empty (or a file, or a symlink): it makes a series only in a new or empty folder (init).',
   'browser-fault': "Chromium failed at one brief's work (its renderer crashed, or the page was stuck): that brief is not built (build; tests/faults.test.ts).",
 } as const;
 

@@ -5,174 +5,228 @@
  * (no Chromium, Chromium crashed or stopped answering, a full or read-only disk ...); 70 a bug in
  * briefpress (with a stack trace); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM.
  */
+import { writeSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BuildEvent } from '../api.js';
 import { targetNames } from '../targets/list.js';
-import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
+import { BriefpressError, EnvironmentError, type Diagnostic } from '../util/diagnostics.js';
 import { BuildStopped, OutputError, signalExitCodes } from '../util/faults.js';
+import { parseShard, UsageError } from '../build/shard.js';
 import { removeOwnTemps } from '../util/write.js';
 import { version } from '../util/version.js';
-import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets, type Progress } from './report.js';
+import { allOptions, commandHelp, commands, commandsTaking, findCommand, generalHelp, globalOptions } from './commands.js';
+import { createProgress, createReporter, formatBytes, formatMs, mainFiles, rel, summarizeAssets, type Progress, type Reporter } from './report.js';
 
-export const usage = `briefpress ${version}: policy briefs from Markdown to web page, EPUB and print PDF
+/** The commands' usage: `briefpress --help` (each command's own: src/cli/commands.ts). */
+export const usage = generalHelp();
 
-Usage:
-  briefpress build [manuscript-dir | brief-dir] [--out dir] [--format html,epub,pdf] [--jobs N] [--force] [--no-previews] [--json]
-  briefpress new <slug> [manuscript-dir] [--title TEXT] [--author ID] [--date YYYY-MM-DD]
-  briefpress preview [manuscript-dir | brief-dir] [--port N] [--no-open]
-  briefpress check [manuscript-dir | brief-dir] [--out dir] [--json] [--no-editions] [--fix] [--rules]
-  briefpress --help | --version
+/** The reason of each exit code, for `--json` documents. */
+export const exitReasons: Record<number, string> = { 0: 'ok', 1: 'manuscript-errors', 2: 'bad-usage', 3: 'environment', 70: 'internal-error', 129: 'signal', 130: 'signal', 143: 'signal' };
 
-Commands:
-  build     Build the editions of every brief in the series into --out, then the series catalog
-            (index.html, opds.xml, catalog.json). Unchanged briefs are reused from the last build.
-            Given one brief's folder: build only that brief (numbered and linked in its series; the
-            catalog is left as it is). --json prints a report on stdout instead of the progress:
-            each brief's files, time and messages, the build's time and peak memory.
-  new       Create briefs/<slug>/brief.md in the series: next number, today's date, a sample question.
-  preview   Serve a live preview on 127.0.0.1: the print layout page by page, the web edition and
-            the EPUB. Every save rebuilds the briefs it affects and refreshes the page; errors show
-            over the last good pages. Builds go to a temporary folder, never to --out.
-  check     Check before publishing: the manuscript (every build rule, plus editorial slips such as
-            repeated words), then the built editions in --out with the real validators (epubcheck;
-            pdfinfo, pdffonts and qpdf). --json prints the messages as JSON; --no-editions checks
-            the manuscript only; --fix makes straight quotes curly and doubled spaces single in
-            brief.md (each change reported); --rules lists the rules. Exits 1 when there is an error.
+/**
+ * `--json`: exactly one JSON document on stdout, whatever happens. A command that finishes prints its
+ * own (with `ok`, `exitCode` and `reason`); any other way out (bad usage, a missing Chromium, a
+ * signal, a bug) prints `{ok, exitCode, reason, message, hint, diagnostics}` at the end.
+ */
+export interface JsonOutput {
+  readonly enabled: boolean;
+  /** Print a command's document (once). */
+  emit(code: number, doc: Record<string, unknown>): void;
+  /** Remember why the command failed, for the document printed at the end. */
+  fail(why: { message: string; hint?: string; diagnostics?: Diagnostic[]; signal?: string }): void;
+  /** Print the failure document unless a document was printed; `sync` from an exit handler. */
+  finish(code: number, sync?: boolean): void;
+}
 
-Options:
-  -o, --out DIR        output folder (default: dist)
-  -f, --format LIST    editions to build, comma-separated: ${targetNames.join(', ')} (default: all)
-  -j, --jobs N         pages printing at once in the one browser (default: 2)
-      --force          rebuild every brief, even those unchanged since the last build
-      --no-previews    no page previews (<slug>/pages/page-N.png) beside the PDFs: a faster build
-      --title TEXT     (new) the brief's title (default: from the slug)
-      --author ID      (new) author file stem in authors/ (default: the latest brief's first author)
-      --date DATE      (new) publication date (default: today)
-      --port N         (preview) port on 127.0.0.1 (default: 4173; 0 picks a free one)
-      --no-open        (preview) do not open a desktop browser
-  -q, --quiet          print only problems
-  -h, --help           show this help
-  -v, --version        print the version
+function createJsonOutput(enabled: boolean, command: string | undefined): JsonOutput {
+  let printed = false;
+  let why: { message: string; hint?: string; diagnostics?: Diagnostic[]; signal?: string } | undefined;
+  const write = (doc: Record<string, unknown>, sync = false) => {
+    if (printed || !enabled) return;
+    printed = true;
+    const text = `${JSON.stringify(doc, null, 2)}\n`;
+    if (sync) writeSync(1, text);
+    else process.stdout.write(text);
+  };
+  return {
+    enabled,
+    emit(code, doc) {
+      write({ ok: code === 0, exitCode: code, reason: exitReasons[code] ?? 'error', ...doc });
+    },
+    fail(w) {
+      why ??= w;
+    },
+    finish(code, sync) {
+      write({ ok: code === 0, exitCode: code, reason: exitReasons[code] ?? 'error', ...(command ? { command } : {}), message: why?.message ?? '', ...(why?.hint ? { hint: why.hint } : {}), ...(why?.signal ? { signal: why.signal } : {}), diagnostics: why?.diagnostics ?? [] }, sync);
+    },
+  };
+}
 
-Environment:
-  SOURCE_DATE_EPOCH           seconds since 1970 for every date written (default: the brief's date)
-  PUPPETEER_EXECUTABLE_PATH   the Chromium to print PDFs with (default: found on the system)
-
-Faults (build):
-  A brief whose Chromium renderer crashes, or whose page is stuck past its time (30 s, plus 1 s per
-  10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 10 s to
-  start; if it quits it is started again once; if it quits again or stops answering for 8 s, the
-  build stops (exit 3). Files are written to a temporary file and renamed: a build that stops never
-  leaves a half-written file, and the next build removes temporary files an earlier one left.
-  SIGINT (Ctrl-C), SIGTERM and SIGHUP stop a build: no new brief starts, Chromium is closed, the
-  cache records the briefs that finished (the next build goes on from there); a second signal
-  stops at once. Nothing to write (every brief unchanged) needs no write access to --out.
-
-Exit codes: 0 ok; 1 manuscript errors; 2 bad usage; 3 the environment failed (no Chromium,
-Chromium crashed or hung, --out full, read-only or not writable: the message names the path);
-70 internal error (a bug: please report it); 129 SIGHUP, 130 SIGINT, 143 SIGTERM.
-`;
+type Values = Record<string, string | boolean | undefined>;
 
 export async function main(argv: string[]): Promise<number> {
   const out = createReporter(process.stderr);
-  let args;
+  // The command is the first word that is not an option (nor an option's value: checked after parsing).
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; tokens: true; options: ReturnType<typeof allOptions> }>> | undefined;
+  let parseError: string | undefined;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        format: { type: 'string', short: 'f' },
-        jobs: { type: 'string', short: 'j' },
-        force: { type: 'boolean' },
-        title: { type: 'string' },
-        author: { type: 'string' },
-        date: { type: 'string' },
-        port: { type: 'string' },
-        'no-open': { type: 'boolean' },
-        json: { type: 'boolean' },
-        'no-editions': { type: 'boolean' },
-        fix: { type: 'boolean' },
-        rules: { type: 'boolean' },
-        'no-previews': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, tokens: true, options: allOptions() });
   } catch (e) {
-    out.line(`briefpress: ${(e as Error).message}\n\n${usage}`);
-    return 2;
+    const m = /^Unknown option '([^']+)'/.exec((e as Error).message);
+    parseError = m ? `unknown option \`${m[1]}\`` : (e as Error).message;
   }
-  const { values, positionals } = args;
+  const command = parsed ? parsed.positionals[0] : argv.find((a) => !a.startsWith('-'));
+  const json = createJsonOutput(argv.includes('--json'), findCommand(command) ? command : undefined);
+  // A bug that escapes the command (a throw in a callback, a promise nobody awaited): exit 70, and
+  // with --json its document, as for any other bug.
+  const onBug = (e: unknown) => {
+    removeOwnTemps();
+    out.line(`briefpress: internal error (a bug in briefpress ${version}; please report it with this trace)\n${(e as Error)?.stack ?? String(e)}`);
+    json.fail({ message: `internal error (a bug in briefpress ${version}): ${(e as Error)?.message ?? String(e)}`, hint: 'Please report it with the trace printed on stderr.' });
+    json.finish(70, true);
+    process.exit(70);
+  };
+  process.on('uncaughtException', onBug);
+  process.on('unhandledRejection', onBug);
+  try {
+    const code = await run(argv, parsed, parseError, out, json);
+    json.finish(code);
+    return code;
+  } finally {
+    process.off('uncaughtException', onBug);
+    process.off('unhandledRejection', onBug);
+  }
+}
+
+/** Bad usage: a short message, where to look, exit 2. */
+function usageError(out: Reporter, json: JsonOutput, command: string | undefined, message: string): number {
+  const hint = command && findCommand(command) ? `Run \`briefpress help ${command}\` for its options.` : 'Run `briefpress help` for the commands.';
+  out.line(`briefpress${command && findCommand(command) ? ` ${command}` : ''}: ${message}\n  hint: ${hint}`);
+  json.fail({ message, hint });
+  return 2;
+}
+
+async function run(argv: string[], parsed: { values: Values; positionals: string[]; tokens?: { kind: string; name?: string; rawName?: string }[] } | undefined, parseError: string | undefined, out: Reporter, json: JsonOutput): Promise<number> {
+  if (!parsed) return usageError(out, json, argv.find((a) => !a.startsWith('-')), parseError ?? 'cannot read the options');
+  const { values, positionals, tokens = [] } = parsed;
+  const help = (text: string) => {
+    if (json.enabled) json.emit(0, { help: text });
+    else process.stdout.write(text);
+    return 0;
+  };
   if (values.version) {
-    process.stdout.write(`${version}\n`);
+    if (json.enabled) json.emit(0, { version });
+    else process.stdout.write(`${version}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(usage);
-    return values.help ? 0 : 2;
+  const spec = findCommand(command);
+  if (command !== undefined && !spec) return usageError(out, json, undefined, `unknown command \`${command}\`; the commands are ${commands.map((c) => c.name).join(', ')}`);
+  // An option of another command is refused, naming the commands that take it.
+  for (const t of tokens) {
+    if (t.kind !== 'option' || !t.name || t.name in globalOptions) continue;
+    if (spec && t.name in spec.options) continue;
+    const takers = commandsTaking(t.name);
+    const which = takers.map((c) => `\`${c}\``).join(takers.length === 2 ? ' and ' : ', ');
+    const take = `${takers.length > 1 ? `${which} take` : `only ${which} takes`} it`;
+    return usageError(out, json, command, spec ? `\`${t.rawName}\` is not an option of \`${command}\`: ${take}` : `\`${t.rawName}\` needs a command: ${take}`);
   }
+  if (!spec) {
+    if (values.help) return help(usage);
+    out.line(usage);
+    return usageError(out, json, undefined, 'give a command');
+  }
+  if (command === 'help') {
+    if (rest.length > 1) return usageError(out, json, 'help', `one command at a time (got ${rest.join(', ')})`);
+    if (rest.length === 0) return help(usage);
+    const of = findCommand(rest[0]);
+    if (!of) return usageError(out, json, 'help', `unknown command \`${rest[0]}\`; the commands are ${commands.map((c) => c.name).join(', ')}`);
+    return help(commandHelp(of));
+  }
+  if (values.help) return help(commandHelp(spec));
+  // build and preview handle signals themselves; the others stop at once, with their --json document.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeOwnTemps();
+    const code = signalExitCodes[signal] ?? 130;
+    json.fail({ message: `stopped by ${signal}`, signal });
+    json.finish(code, true);
+    process.exit(code);
+  };
+  const ownSignals = command !== 'build' && command !== 'catalog' && command !== 'preview';
+  if (ownSignals) for (const s of signals) process.on(s, onSignal);
   try {
+    // Tests only: the way out of a bug in briefpress (exit 70, and with --json its document).
+    const simulated = process.env.BRIEFPRESS_TEST_INTERNAL_ERROR;
+    if (simulated === 'async') {
+      await new Promise(() =>
+        setTimeout(() => {
+          throw new Error('a simulated bug in a callback (BRIEFPRESS_TEST_INTERNAL_ERROR)');
+        }, 10),
+      );
+    }
+    if (simulated) throw new Error('a simulated bug (BRIEFPRESS_TEST_INTERNAL_ERROR)');
     switch (command) {
       case 'build':
-        return await runBuild(rest, values, out);
+        return await runBuild(rest, values, out, json);
+      case 'catalog':
+        return await runBuild(rest, { ...values, 'catalog-only': true }, out, json);
       case 'preview':
-        return await runPreview(rest, values, out);
+        return await runPreview(rest, values, out, json);
       case 'new':
-        return await runNew(rest, values, out);
-      case 'check':
-        return await runCheck(rest, values, out);
+        return await runNew(rest, values, out, json);
+      case 'init':
+        return await runInit(rest, values, out, json);
       default:
-        out.line(`briefpress: unknown command \`${command}\`\n\n${usage}`);
-        return 2;
+        return await runCheck(rest, values, out, json);
     }
   } catch (e) {
+    if (e instanceof UsageError) return usageError(out, json, command, e.message);
     if (e instanceof BriefpressError) {
       out.diagnostics(e.diagnostics);
-      out.line(`\n${e.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was written.`);
+      const message = `${e.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was written.`;
+      out.line(`\n${message}`);
+      json.fail({ message, diagnostics: e.diagnostics });
       return 1;
     }
     if (e instanceof BuildStopped) {
-      out.line(`briefpress: ${e.message}: the briefs that finished are kept and recorded; the next build goes on from there.`);
+      const message = `${e.message}: the briefs that finished are kept and recorded; the next build goes on from there.`;
+      out.line(`briefpress: ${message}`);
+      json.fail({ message, signal: e.reason });
       return signalExitCodes[e.reason] ?? 130;
     }
     if (e instanceof EnvironmentError) {
       out.line(`briefpress: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+      json.fail({ message: e.message, hint: e.hint });
       return 3;
     }
     const err = e as NodeJS.ErrnoException;
     if (['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOENT', 'ENOTDIR', 'EEXIST', 'EISDIR'].includes(err?.code ?? '') && err?.path) {
       const o = new OutputError(err.path, err.code!);
       out.line(`briefpress: ${o.message}\n  hint: ${o.hint}`);
+      json.fail({ message: o.message, hint: o.hint });
       return 3;
     }
     out.line(`briefpress: internal error (a bug in briefpress ${version}; please report it with this trace)\n${err?.stack ?? String(e)}`);
+    json.fail({ message: `internal error (a bug in briefpress ${version}): ${err?.message ?? String(e)}`, hint: 'Please report it with the trace printed on stderr.' });
     return 70;
+  } finally {
+    if (ownSignals) for (const s of signals) process.off(s, onSignal);
   }
 }
 
-async function runBuild(
-  rest: string[],
-  values: { out?: string; format?: string; jobs?: string; quiet?: boolean; force?: boolean; json?: boolean; 'no-previews'?: boolean },
-  out: ReturnType<typeof createReporter>,
-): Promise<number> {
-  if (rest.length > 1) {
-    out.line(`briefpress build: one manuscript folder at a time (got ${rest.join(', ')})`);
-    return 2;
-  }
-  const formats = values.format ? values.format.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+async function runBuild(rest: string[], values: Values, out: Reporter, json: JsonOutput): Promise<number> {
+  if (rest.length > 1) return usageError(out, json, 'build', `one manuscript folder at a time (got ${rest.join(', ')})`);
+  const str = (k: string) => values[k] as string | undefined;
+  const formats = str('format') !== undefined ? str('format')!.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const unknown = formats?.filter((f) => !targetNames.includes(f)) ?? [];
-  if (unknown.length) {
-    out.line(`briefpress build: unknown format ${unknown.join(', ')}; use ${targetNames.join(', ')}`);
-    return 2;
-  }
-  const jobs = values.jobs ? Number(values.jobs) : undefined;
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)) {
-    out.line('briefpress build: --jobs takes a whole number from 1 to 16');
-    return 2;
-  }
+  if (unknown.length || formats?.length === 0) return usageError(out, json, 'build', `unknown format ${unknown.join(', ') || '(none given)'}; use ${targetNames.join(', ')}`);
+  const jobs = str('jobs') !== undefined ? Number(str('jobs')) : undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)) return usageError(out, json, 'build', '--jobs takes a whole number from 1 to 16');
+  const shard = str('shard') === undefined ? undefined : parseShard(str('shard')!);
+  if (str('shard') !== undefined && !shard) return usageError(out, json, 'build', `--shard takes I/N, the I-th of N shards (whole numbers, 1 <= I <= N <= 10000), e.g. --shard 2/4 (got \`${str('shard')}\`)`);
+  if (shard && values['catalog-only']) return usageError(out, json, 'build', '--shard builds one shard\'s briefs, --catalog-only (or `catalog`) merges the shards: one or the other');
   const quiet = Boolean(values.quiet || values.json);
   let progress: Progress | undefined;
   let single = false;
@@ -180,7 +234,7 @@ async function runBuild(
     if (e.type === 'read') {
       single = e.briefs === 1;
       progress = createProgress(process.stderr, e.briefs, !quiet);
-      if (!quiet) out.line(`Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})`);
+      if (!quiet) out.line(values['catalog-only'] ? `Merging the shards' ${e.briefs} brief${e.briefs === 1 ? '' : 's'} into the catalog` : `Building ${e.briefs} brief${e.briefs === 1 ? '' : 's'} (${(formats ?? targetNames).join(', ')})${shard ? `: shard ${shard.index} of ${shard.count}` : ''}`);
     } else if (e.type === 'brief-start') {
       progress?.start(e.slug);
     } else if (e.type === 'brief-failed') {
@@ -214,7 +268,10 @@ async function runBuild(
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       removeOwnTemps();
-      process.exit(signalExitCodes[signal] ?? 130);
+      const code = signalExitCodes[signal] ?? 130;
+      json.fail({ message: `stopped at once by a second ${signal}`, signal });
+      json.finish(code, true);
+      process.exit(code);
     }
     progress?.print(() => out.line(`briefpress: ${signal}: stopping (the briefs in progress are dropped; again to stop at once)`));
     controller.abort(signal);
@@ -223,64 +280,80 @@ async function runBuild(
   for (const s of signals) process.on(s, onSignal);
   try {
     const { build } = await import('../api.js');
-    result = await build({ input: rest[0] ?? 'manuscript', outDir: values.out ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force, onEvent, signal: controller.signal });
+    result = await build({ input: rest[0] ?? 'manuscript', outDir: str('out') ?? 'dist', formats, jobs, previews: !values['no-previews'], force: values.force === true, onEvent, signal: controller.signal, shard, catalogOnly: values['catalog-only'] === true });
   } finally {
     for (const s of signals) process.off(s, onSignal);
     removeOwnTemps();
     progress?.end();
   }
-  out.diagnostics(result.diagnostics);
+  const problems = (ds: Diagnostic[]) => (values.quiet ? ds.filter((d) => d.severity !== 'info') : ds);
+  out.diagnostics(problems(result.diagnostics));
   const warnings = result.briefs.flatMap((b) => (b.ok ? b.diagnostics : [])).filter((d) => d.severity !== 'error');
-  out.diagnostics(warnings);
+  out.diagnostics(problems(warnings));
   const failed = result.briefs.filter((b) => !b.ok).length;
   const cached = result.briefs.filter((b) => b.cached).length;
   const built = result.briefs.length - failed - cached;
-  out.line(`${failed ? '✗' : '✓'} ${built} built, ${cached} unchanged, ${failed} failed in ${formatMs(result.ms)}`);
-  if (values.json) {
-    const report = {
-      ok: result.ok,
-      ms: Math.round(result.ms),
-      built,
-      unchanged: cached,
-      failed,
-      peakRssKb: process.resourceUsage().maxRSS,
-      briefs: result.briefs.map((b) => ({ slug: b.slug, number: b.number, ok: b.ok, unchanged: b.cached, ms: Math.round(b.ms), files: b.files.map((f) => rel(f.path)), diagnostics: b.diagnostics })),
-      series: result.seriesFiles.map((f) => rel(f.path)),
-      diagnostics: result.diagnostics,
-    };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  for (const r of result.removed ?? []) {
+    if (!values.quiet) out.line(`− ${r.slug}: no longer in the manuscript, its output removed (${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
+    if (r.kept.length) out.line(`briefpress: ${rel(path.join(result.outDir, r.slug))}/ kept: it holds files briefpress did not write (${r.kept.slice(0, 3).join(', ')}${r.kept.length > 3 ? ' ...' : ''})`);
   }
-  if (result.ok) return 0;
-  // A brief that failed for its manuscript: 1 (fix it); else only for the browser: 3 (build again).
-  const failures = result.briefs.filter((b) => !b.ok).flatMap((b) => b.diagnostics);
-  const environment = failures.length > 0 && failures.every((d) => d.ruleId === 'browser-fault' || d.severity !== 'error') && !result.diagnostics.some((d) => d.severity === 'error');
-  return environment ? 3 : 1;
+  if (!values.quiet || !result.ok) out.line(`${failed ? '✗' : '✓'} ${built} built, ${cached} unchanged, ${failed} failed in ${formatMs(result.ms)}`);
+  let code = 0;
+  if (!result.ok) {
+    // A brief that failed for its manuscript: 1 (fix it); else only for the browser: 3 (build again).
+    const failures = result.briefs.filter((b) => !b.ok).flatMap((b) => b.diagnostics);
+    const environment = failures.length > 0 && failures.every((d) => d.ruleId === 'browser-fault' || d.severity !== 'error') && !result.diagnostics.some((d) => d.severity === 'error');
+    code = environment ? 3 : 1;
+  }
+  json.emit(code, {
+    ms: Math.round(result.ms),
+    built,
+    unchanged: cached,
+    failed,
+    peakRssKb: process.resourceUsage().maxRSS,
+    briefs: result.briefs.map((b) => ({ slug: b.slug, number: b.number, ok: b.ok, unchanged: b.cached, ms: Math.round(b.ms), files: b.files.map((f) => rel(f.path)), diagnostics: b.diagnostics })),
+    series: result.seriesFiles.map((f) => rel(f.path)),
+    removed: (result.removed ?? []).map((r) => ({ slug: r.slug, files: r.files.map((f) => rel(path.join(result.outDir, f))), kept: r.kept })),
+    diagnostics: result.diagnostics,
+  });
+  return code;
 }
 
-async function runNew(rest: string[], values: { title?: string; author?: string; date?: string; quiet?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {
+async function runNew(rest: string[], values: Values, out: Reporter, json: JsonOutput): Promise<number> {
   const [slug, input, ...extra] = rest;
-  if (!slug || extra.length) {
-    out.line('briefpress new: give a slug and optionally the manuscript folder, e.g. `briefpress new iran-deal manuscript`');
-    return 2;
-  }
+  if (!slug || extra.length) return usageError(out, json, 'new', 'give a slug and optionally the manuscript folder, e.g. `briefpress new iran-deal manuscript`');
   const { newBrief } = await import('../api.js');
-  const r = newBrief({ slug, input: input ?? 'manuscript', title: values.title, author: values.author, date: values.date });
-  if (!values.quiet) out.line(`✓ created ${rel(r.file)} (No. ${r.number}); edit it, then run \`briefpress build\``);
+  const r = newBrief({ slug, input: input ?? 'manuscript', title: values.title as string | undefined, author: values.author as string | undefined, date: values.date as string | undefined });
+  if (!values.quiet && !json.enabled) out.line(`✓ created ${rel(r.file)} (No. ${r.number}); edit it, then run \`briefpress build${input ? ` ${input}` : ''}\``);
+  json.emit(0, { file: rel(r.file), slug: r.slug, number: r.number });
   return 0;
 }
 
-async function runPreview(rest: string[], values: { port?: string; 'no-open'?: boolean; jobs?: string }, out: ReturnType<typeof createReporter>): Promise<number> {
-  if (rest.length > 1) {
-    out.line(`briefpress preview: one manuscript or brief folder at a time (got ${rest.join(', ')})`);
-    return 2;
+async function runInit(rest: string[], values: Values, out: Reporter, json: JsonOutput): Promise<number> {
+  if (rest.length > 1) return usageError(out, json, 'init', `one folder at a time (got ${rest.join(', ')})`);
+  const { init } = await import('../api.js');
+  const dir = rest[0] ?? 'manuscript';
+  const r = init({ dir, publisher: values.publisher as string | undefined, series: values.series as string | undefined, theme: values.theme as string | undefined });
+  if (!values.quiet && !json.enabled) {
+    out.line(`✓ created the series ${rel(r.dir)}/: ${r.files.map((f) => path.relative(r.dir, f).split(path.sep).join('/')).join(', ')}`);
+    out.line(`  next: \`briefpress build ${dir}\` (editions and catalog into dist/), \`briefpress new <slug> ${dir}\` for the next brief; ${rel(path.join(r.dir, 'README.md'))} explains the folder`);
   }
+  json.emit(0, { dir: rel(r.dir), files: r.files.map(rel), brief: r.brief, author: r.author });
+  return 0;
+}
+
+async function runPreview(rest: string[], values: Values, out: Reporter, json: JsonOutput): Promise<number> {
+  if (rest.length > 1) return usageError(out, json, 'preview', `one manuscript or brief folder at a time (got ${rest.join(', ')})`);
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    out.line('briefpress preview: --port takes a whole number from 0 to 65535');
-    return 2;
-  }
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return usageError(out, json, 'preview', '--port takes a whole number from 0 to 65535');
+  const jobs = values.jobs !== undefined ? Number(values.jobs) : undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)) return usageError(out, json, 'preview', '--jobs takes a whole number from 1 to 16');
   const { preview } = await import('../api.js');
-  const server = await preview({ input: rest[0] ?? 'manuscript', port, open: !values['no-open'], log: (l) => out.line(l) });
+  // --quiet: no line per rebuild (✓, ↻); errors and the rest still show.
+  const log = (l: string) => {
+    if (!(values.quiet && /^ {2}[✓↻] /.test(l))) out.line(l);
+  };
+  const server = await preview({ input: rest[0] ?? 'manuscript', port, jobs, open: !values['no-open'], log });
   process.stdout.write(`briefpress preview: ${server.url}  (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -291,29 +364,27 @@ async function runPreview(rest: string[], values: { port?: string; 'no-open'?: b
   return 0;
 }
 
-async function runCheck(rest: string[], values: { out?: string; json?: boolean; 'no-editions'?: boolean; quiet?: boolean; fix?: boolean; rules?: boolean }, out: ReturnType<typeof createReporter>): Promise<number> {
+async function runCheck(rest: string[], values: Values, out: Reporter, json: JsonOutput): Promise<number> {
   if (values.rules) {
     const { rules } = await import('../check/rules.js');
     const width = Math.max(...Object.keys(rules).map((k) => k.length));
-    if (values.json) process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+    if (json.enabled) json.emit(0, { rules });
     else process.stdout.write(Object.entries(rules).map(([id, text]) => `${id.padEnd(width)}  ${text}\n`).join(''));
     return 0;
   }
-  if (rest.length > 1) {
-    out.line(`briefpress check: one manuscript folder at a time (got ${rest.join(', ')})`);
-    return 2;
-  }
+  if (rest.length > 1) return usageError(out, json, 'check', `one manuscript folder at a time (got ${rest.join(', ')})`);
   const { check } = await import('../api.js');
   const result = await check({
     input: rest[0] ?? 'manuscript',
-    outDir: values.out ?? 'dist',
+    outDir: (values.out as string | undefined) ?? 'dist',
     editions: !values['no-editions'],
     fix: values.fix === true,
     onProgress: values.quiet || values.json ? undefined : (l) => out.line(`checking ${l}`),
   });
-  if (values.json) process.stdout.write(`${JSON.stringify(result.diagnostics, null, 2)}\n`);
-  else out.diagnostics(result.diagnostics.filter((d) => !values.quiet || d.severity === 'error'));
+  if (!json.enabled) out.diagnostics(result.diagnostics.filter((d) => !values.quiet || d.severity !== 'info'));
   const count = (s: string) => result.diagnostics.filter((d) => d.severity === s).length;
-  if (!values.json) out.line(`${result.ok ? '✓' : '✗'} ${result.briefs.length} brief${result.briefs.length === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s)`);
-  return result.ok ? 0 : 1;
+  if (!json.enabled && (!values.quiet || !result.ok)) out.line(`${result.ok ? '✓' : '✗'} ${result.briefs.length} brief${result.briefs.length === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s)`);
+  const code = result.ok ? 0 : 1;
+  json.emit(code, { briefs: result.briefs, diagnostics: result.diagnostics });
+  return code;
 }

@@ -65,7 +65,7 @@ export function readSeries(root: string): Loaded<SeriesSource> {
           severity: 'error',
           message: 'No series.yaml in the manuscript folder',
           ruleId: 'series-missing',
-          hint: 'Point briefpress at a manuscript folder (one with series.yaml), or create one: see README.md, "Manuscript format".',
+          hint: 'Point briefpress at a manuscript folder (one with series.yaml), or make a new series with `briefpress init <folder>`.',
         },
       ],
     };

@@ -1,15 +1,17 @@
 /**
  * The only files the preview server hands out: the built editions (inside the preview's output
- * folder), its own UI files, and a fixed list of viewer scripts from node_modules. Anything else,
+ * folder), its own UI files, and PDFium's module and WebAssembly from node_modules. Anything else,
  * and any path that tries to leave those folders, is refused.
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../theme/theme.js';
 import { isInside } from '../util/paths.js';
 
-export const uiDir = path.join(packageRoot, 'src', 'preview', 'ui');
+/** The UI's files, beside this module: src/preview/ui, or lib/preview/ui (copied there by scripts/compile.mjs). */
+export const uiDir = fileURLToPath(new URL('./ui', import.meta.url));
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,6 +31,11 @@ const types: Record<string, string> = {
   '.epub': 'application/epub+zip',
   '.xml': 'application/xml',
   '.xhtml': 'application/xhtml+xml',
+  '.wasm': 'application/wasm',
+  '.opf': 'application/oebps-package+xml',
+  '.ncx': 'application/x-dtbncx+xml',
+  '.otf': 'font/otf',
+  '.ttf': 'font/ttf',
 };
 
 export function contentType(file: string): string {
@@ -81,23 +88,23 @@ export function uiFiles(): Map<string, string> {
 
 const require = createRequire(path.join(packageRoot, 'package.json'));
 
-/** Viewer scripts from npm, by the name the UI asks for. A package that is missing is left out. */
+/**
+ * Files from npm the viewer loads, by the name it asks for: PDFium (the build's page previews use
+ * the same, src/targets/pdf/previews.ts). A package that is missing is left out.
+ */
 export function vendorFiles(): Map<string, string> {
   const wanted: [string, string, string][] = [
-    ['pdf.mjs', 'pdfjs-dist', 'build/pdf.min.mjs'],
-    ['pdf.worker.mjs', 'pdfjs-dist', 'build/pdf.worker.min.mjs'],
-    ['epub.js', 'epubjs', 'dist/epub.min.js'],
-    ['jszip.js', 'jszip', 'dist/jszip.min.js'],
+    ['pdfium.mjs', '@hyzyla/pdfium', 'dist/index.esm.browser.js'],
+    ['pdfium.wasm', '@hyzyla/pdfium', 'dist/pdfium.wasm'],
   ];
   const files = new Map<string, string>();
   for (const [name, pkg, rel] of wanted) {
-    let dir: string;
+    let file: string;
     try {
-      dir = path.dirname(require.resolve(`${pkg}/package.json`));
+      file = require.resolve(`${pkg}/${rel}`);
     } catch {
       continue;
     }
-    const file = path.join(dir, rel);
     if (existsSync(file)) files.set(name, file);
   }
   return files;

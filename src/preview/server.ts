@@ -1,10 +1,13 @@
 /**
  * `briefpress preview`: a local server (127.0.0.1 only) showing a brief's print layout page by page
- * (pdf.js), its web edition and its EPUB (epub.js), rebuilt on every save and refreshed through
- * server-sent events. The browser is launched once and kept warm; builds go to a temporary folder.
+ * (drawn in the page by PDFium, the renderer the build's page previews use), its web edition and its
+ * EPUB (one document of its spine at a time, from the zip: ./epub.ts), rebuilt on every save and
+ * refreshed through server-sent events. The browser is launched once and kept warm; builds go to a
+ * temporary folder.
  *
- * Routes: `/` (the viewer), `/ui/<file>` (its files), `/vendor/<file>` (pdf.js, epub.js, JSZip from
- * node_modules), `/out/<slug>/<file>` (the built editions), `/api/state`, `/api/events` (SSE),
+ * Routes: `/` (the viewer), `/ui/<file>` (its files), `/vendor/<file>` (PDFium's module and
+ * WebAssembly from node_modules), `/out/<slug>/<file>` (the built editions), `/book/<slug>/spine.json`
+ * and `/book/<slug>/<path in the EPUB>` (the EPUB's reading order and files), `/api/state`, `/api/events` (SSE),
  * `POST /api/open` (the brief on screen), `POST /api/drawn` (the viewer drew a version: timing).
  */
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { packageRoot } from '../theme/theme.js';
 import { BriefpressError, EnvironmentError, formatDiagnostic, hasErrors } from '../util/diagnostics.js';
 import { isInside } from '../util/paths.js';
 import { editionCsp } from '../targets/csp.js';
+import { openBook } from './epub.js';
 import { contentType, resolveInside, uiFiles, vendorFiles } from './files.js';
 import { openInBrowser } from './open.js';
 import { PreviewSession, type Edition } from './session.js';
@@ -151,6 +155,11 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
       const r = resolveInside(outDir, rest);
       return 'file' in r ? sendFile(req, res, r.file, 'edition') : send(res, r.status, r.status === 403 ? 'Forbidden' : 'Not found');
     }
+    if (top === 'book' && rest.length >= 2) return void sendBook(req, res, rest).catch((e: unknown) => {
+      log(`briefpress preview: the EPUB could not be read: ${(e as Error).message}`);
+      if (!res.headersSent) send(res, 500, 'The EPUB could not be read');
+      else res.end();
+    });
     if (url.pathname === '/api/state') return sendJson(res, { ...state(), timings: session.timings });
     if (url.pathname === '/api/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
@@ -160,6 +169,32 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewServ
       return;
     }
     send(res, 404, 'Not found');
+  };
+
+  /** `/book/<slug>/spine.json`: the EPUB's title and spine; `/book/<slug>/<path>`: one of its files. */
+  const sendBook = async (req: IncomingMessage, res: ServerResponse, [slug, ...inside]: string[]) => {
+    const epub = resolveInside(outDir, [slug!, `${slug}.epub`]);
+    if (!('file' in epub)) return send(res, epub.status, epub.status === 403 ? 'Forbidden' : 'Not found');
+    const book = await openBook(epub.file);
+    if (inside.length === 1 && inside[0] === 'spine.json') return sendJson(res, { title: book.title, spine: book.spine.map((i) => i.path) });
+    const parts: string[] = [];
+    for (const raw of inside) {
+      let p: string;
+      try {
+        p = decodeURIComponent(raw);
+      } catch {
+        return send(res, 403, 'Forbidden');
+      }
+      if (p === '' || p === '.' || p === '..' || /[\\/\0]/.test(p)) return send(res, 403, 'Forbidden');
+      parts.push(p);
+    }
+    const name = parts.join('/');
+    const bytes = await book.read(name);
+    if (!bytes) return send(res, 404, 'Not found');
+    const headers: Record<string, string> = { 'Content-Type': contentType(name) };
+    if (/\.(html?|xhtml|svg|xml)$/i.test(name)) headers['Content-Security-Policy'] = outCsp;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : bytes);
   };
 
   const heartbeat = setInterval(() => {
@@ -259,7 +294,7 @@ function sendJson(res: ServerResponse, value: unknown): void {
 /** The viewer's own pages get a strict CSP that lets its own scripts run. */
 const uiCsp = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'", // PDFium is WebAssembly
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline' blob:",
   "img-src 'self' data: blob:",

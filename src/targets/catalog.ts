@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fontFaceCss, fontsFor } from '../theme/theme.js';
 import { renderThemeFile } from '../theme/template.js';
 import { themeStylesheet } from '../theme/css.js';
+import { fillPage } from './serialize.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
 import { authorRole, formatDate } from './html.js';
@@ -71,7 +72,7 @@ export const catalogTarget: SeriesTarget = {
         pdf: b.files.pdf && { href: b.files.pdf, size: size(b.files.pdf) },
       })),
     };
-    written.push(writeIfChanged(path.join(outDir, 'index.html'), withCsp(renderThemeFile(theme, 'catalog.html', view), view.csp)));
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), fillPage(theme, 'catalog.html', renderThemeFile(theme, 'catalog.html', view), undefined, (tree) => withCsp(tree, view.csp))));
 
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));

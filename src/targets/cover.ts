@@ -11,6 +11,11 @@ import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js'
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderThemeFile } from '../theme/template.js';
+import { fillTree, toHtml, toXhtml } from './serialize.js';
+import type { Element, Root } from 'hast';
+import { s } from 'hastscript';
+import { toString } from 'hast-util-to-string';
+import { visit } from 'unist-util-visit';
 import { labelsFor } from './epub/labels.js';
 import { authorRole, formatDate } from './html.js';
 import type { BuildContext } from './types.js';
@@ -48,11 +53,32 @@ export function coverFor(brief: Brief, ctx: BuildContext): Promise<CoverImage> {
 
 /** The cover page's HTML (exported for tests and for previews). */
 export function coverHtml(brief: Brief, theme: Theme): string {
+  return toHtml(coverTree(brief, theme));
+}
+
+/**
+ * The cover as the SVG image that is drawn: the cover page's `<html>` in a `<foreignObject>`, written
+ * as XHTML by the one XHTML serializer (../serialize.ts: attributes XML cannot name and characters
+ * it forbids are left out), and the text of its style sheets (their faces are loaded first).
+ */
+export function coverSvg(brief: Brief, theme: Theme): { svg: string; styles: string[] } {
+  const tree = coverTree(brief, theme);
+  const html = tree.children.find((c): c is Element => c.type === 'element' && c.tagName === 'html')!;
+  html.properties.xmlns = 'http://www.w3.org/1999/xhtml';
+  const styles: string[] = [];
+  visit(html, 'element', (node) => {
+    if (node.tagName === 'style') styles.push(toString(node));
+  });
+  const size = { width: cssWidth, height: cssHeight };
+  return { svg: toXhtml(s('svg', { xmlns: 'http://www.w3.org/2000/svg', ...size }, [s('foreignObject', { x: 0, y: 0, ...size }, [html])])), styles };
+}
+
+function coverTree(brief: Brief, theme: Theme): Root {
   const names = brief.authors.map((a) => a.name);
   const title = brief.title;
   const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, theme.design.publisher.name, theme.design.publisher.short ?? '', title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), '0123456789. '].join(' ');
   const fonts = fontsFor(theme, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
-  return renderThemeFile(
+  const filled = renderThemeFile(
     theme,
     'cover.html',
     {
@@ -75,12 +101,13 @@ export function coverHtml(brief: Brief, theme: Theme): string {
       publisherShort: brief.series.publisherShort,
     },
   );
+  return fillTree(theme, 'cover.html', filled);
 }
 
 /**
- * One cover page per browser: an empty page that refuses every request but data: URLs. A cover is not loaded into it: the cover's HTML is parsed inert (DOMParser: no script
- * runs, nothing is fetched), serialized as XHTML into an SVG `<foreignObject>`, and that SVG is
- * drawn as an image onto a canvas at twice the CSS size, then encoded as PNG by the canvas.
+ * One cover page per browser: an empty page that refuses every request but data: URLs. A cover is
+ * not loaded into it: the cover's HTML is parsed in Node (rehype-parse) and written as XHTML into an
+ * SVG `<foreignObject>` (`coverSvg`), and that SVG is drawn as an image onto a canvas at twice the CSS size, then encoded as PNG by the canvas.
  * Chromium lays out and paints it exactly as it would the page (the same pixels as a screenshot,
  * tested), but without the compositor and the screenshot's readback, which cost about as much as
  * everything else together (a cover went from ~270 to ~130 ms of CPU). An SVG drawn as an image
@@ -92,8 +119,8 @@ export function coverHtml(brief: Brief, theme: Theme): string {
 async function openCoverPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
   // JavaScript stays on: the page holds no document but about:blank, so the only script is ours
-  // (with it off, canvasPng's callbacks never come). The theme's HTML never runs:
-  // DOMParser and SVG images run no script.
+  // (with it off, canvasPng's callbacks never come). The theme's HTML never runs: it only
+  // reaches this page inside an SVG image, and SVG images run no script.
   await page.setRequestInterception(true);
   page.on('request', (req) => {
     const url = req.url();
@@ -106,34 +133,27 @@ async function openCoverPage(browser: Browser): Promise<Page> {
 
 /** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
-  const html = coverHtml(brief, theme);
+  const { svg, styles } = coverSvg(brief, theme);
   const covers = pool.lender('cover', openCoverPage, (page) => page.close(), 1, (page) => page);
   const drawn = covers.use(
     (page) =>
     page.evaluate(
-      async (html, width, height, scale) => {
-        const doc = new DOMParser().parseFromString(html, 'text/html');
+      async (svg, styles, width, height, scale) => {
         // An SVG image does not wait for its web fonts: a face it meets for the first time is still
         // loading when the image is drawn, and its text is left out. So the cover's style sheets
         // (each new one once) go into this page too, and every face is loaded here first: the image
         // then finds the fonts decoded in the renderer's memory cache (kept alive by this page).
         const known = ((window as unknown as { coverStyles?: Set<string> }).coverStyles ??= new Set());
-        for (const style of Array.from(doc.querySelectorAll('style'))) {
-          const css = style.textContent ?? '';
+        for (const css of styles) {
           if (known.has(css)) continue;
           known.add(css);
-          document.head.append(document.importNode(style, true));
+          const style = document.createElement('style');
+          style.textContent = css;
+          document.head.append(style);
         }
         const faces: Promise<FontFace>[] = [];
         document.fonts.forEach((face) => faces.push(face.load()));
         await Promise.all(faces);
-        // XML cannot hold an attribute named like `@click` or `:x` (HTML can), nor C0 control
-        // characters; XMLSerializer writes both as they are. Such attributes draw nothing: dropped.
-        for (const el of Array.from(doc.querySelectorAll('*'))) {
-          for (const attr of Array.from(el.attributes)) if (!/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/.test(attr.name)) el.removeAttribute(attr.name);
-        }
-        const xhtml = new XMLSerializer().serializeToString(doc.documentElement).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><foreignObject x="0" y="0" width="${width}" height="${height}">${xhtml}</foreignObject></svg>`;
         const image = new Image();
         image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
         await image.decode();
@@ -147,7 +167,8 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
         ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
         return (window as unknown as CanvasPngWindow).canvasPng(canvas);
       },
-      html,
+      svg,
+      styles,
       cssWidth,
       cssHeight,
       scale,

@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { Root } from 'hast';
-import { toHtml } from 'hast-util-to-html';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
@@ -16,6 +15,7 @@ import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
+import { fillPage, partMarker } from './serialize.js';
 
 /** A file of an edition: its name inside the edition and where its bytes come from. */
 export interface Asset {
@@ -46,7 +46,12 @@ export interface RenderOptions {
 export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
   const { theme } = opts;
   const print = opts.variant === 'print';
-  const part = (tree: Root) => toHtml(opts.transform ? opts.transform(structuredClone(tree), brief) : tree);
+  // Each part of the brief reaches the template as a marker and goes into the parsed page as a tree.
+  const parts = new Map<string, Root>();
+  const part = (tree: Root, key: string) => {
+    parts.set(key, opts.transform ? opts.transform(structuredClone(tree), brief) : tree);
+    return partMarker(key);
+  };
   const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => [a.name, a.title ?? '', a.affiliation ?? '', a.bioText].join(' ')), theme.design.publisher.name, toString(brief.disclaimer), brief.copyrightText].join(' ');
   const fonts = fontsFor(theme, allText);
   const n = brief.authors.length;
@@ -76,17 +81,17 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     csp: editionCsp({ inlineStyle: print }),
     cssFooter: cssString(`${brief.series.name}  |  ${brief.title}`),
     footerCss: footerCss(theme.design, { series: brief.series.name, title: brief.title, number: brief.number === undefined ? '' : String(brief.number), publisher: brief.series.publisher, date: formatDate(brief.date, brief.language) }),
-    body: part(brief.body),
+    body: part(brief.body, 'body'),
     hasNotes: brief.notes.children.length > 0,
-    notes: part(brief.notes),
+    notes: part(brief.notes, 'notes'),
     aboutHeading: n > 1 ? 'About the authors' : 'About the author',
-    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a), bio: part(a.bio), last: i === n - 1, beforeLast: i === n - 2 })),
-    disclaimer: part(brief.disclaimer),
-    copyright: part(brief.copyright),
+    authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a), bio: part(a.bio, `bio-${i + 1}`), last: i === n - 1, beforeLast: i === n - 2 })),
+    disclaimer: part(brief.disclaimer, 'disclaimer'),
+    copyright: part(brief.copyright, 'copyright'),
     nav: !print && opts.links ? { ...opts.links } : undefined,
     downloads: !print && opts.downloads && (opts.downloads.epub || opts.downloads.pdf) ? opts.downloads : undefined,
   };
-  const html = withCsp(renderThemeFile(theme, 'page.html', view), view.csp);
+  const html = fillPage(theme, 'page.html', renderThemeFile(theme, 'page.html', view), parts, (tree) => withCsp(tree, view.csp));
   const assets: Asset[] = [
     { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
     { href: 'style.css', data: themeStylesheet(theme, 'style.css'), mediaType: 'text/css' },

@@ -191,6 +191,7 @@ export function parseXmp(xml: string): Record<string, any> {
   const body = xml.replace(/^<\?xpacket[^>]*\?>\s*/, '').replace(/\s*<\?xpacket[^>]*\?>\s*$/, '');
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new Error(`XMP is not well-formed: ${JSON.stringify(valid)}`);
-  const parsed = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'rdf:li' }).parse(body);
+  // htmlEntities: fast-xml-parser decodes numeric character references (`&#x26;`, as xast-util-to-xml writes them) only with it.
+  const parsed = new XMLParser({ ignoreAttributes: false, parseTagValue: false, htmlEntities: true, isArray: (name) => name === 'rdf:li' }).parse(body);
   return parsed['x:xmpmeta']['rdf:RDF']['rdf:Description'];
 }

@@ -1,10 +1,13 @@
-// The print layout, page by page: the built PDF drawn with pdf.js (canvas + text layer).
-// A new version is drawn off screen and swapped in whole, so the scroll position and zoom stay put.
-import * as pdfjs from '/vendor/pdf.mjs';
+// The print layout, page by page: the built PDF drawn by PDFium (WebAssembly, the renderer the
+// build's page previews use) onto canvases. A new version is drawn off screen and swapped in whole,
+// so the scroll position and zoom stay put.
+import { PDFiumLibrary } from '/vendor/pdfium.mjs';
 
-pdfjs.GlobalWorkerOptions.workerSrc = '/vendor/pdf.worker.mjs';
-// One worker for every version: starting pdf.js' worker costs more than parsing a brief's PDF.
-const worker = new pdfjs.PDFWorker({ name: 'briefpress-preview' });
+// One PDFium for every version: compiling its WebAssembly costs more than opening a brief's PDF.
+let library;
+const pdfium = () => (library ??= PDFiumLibrary.init({ wasmUrl: '/vendor/pdfium.wasm' }));
+/** RGBA, what a canvas takes; no LCD text (it fringes glyphs with colour), no annotations. */
+const REVERSE_BYTE_ORDER = 0x10;
 
 /** CSS pixels per PDF point at 100 %. */
 const CSS_PER_PT = 96 / 72;
@@ -25,15 +28,15 @@ export class PdfView {
   }
 
   get numPages() {
-    return this.doc ? this.doc.numPages : 0;
+    return this.doc ? this.doc.getPageCount() : 0;
   }
 
   /** Load and draw the PDF at `url`; resolves to true when it is on screen (false when superseded). */
   async load(url) {
     const ticket = ++this.ticket;
     const t0 = performance.now();
-    const data = new Uint8Array(await (await fetch(url, { cache: 'no-store' })).arrayBuffer());
-    const doc = await pdfjs.getDocument({ data, worker, isEvalSupported: false, enableXfa: false }).promise;
+    const [lib, data] = await Promise.all([pdfium(), fetch(url, { cache: 'no-store' }).then(async (r) => new Uint8Array(await r.arrayBuffer()))]);
+    const doc = await lib.loadDocument(data);
     if (ticket !== this.ticket) {
       doc.destroy();
       return false;
@@ -76,8 +79,9 @@ export class PdfView {
   /** The zoom at which a page (or a spread) fills the width of the window. */
   async fitZoom() {
     if (!this.doc) return 1;
-    const page = await this.doc.getPage(1);
-    const w = page.getViewport({ scale: CSS_PER_PT }).width * (this.spread ? 2 : 1);
+    const page = this.doc.getPage(0);
+    const w = page.getOriginalSize().originalWidth * CSS_PER_PT * (this.spread ? 2 : 1);
+    close(page);
     return Math.max(0.25, Math.min(4, (this.scroller.clientWidth - 64) / w));
   }
 
@@ -97,37 +101,38 @@ export class PdfView {
   }
 
   async #draw(doc, zoom, ticket) {
+    const lib = await pdfium();
     const dpr = window.devicePixelRatio || 1;
     const out = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const viewport = page.getViewport({ scale: zoom * CSS_PER_PT });
-      const el = document.createElement('div');
-      el.className = 'page';
-      el.dataset.pageNumber = String(n);
-      el.style.width = `${Math.floor(viewport.width)}px`;
-      el.style.height = `${Math.floor(viewport.height)}px`;
-      el.style.setProperty('--scale-factor', String(viewport.scale));
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.floor(viewport.width * dpr);
-      canvas.height = Math.floor(viewport.height * dpr);
-      const ctx = canvas.getContext('2d', { alpha: false });
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      await page.render({ canvasContext: ctx, viewport, transform: dpr === 1 ? undefined : [dpr, 0, 0, dpr, 0, 0] }).promise;
-      const text = await page.getTextContent();
-      const layer = document.createElement('div');
-      layer.className = 'textLayer';
-      await new pdfjs.TextLayer({ textContentSource: text, container: layer, viewport }).render();
-      // The page's text, for search and for tests that read what is on a page.
-      el.dataset.text = text.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join('');
-      const folio = document.createElement('span');
-      folio.className = 'folio';
-      folio.textContent = String(n);
-      el.append(canvas, layer, folio);
-      page.cleanup();
-      if (ticket !== this.ticket) return null;
+    for (let n = 1; n <= doc.getPageCount(); n++) {
+      const page = doc.getPage(n - 1);
+      let el;
+      try {
+        const size = page.getOriginalSize();
+        const width = Math.floor(size.originalWidth * CSS_PER_PT * zoom);
+        const height = Math.floor(size.originalHeight * CSS_PER_PT * zoom);
+        el = document.createElement('div');
+        el.className = 'page';
+        el.dataset.pageNumber = String(n);
+        el.style.width = `${width}px`;
+        el.style.height = `${height}px`;
+        const canvas = document.createElement('canvas');
+        canvas.width = Math.floor(width * dpr);
+        canvas.height = Math.floor(height * dpr);
+        paint(lib.module, page, canvas);
+        // The page's text, for search and for tests that read what is on a page.
+        el.dataset.text = page.getText();
+        const folio = document.createElement('span');
+        folio.className = 'folio';
+        folio.textContent = String(n);
+        el.append(canvas, textLayer(lib.module, page, size.originalHeight, width / size.originalWidth), folio);
+      } finally {
+        close(page);
+      }
       out.push(el);
+      // Let the page breathe between pages; a newer version or zoom stops this one.
+      await new Promise((r) => setTimeout(r, 0));
+      if (ticket !== this.ticket) return null;
     }
     return out;
   }
@@ -174,4 +179,90 @@ export class PdfView {
     }
     this.sheets.replaceChildren(frag);
   }
+}
+
+/** Draw a page into a canvas of its size with PDFium's own calls (as src/targets/pdf/previews.ts does). */
+function paint(module, page, canvas) {
+  const w = canvas.width;
+  const h = canvas.height;
+  const ptr = module.wasmExports.malloc(w * h * 4);
+  if (!ptr) throw new Error(`out of memory for a ${w} x ${h} page`);
+  const bitmap = module._FPDFBitmap_CreateEx(w, h, 4, ptr, w * 4);
+  try {
+    module._FPDFBitmap_FillRect(bitmap, 0, 0, w, h, 0xffffffff);
+    module._FPDF_RenderPageBitmap(bitmap, page.pageIdx, 0, 0, w, h, 0, REVERSE_BYTE_ORDER);
+    const pixels = new Uint8ClampedArray(module.HEAPU8.buffer, ptr, w * h * 4);
+    canvas.getContext('2d', { alpha: false }).putImageData(new ImageData(new Uint8ClampedArray(pixels), w, h), 0, 0);
+  } finally {
+    module._FPDFBitmap_Destroy(bitmap);
+    module.wasmExports.free(ptr);
+  }
+}
+
+function close(page) {
+  page.module._FPDF_ClosePage(page.pageIdx);
+}
+
+let measurer;
+/**
+ * The page's text as transparent runs over the drawing, for selecting and copying: PDFium's
+ * characters (their origins and boxes) gathered into runs along a baseline, one span each,
+ * stretched to the run's width.
+ */
+function textLayer(module, page, pageHeight, scale) {
+  const layer = document.createElement('div');
+  layer.className = 'textLayer';
+  const tp = module._FPDFText_LoadPage(page.pageIdx);
+  if (!tp) return layer;
+  const mem = module.wasmExports.malloc(32);
+  const f64 = (i) => new DataView(module.HEAPU8.buffer).getFloat64(mem + i * 8, true);
+  const runs = [];
+  let run = null;
+  const flush = () => {
+    if (run && run.text.trim()) runs.push(run);
+    run = null;
+  };
+  try {
+    const n = module._FPDFText_CountChars(tp);
+    for (let i = 0; i < n; i++) {
+      const u = module._FPDFText_GetUnicode(tp, i);
+      if (u === 10 || u === 13 || u === 2) {
+        flush();
+        continue;
+      }
+      const ch = String.fromCharCode(u);
+      const hasBox = module._FPDFText_GetCharBox(tp, i, mem, mem + 8, mem + 16, mem + 24);
+      const [l, r] = [f64(0), f64(1)];
+      if (!hasBox || r <= l) {
+        if (run) run.text += ch; // a space PDFium put between words
+        continue;
+      }
+      module._FPDFText_GetCharOrigin(tp, i, mem, mem + 8);
+      const [x, y] = [f64(0), f64(1)];
+      const size = module._FPDFText_GetFontSize(tp, i) || 10;
+      if (run && (Math.abs(y - run.y) > size * 0.2 || x < run.r - size || x - run.r > size)) flush();
+      if (!run) run = { x, y, r, size, text: '' };
+      run.text += ch;
+      run.r = Math.max(run.r, r);
+      run.size = Math.max(run.size, size);
+    }
+    flush();
+  } finally {
+    module.wasmExports.free(mem);
+    module._FPDFText_ClosePage(tp);
+  }
+  measurer ??= document.createElement('canvas').getContext('2d');
+  for (const { x, y, r, size, text } of runs) {
+    const span = document.createElement('span');
+    const px = size * scale;
+    span.textContent = text;
+    span.style.left = `${x * scale}px`;
+    span.style.top = `${(pageHeight - y - size * 0.8) * scale}px`;
+    span.style.fontSize = `${px}px`;
+    measurer.font = `${px}px sans-serif`;
+    const natural = measurer.measureText(text).width;
+    if (natural > 0) span.style.transform = `scaleX(${((r - x) * scale) / natural})`;
+    layer.append(span, document.createElement('br'));
+  }
+  return layer;
 }

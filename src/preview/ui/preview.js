@@ -9,7 +9,7 @@ const prefs = { view: saved.view || 'pdf', zoom: saved.zoom || 1, spread: Boolea
 const persist = () => sessionStorage.setItem(store, JSON.stringify(prefs));
 
 const pdf = new PdfView($('sheets'), $('view-pdf'));
-const epub = new EpubView($('epub-book'));
+const epub = new EpubView($('epub-book'), $('epub-at'));
 pdf.zoom = prefs.zoom;
 pdf.setSpread(prefs.spread);
 
@@ -200,7 +200,7 @@ async function syncEpub() {
   epubBusy = true;
   try {
     if (!shown.epub.startsWith(`${cur.slug}@`)) epub.clear();
-    if (await epub.load(`${cur.files.epub}?v=${cur.versions.epub}`)) shown.epub = key;
+    if (await epub.load(cur.slug, cur.versions.epub)) shown.epub = key;
   } catch (e) {
     console.error(e);
     $('epub-book').textContent = `The EPUB could not be shown: ${e.message}`;

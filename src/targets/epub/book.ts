@@ -1,6 +1,9 @@
 /**
  * A brief as an EPUB 3: lays out the documents, describes the book, gathers cover, images and font
- * subsets, and has the theme's templates rendered and zipped by epub-gen-memory (package.ts).
+ * subsets, writes every XHTML and XML file from syntax trees (documents.ts, opf.ts, ../serialize.ts)
+ * and has them zipped by epub-gen-memory (package.ts), whose templates are briefpress's own and only
+ * print those files. No theme file is a template of the EPUB: the theme gives epub.css and
+ * epub/labels.yaml, both data.
  */
 import { readCached } from '../../util/files.js';
 import { displayPath } from '../../util/paths.js';
@@ -14,7 +17,10 @@ import type { BuildContext } from '../types.js';
 import { layoutDocuments } from './documents.js';
 import { labelsFor } from './labels.js';
 import { describeBook } from './metadata.js';
-import { packageEpub, type PackagedFile } from './package.js';
+import { ncxDocument, navDocument, packageDocument } from './opf.js';
+import { fixedTemplates, packageEpub, type PackagedFile } from './package.js';
+import { parseFragment, xhtmlDocument as toXhtml } from '../serialize.js';
+import { authorRole } from '../html.js';
 
 export interface EpubBook {
   data: Buffer;
@@ -29,7 +35,8 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
   const labels = labelsFor(theme, brief.language);
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
-  const card = theme.maybeRead('partials/author.html') === undefined ? undefined : (a: Brief['authors'][number]) => `${renderThemeFile(theme, 'partials/author.html', { name: a.name, title: a.title, affiliation: a.affiliation }).trim()}\n`;
+  // The theme's author card (name, title, affiliation) opens each author's entry on the about page, as a tree.
+  const card = theme.maybeRead('partials/author.html') === undefined ? undefined : (a: Brief['authors'][number]) => parseFragment(renderThemeFile(theme, 'partials/author.html', { name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a) }).trim());
   const { documents, counts } = layoutDocuments(brief, labels, coverHref, card);
 
   // Font subsets for every character the book shows (its own words included).
@@ -45,7 +52,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     brief.copyrightText,
     brief.identifier,
     ...Object.values(labels),
-    ...documents.map((d) => JSON.stringify(d.view)),
+    ...documents.map((d) => toString(d.html)),
   ].join(' ');
   const fonts = fontsFor(theme, text);
   const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: img.data }));
@@ -69,7 +76,6 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
     `briefpress ${ctx.version}`,
   );
 
-  const template = (name: string) => theme.read(`epub/${name}`);
   const data = await packageEpub({
     options: {
       title: brief.title,
@@ -84,25 +90,23 @@ export async function makeEpub(brief: Brief, ctx: BuildContext): Promise<EpubBoo
       // The theme's CSS first: @font-face rules may follow other rules, an @import or @namespace may not.
       // Its tokens are written out as values: reading systems that know no custom properties see them too.
       css: `${resolveTokens(theme.read('epub.css'), theme.design)}\n${fontFaceCss(fonts)}`,
-      contentOPF: template('content.opf.ejs'),
-      tocXHTML: template('toc.xhtml.ejs'),
-      tocNCX: template('toc.ncx.ejs'),
-      chapterXHTML: template('chapter.xhtml.ejs'),
+      ...fixedTemplates,
       fonts: [],
       verbose: false,
-      book,
+      opf: packageDocument(book),
+      ncx: ncxDocument(book),
+      nav: navDocument(book),
     },
     chapters: documents.map((doc) => ({
       title: doc.title,
       filename: doc.file,
       // The library would pass `content` through its attribute allowlist and fetch its images:
-      // our XHTML reaches the template as `doc.view` instead.
+      // our XHTML reaches its (fixed) template as `xhtml` instead.
       content: '',
       excludeFromToc: doc.part === 'cover',
       beforeToc: doc.part === 'cover',
       lang: brief.language,
-      dir: book.dir,
-      doc,
+      xhtml: toXhtml(doc.html),
     })),
     identifier: brief.identifier,
     date: new Date(Math.max(epoch, zipEpoch) * 1000),

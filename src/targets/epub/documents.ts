@@ -1,10 +1,12 @@
 /**
- * The Brief's parts laid out as EPUB content documents (cover, brief, notes, about, colophon), as
- * XHTML fragments for the theme's `epub/chapter.xhtml.ejs`. Markdown footnotes become EPUB endnotes:
+ * The Brief's parts laid out as EPUB content documents (cover, brief, notes, about, colophon): each a
+ * whole XHTML document built here as a hast tree (the theme styles them with epub.css; no theme file
+ * makes markup) and written by `toXhtml` (../serialize.ts). Markdown footnotes become EPUB endnotes:
  * references and backlinks get their epub:type and DPUB-ARIA role, and every in-book link is
  * pointed at the document that holds its target.
  */
-import type { Element, Root } from 'hast';
+import type { Element, ElementContent, Properties, Root } from 'hast';
+import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { Brief } from '../../model/brief.js';
@@ -12,7 +14,7 @@ import { BriefpressError, type Diagnostic } from '../../util/diagnostics.js';
 import { displayPath } from '../../util/paths.js';
 import { formatDate } from '../html.js';
 import { fill, type Labels } from './labels.js';
-import { toXhtml } from './xhtml.js';
+import { textDirection } from './metadata.js';
 
 export type PartName = 'cover' | 'brief' | 'notes' | 'about' | 'colophon';
 
@@ -26,8 +28,10 @@ export interface EpubDocument {
   title: string;
   /** Structural semantics of the whole document (`epub:type` of its <body>). */
   epubType: string;
-  /** Everything the theme's chapter template shows for this part (fragments already XHTML). */
-  view: Record<string, unknown>;
+  /** The whole document: its `<html>` element. */
+  html: Element;
+  /** It holds inline SVG (manifest property `svg`). */
+  hasSvg: boolean;
 }
 
 export const files: Record<PartName, string> = {
@@ -38,7 +42,7 @@ export const files: Record<PartName, string> = {
   colophon: 'colophon.xhtml',
 };
 
-/** Ids the chapter template itself writes (headings the nav and aria-labelledby point at). */
+/** Ids the document shells write (headings the nav and aria-labelledby point at). */
 export const templateIds: Record<PartName, string[]> = {
   cover: [],
   brief: ['brief-title'],
@@ -54,10 +58,10 @@ export interface Counts {
 }
 
 /**
- * `authorCard` gives an author's name, title and affiliation as the theme lays them out (XHTML, the
+ * `authorCard` gives an author's name, title and affiliation as the theme lays them out (a tree, the
  * theme's `partials/author.html`): it opens the author's entry on the about page.
  */
-export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string, authorCard: (a: Brief['authors'][number]) => string = () => ''): { documents: EpubDocument[]; counts: Counts } {
+export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string, authorCard: (a: Brief['authors'][number]) => Root = () => ({ type: 'root', children: [] })): { documents: EpubDocument[]; counts: Counts } {
   // Work on copies: the model is shared with the other targets.
   const body = structuredClone(brief.body);
   const notes = structuredClone(brief.notes);
@@ -100,54 +104,110 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string,
   const fullTitle = brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title;
   const labelLang = labels.lang === brief.language ? undefined : labels.lang;
 
+  const lang = brief.language;
+  const ll: Properties = labelLang ? { 'xml:lang': labelLang, lang: labelLang } : {};
+  const doc = (part: PartName, title: string, epubType: string, body: Element): EpubDocument => {
+    let hasSvg = false;
+    visit(body, 'element', (node) => {
+      if (node.tagName === 'svg') hasSvg = true;
+    });
+    return { part, file: files[part], id: part, title, epubType, hasSvg, html: xhtmlShell(lang, title, body) };
+  };
+  const section = (props: Properties, heading: Element, content: ElementContent[]) => h('section', props, ['\n', heading, '\n', ...content, '\n']);
+  // The theme's author card, then the author's bio.
+  const withCard = (card: Root, bio: Root): Root => ({ type: 'root', children: card.children.length ? [...card.children, { type: 'text', value: '\n' }, ...bio.children] : bio.children });
+  const block = (props: Properties, tree: Root) => h('div', props, ['\n', ...(tree.children as ElementContent[]), '\n']);
+
   const documents: EpubDocument[] = [
-    {
-      part: 'cover',
-      file: files.cover,
-      id: 'cover',
-      title: labels.cover,
-      epubType: 'cover',
-      view: { src: coverHref, alt: fill(labels.coverAlt, { title: fullTitle, authors: byline }), labelLang },
-    },
-    {
-      part: 'brief',
-      file: files.brief,
-      id: 'brief',
-      title: brief.title,
-      epubType: 'bodymatter',
-      view: {
-        series: brief.series.name,
-        number: brief.number === undefined ? undefined : `${labels.number} ${brief.number}`,
-        heading: brief.title,
-        subtitle: brief.subtitle,
-        byline,
-        date: brief.date,
-        dateLong: formatDate(brief.date, brief.language),
-        summary: brief.summary,
-        body: toXhtml(body),
-      },
-    },
+    doc(
+      'cover',
+      labels.cover,
+      'cover',
+      h('body.cover-page', { 'epub:type': 'cover' }, [
+        '\n',
+        h('div.cover', [h('img', { src: coverHref, alt: fill(labels.coverAlt, { title: fullTitle, authors: byline }), 'epub:type': 'cover', role: 'doc-cover', ...ll })]),
+        '\n',
+      ]),
+    ),
+    doc(
+      'brief',
+      brief.title,
+      'bodymatter',
+      h('body.brief', { 'epub:type': 'bodymatter' }, [
+        '\n',
+        h('section.brief-article', { ariaLabelledBy: 'brief-title' }, [
+          '\n',
+          h('header.title-block', [
+            '\n',
+            h('p.series-band', [h('span.series-name', brief.series.name), ...(brief.number === undefined ? [] : [' ', h('span.series-number', `${labels.number} ${brief.number}`)])]),
+            '\n',
+            h('h1.title#brief-title', brief.title),
+            '\n',
+            ...(brief.subtitle ? [h('p.subtitle', { 'epub:type': 'subtitle', role: 'doc-subtitle' }, brief.subtitle), '\n'] : []),
+            h('p.byline', byline),
+            '\n',
+            h('p.dateline', [h('time', { dateTime: brief.date }, formatDate(brief.date, brief.language))]),
+            '\n',
+          ]),
+          '\n',
+          h('p.summary', brief.summary),
+          '\n',
+          block({ className: ['brief-body'] }, body),
+          '\n',
+        ]),
+        '\n',
+      ]),
+    ),
   ];
   if (hasNotes) {
-    documents.push({ part: 'notes', file: files.notes, id: 'notes', title: labels.notes, epubType: 'backmatter', view: { heading: labels.notes, labelLang, notes: toXhtml(notes) } });
+    documents.push(
+      doc(
+        'notes',
+        labels.notes,
+        'backmatter',
+        h('body.back.notes-page', { 'epub:type': 'backmatter' }, [
+          '\n',
+          section({ className: ['notes'], 'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: ['notes-title'] }, h('h1#notes-title', ll, labels.notes), notes.children as ElementContent[]),
+          '\n',
+        ]),
+      ),
+    );
   }
   const about = n > 1 ? labels.aboutMany : labels.aboutOne;
-  documents.push({
-    part: 'about',
-    file: files.about,
-    id: 'about',
-    title: about,
-    epubType: 'backmatter',
-    view: { heading: about, labelLang, authors: brief.authors.map((a, i) => ({ name: a.name, title: a.title, affiliation: a.affiliation, bio: authorCard(a) + toXhtml(bios[i]!) })) },
-  });
-  documents.push({
-    part: 'colophon',
-    file: files.colophon,
-    id: 'colophon',
-    title: labels.colophon,
-    epubType: 'backmatter',
-    view: { heading: labels.colophon, labelLang, disclaimer: toXhtml(disclaimer), copyright: toXhtml(copyright), identifier: brief.identifier },
-  });
+  documents.push(
+    doc(
+      'about',
+      about,
+      'backmatter',
+      h('body.back.about-page', { 'epub:type': 'backmatter' }, [
+        '\n',
+        section(
+          { className: ['about-authors'], ariaLabelledBy: ['about-title'] },
+          h('h1#about-title', ll, about),
+          bios.flatMap((bio, i) => [block({ className: ['author-bio'] }, withCard(authorCard(brief.authors[i]!), bio)), '\n']).map((c) => (typeof c === 'string' ? { type: 'text' as const, value: c } : c)),
+        ),
+        '\n',
+      ]),
+    ),
+  );
+  documents.push(
+    doc(
+      'colophon',
+      labels.colophon,
+      'backmatter',
+      h('body.back.colophon-page', { 'epub:type': 'backmatter' }, [
+        '\n',
+        section({ className: ['colophon'], 'epub:type': 'colophon', role: 'doc-colophon', ariaLabelledBy: ['colophon-title'] }, h('h1#colophon-title', ll, labels.colophon), [
+          block({ className: ['disclaimer'] }, disclaimer),
+          { type: 'text', value: '\n' },
+          block({ className: ['copyright'], 'epub:type': 'copyright-page' }, copyright),
+          { type: 'text', value: '\n' },
+          h('p.identifier', brief.identifier),
+        ]),
+        '\n',
+      ]),
+    ),
+  );
   return { documents, counts };
 }
 
@@ -226,4 +286,15 @@ function fixTree(tree: Root, part: PartName, where: Map<string, PartName>, repor
       p.ariaLabel = toString(parent).trim() || undefined;
     }
   });
+}
+
+/** An XHTML content document around `body`: namespaces, language and direction, title, the book's style sheet. */
+export function xhtmlShell(lang: string, title: string, body: Element): Element {
+  return h('html', { xmlns: 'http://www.w3.org/1999/xhtml', 'xmlns:epub': 'http://www.idpf.org/2007/ops', 'xml:lang': lang, lang, dir: textDirection(lang) }, [
+    '\n',
+    h('head', ['\n', h('meta', { charset: 'UTF-8' }), '\n', h('title', title), '\n', h('link', { rel: 'stylesheet', type: 'text/css', href: 'style.css' }), '\n']),
+    '\n',
+    body,
+    '\n',
+  ]);
 }

@@ -1,6 +1,6 @@
 /**
- * Everything the package document, the nav and the NCX say about the book, as plain data for the
- * theme's ejs templates: Dublin Core, series (EPUB 3 collection and calibre), EPUB Accessibility 1.1,
+ * Everything the package document, the nav and the NCX say about the book, as plain data that
+ * opf.ts turns into those three files: Dublin Core, series (EPUB 3 collection and calibre), EPUB Accessibility 1.1,
  * the manifest, the spine, the table of contents and the landmarks.
  */
 import type { Brief } from '../../model/brief.js';
@@ -87,7 +87,7 @@ export function describeBook(brief: Brief, labels: Labels, files: PackageFiles, 
     { id: 'ncx', href: files.ncxFile, mediaType: 'application/x-dtbncx+xml' },
     { id: 'css', href: files.cssFile, mediaType: 'text/css' },
     { id: 'cover-image', href: files.cover.href, mediaType: files.cover.mediaType, properties: 'cover-image' },
-    ...docs.map((d) => ({ id: d.id, href: d.file, mediaType: 'application/xhtml+xml', properties: d.view.hasSvg ? 'svg' : undefined })),
+    ...docs.map((d) => ({ id: d.id, href: d.file, mediaType: 'application/xhtml+xml', properties: d.hasSvg ? 'svg' : undefined })),
     ...files.images.map((img, i) => ({ id: `img-${String(i + 1).padStart(3, '0')}`, href: img.href, mediaType: img.mediaType })),
     ...files.fonts.map((f, i) => ({ id: `font-${String(i + 1).padStart(3, '0')}`, href: f.href, mediaType: 'font/woff2' })),
   ];
@@ -126,7 +126,7 @@ export function describeBook(brief: Brief, labels: Labels, files: PackageFiles, 
 
   return {
     lang: brief.language,
-    dir: /^(ar|he|fa|ur|ps|yi|dv)(-|$)/i.test(brief.language) ? 'rtl' : 'ltr',
+    dir: textDirection(brief.language),
     identifier: brief.identifier,
     title: brief.title,
     subtitle: brief.subtitle,
@@ -163,6 +163,11 @@ export function describeBook(brief: Brief, labels: Labels, files: PackageFiles, 
     labelLang: labels.lang === brief.language ? undefined : labels.lang,
     navFile: files.navFile,
   };
+}
+
+/** The direction of a language's script. */
+export function textDirection(lang: string): 'ltr' | 'rtl' {
+  return /^(ar|he|fa|ur|ps|yi|dv)(-|$)/i.test(lang) ? 'rtl' : 'ltr';
 }
 
 /** Written from what this book has, not boilerplate. */

@@ -4,13 +4,26 @@
  *   would read any file:// URL and go to the network for http ones);
  * - the identifier is the brief's, every zip entry carries the build's date, file names come from
  *   content hashes, so the same input gives the same bytes.
- * The library still makes the zip (mimetype first and stored), container.xml, style.css and renders
- * the theme's templates (content.opf, toc.xhtml, toc.ncx, one chapter.xhtml per document).
+ * The library still makes the zip's entries (mimetype first and stored), container.xml and style.css.
+ * It renders every other file through ejs templates, which run as JavaScript: the only ones it is
+ * ever given are `fixedTemplates` below, which print the files briefpress wrote from syntax trees
+ * (opf.ts, documents.ts). No theme file is ever handed to it as a template.
  */
 import { EPub, type Chapter, type Options } from 'epub-gen-memory';
 import { BriefpressError } from '../../util/diagnostics.js';
 import { makeZip, type ZipEntry } from '../../util/zip.js';
 import { verifyEpub } from './verify.js';
+
+/**
+ * epub-gen-memory's template options: each prints one option (`opf`, `ncx`, `nav`) or chapter key
+ * (`xhtml`) as it is. Constants of briefpress's code, never read from a theme or a manuscript.
+ */
+export const fixedTemplates = Object.freeze({
+  contentOPF: '<%- opf %>',
+  tocNCX: '<%- ncx %>',
+  tocXHTML: '<%- nav %>',
+  chapterXHTML: '<%- xhtml %>',
+});
 
 export interface PackagedFile {
   /** Path inside OEBPS/. */
@@ -82,7 +95,7 @@ class BriefEpub extends EPub {
           severity: 'error' as const,
           message: `The EPUB would not be valid: ${p.document}${p.line ? `:${p.line}:${p.column}` : ''} ${p.message}`,
           ruleId: 'epub-invalid',
-          hint: 'The book was not written. If the brief holds nothing unusual at that place, the theme\'s EPUB templates (epub/*.ejs) made it: check them, or report it as a briefpress bug.',
+          hint: 'The book was not written. If the brief holds nothing unusual at that place, report it as a briefpress bug.',
         })),
       );
     }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { BrowserPool } from '../../browser/pool.js';
 import { canvasPngScript } from '../../browser/canvas-png.js';
+import { fulfill } from '../../browser/respond.js';
 import { printOrigin } from './print.js';
 import { traced } from '../../util/trace.js';
 
@@ -97,7 +98,7 @@ async function openPreviewer(browser: Browser): Promise<Page> {
   page.on('request', (req: HTTPRequest) => {
     const url = req.url();
     const file = files.get(url);
-    if (file) void req.respond({ status: 200, ...file() }).catch(() => {});
+    if (file) void fulfill(req, file()).catch(() => {});
     else if (url.startsWith('data:') || url.startsWith('blob:')) void req.continue().catch(() => {});
     else void req.abort('blockedbyclient').catch(() => {});
   });

@@ -8,6 +8,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
 import type { BrowserPool } from '../../browser/pool.js';
+import { fulfill } from '../../browser/respond.js';
 import { readAsset } from '../../util/files.js';
 import type { Asset, RenderedPage } from '../html.js';
 import { traced } from '../../util/trace.js';
@@ -157,7 +158,7 @@ export class Printer {
     }
     this.current!.log.served.push(url);
     const { body, contentType } = answer();
-    void req.respond({ status: 200, contentType, body: typeof body === 'string' ? body : Buffer.from(body), headers: { 'cache-control': 'no-store' } }).catch(() => {});
+    void fulfill(req, { contentType, body, headers: { 'cache-control': 'no-store' } }).catch(() => {});
   }
 
   /** Load `rendered` from the made-up origin (or swap it into the page shown) and print it. */

@@ -5,6 +5,9 @@
  * the language, the identifier, the series, and `pdfuaid:part 1` (PDF/UA-1, ISO 14289-1 §5).
  * Everything comes from the brief and the build epoch, so the same input gives the same bytes.
  */
+import { x } from 'xastscript';
+import { indented, xmlDocument } from '../serialize.js';
+
 
 export interface XmpInfo {
   title: string;
@@ -41,63 +44,57 @@ export function joinKeywords(keywords: string[]): string {
   return keywords.map((k) => k.replaceAll(';', ',').trim()).filter(Boolean).join('; ');
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** An ISO 8601 date in UTC without milliseconds, e.g. `2015-05-12T00:00:00Z`. */
 export function xmpDate(epoch: number): string {
   return new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The packet, as UTF-8 text (with its `<?xpacket?>` wrapper). */
+/** The packet, as UTF-8 text (with its `<?xpacket?>` wrapper): an xast tree written by ../serialize.ts. */
 export function xmpPacket(info: XmpInfo): string {
-  const alt = (v: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${escape(v)}</rdf:li></rdf:Alt>`;
-  const list = (kind: 'Seq' | 'Bag', vs: string[]) => `<rdf:${kind}>${vs.map((v) => `<rdf:li>${escape(v)}</rdf:li>`).join('')}</rdf:${kind}>`;
+  const alt = (v: string) => x('rdf:Alt', [x('rdf:li', { 'xml:lang': 'x-default' }, v)]);
+  const list = (kind: 'Seq' | 'Bag', vs: string[]) => x(`rdf:${kind}`, vs.map((v) => x('rdf:li', v)));
   const date = xmpDate(info.epoch);
-  const lines: string[] = [];
-  const add = (s: string | undefined | false) => {
-    if (s) lines.push(`   ${s}`);
-  };
-  add(`<dc:format>application/pdf</dc:format>`);
-  add(`<dc:title>${alt(info.title)}</dc:title>`);
-  add(info.authors.length > 0 && `<dc:creator>${list('Seq', info.authors)}</dc:creator>`);
-  add(info.description && `<dc:description>${alt(info.description)}</dc:description>`);
-  add(info.keywords.length > 0 && `<dc:subject>${list('Bag', info.keywords)}</dc:subject>`);
-  add(`<dc:language>${list('Bag', [info.language])}</dc:language>`);
-  add(info.identifier && `<dc:identifier>${escape(info.identifier)}</dc:identifier>`);
-  add(info.publisher && `<dc:publisher>${list('Bag', [info.publisher])}</dc:publisher>`);
-  add(info.rights && `<dc:rights>${alt(info.rights)}</dc:rights>`);
-  add(`<xmp:CreateDate>${date}</xmp:CreateDate>`);
-  add(`<xmp:ModifyDate>${date}</xmp:ModifyDate>`);
-  add(`<xmp:MetadataDate>${date}</xmp:MetadataDate>`);
-  add(`<xmp:CreatorTool>${escape(info.creatorTool)}</xmp:CreatorTool>`);
-  add(`<pdf:Producer>${escape(info.producer)}</pdf:Producer>`);
-  add(info.keywords.length > 0 && `<pdf:Keywords>${escape(joinKeywords(info.keywords))}</pdf:Keywords>`);
-  if (info.series) {
-    add(`<prism:publicationName>${escape(info.series.name)}</prism:publicationName>`);
-    add(info.series.number !== undefined && `<prism:number>${info.series.number}</prism:number>`);
-    add(info.series.issn && `<prism:issn>${escape(info.series.issn)}</prism:issn>`);
-    // calibre's own form (as the EPUB's calibre:series): name and position.
-    add(
-      `<calibre:series rdf:parseType="Resource"><rdf:value>${escape(info.series.name)}</rdf:value>` +
-        (info.series.number !== undefined ? `<calibreSI:series_index>${info.series.number.toFixed(2)}</calibreSI:series_index>` : '') +
-        `</calibre:series>`,
-    );
-  }
-  add(`<pdfuaid:part>1</pdfuaid:part>`);
-  const ns = Object.entries(xmpNamespaces)
-    .filter(([p]) => p !== 'x' && p !== 'rdf')
-    .map(([p, uri]) => `xmlns:${p}="${uri}"`)
-    .join('\n    ');
-  return [
-    `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>`,
-    `<x:xmpmeta xmlns:x="${xmpNamespaces.x}">`,
-    ` <rdf:RDF xmlns:rdf="${xmpNamespaces.rdf}">`,
-    `  <rdf:Description rdf:about=""`,
-    `    ${ns}>`,
-    ...lines,
-    `  </rdf:Description>`,
-    ` </rdf:RDF>`,
-    `</x:xmpmeta>`,
-    `<?xpacket end="w"?>`,
-  ].join('\n');
+  const { series } = info;
+  const ns = Object.fromEntries(
+    Object.entries(xmpNamespaces)
+      .filter(([p]) => p !== 'x' && p !== 'rdf')
+      .map(([p, uri]) => [`xmlns:${p}`, uri]),
+  );
+  const description = x(
+    'rdf:Description',
+    { 'rdf:about': '', ...ns },
+    indented('   ', [
+      x('dc:format', 'application/pdf'),
+      x('dc:title', [alt(info.title)]),
+      info.authors.length > 0 && x('dc:creator', [list('Seq', info.authors)]),
+      info.description && x('dc:description', [alt(info.description)]),
+      info.keywords.length > 0 && x('dc:subject', [list('Bag', info.keywords)]),
+      x('dc:language', [list('Bag', [info.language])]),
+      info.identifier && x('dc:identifier', info.identifier),
+      info.publisher && x('dc:publisher', [list('Bag', [info.publisher])]),
+      info.rights && x('dc:rights', [alt(info.rights)]),
+      x('xmp:CreateDate', date),
+      x('xmp:ModifyDate', date),
+      x('xmp:MetadataDate', date),
+      x('xmp:CreatorTool', info.creatorTool),
+      x('pdf:Producer', info.producer),
+      info.keywords.length > 0 && x('pdf:Keywords', joinKeywords(info.keywords)),
+      series && x('prism:publicationName', series.name),
+      series?.number !== undefined && x('prism:number', String(series.number)),
+      series?.issn && x('prism:issn', series.issn),
+      // calibre's own form (as the EPUB's calibre:series): name and position.
+      series &&
+        x('calibre:series', { 'rdf:parseType': 'Resource' }, [
+          x('rdf:value', series.name),
+          series.number !== undefined ? x('calibreSI:series_index', series.number.toFixed(2)) : undefined,
+        ]),
+      x('pdfuaid:part', '1'),
+    ], '  '),
+  );
+  const meta = x('x:xmpmeta', { 'xmlns:x': xmpNamespaces.x }, ['\n ', x('rdf:RDF', { 'xmlns:rdf': xmpNamespaces.rdf }, ['\n  ', description, '\n ']), '\n']);
+  return xmlDocument(
+    meta,
+    [{ type: 'instruction', name: 'xpacket', value: 'begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"' }],
+    [{ type: 'instruction', name: 'xpacket', value: 'end="w"' }],
+  );
 }

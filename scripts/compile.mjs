@@ -1,0 +1,30 @@
+// Compile src/ into lib/ (ESM .js, .d.ts, source maps; the preview's static files copied beside
+// their module): `npm run compile`, run by `prepack` and by scripts/setup.sh. Skipped when lib/ is
+// current (lib/.stamp, scripts/fingerprint.mjs) unless --force. lib/ is replaced whole, by a rename:
+// a CLI running from lib/ meanwhile never sees a half-written folder.
+import { spawnSync } from 'node:child_process';
+import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fingerprint, libIsCurrent, root } from './fingerprint.mjs';
+
+if (!process.argv.includes('--force') && libIsCurrent()) process.exit(0);
+const stamp = fingerprint(); // before compiling: a source saved meanwhile makes lib/ stale, never current
+const tmp = path.join(root, `lib.${process.pid}.tmp`);
+const old = path.join(root, `lib.${process.pid}.old`);
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', tmp], { stdio: 'inherit' });
+if (r.status !== 0) {
+  rmSync(tmp, { recursive: true, force: true });
+  console.error('compile: tsc failed');
+  process.exit(r.status ?? 1);
+}
+cpSync(path.join(root, 'src/preview/ui'), path.join(tmp, 'preview/ui'), { recursive: true });
+writeFileSync(path.join(tmp, '.stamp'), `${stamp}\n`);
+try {
+  renameSync(path.join(root, 'lib'), old);
+} catch {
+  // no lib/ yet
+}
+renameSync(tmp, path.join(root, 'lib'));
+rmSync(old, { recursive: true, force: true });
