@@ -56,7 +56,8 @@ describe('the sample built with theme: northbridge', () => {
 
   it('passes check: the PDF is A4 with only Northbridge fonts, all embedded', () => {
     expect(checked.code, checked.stdout + checked.stderr).toBe(0);
-    const report = JSON.parse(checked.stdout) as { severity: string; ruleId: string; file: string }[];
+    // `check --json` prints {ok, exitCode, reason, briefs, diagnostics}.
+    const report = (JSON.parse(checked.stdout) as { diagnostics: { severity: string; ruleId: string; file: string }[] }).diagnostics;
     expect(report.filter((d) => d.severity === 'error')).toEqual([]);
     // No finding at all about the editions (page size, fonts, epubcheck): only the sample's editorial warnings.
     expect(report.filter((d) => d.file.endsWith('.pdf') || d.file.endsWith('.epub'))).toEqual([]);
