@@ -67,7 +67,7 @@ const catalogEntrySchema = z
     number: z.number().int().positive(),
     title: z.string(),
     subtitle: z.string().optional(),
-    authors: z.array(z.object({ id: z.string(), name: z.string() }).strict()),
+    authors: z.array(z.object({ id: z.string(), name: z.string(), title: z.string().optional(), affiliation: z.string().optional() }).strict()),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     summary: z.string(),
     identifier: z.string(),

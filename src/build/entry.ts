@@ -28,7 +28,7 @@ export function catalogEntry(b: Brief, number: number, updated: number): Catalog
     number,
     title: b.title,
     subtitle: b.subtitle,
-    authors: b.authors.map((a) => ({ id: a.id, name: a.name })),
+    authors: b.authors.map((a) => ({ id: a.id, name: a.name, title: a.title, affiliation: a.affiliation })),
     date: b.date,
     summary: b.summary,
     identifier: b.identifier,
@@ -53,7 +53,7 @@ export function entryFromFrontMatter(s: ScannedBrief, src: SeriesSource, number:
     const id = typeof ref === 'string' ? ref : ref.id;
     const a = src.authors.get(id);
     if (!a) return undefined;
-    authors.push({ id: a.id, name: a.config.name });
+    authors.push({ id: a.id, name: a.config.name, title: (typeof ref === 'string' ? undefined : ref.title) ?? a.config.title, affiliation: a.config.affiliation });
   }
   return {
     slug: s.slug,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { findManuscript } from '../manuscript/find.js';
 import { loadTheme, type Theme } from '../theme/theme.js';
 import { checkScripts } from '../i18n/scripts.js';
+import { pageSizePoints } from '../theme/tokens.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
 import { readSeries } from '../manuscript/series.js';
 import { decodeText } from '../manuscript/source.js';
@@ -53,9 +54,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     // The theme's own faults, and its font families (a PDF may use no others).
     let fontFamilies: string[] | undefined;
     let loadedTheme: Theme | undefined;
+    let pageSize: [number, number] | undefined;
     try {
       const theme = loadTheme(series.value.series.theme, loc.root, series.value.themeAt);
       fontFamilies = theme.families;
+      pageSize = pageSizePoints(theme.design.page.size);
       loadedTheme = theme;
     } catch (e) {
       if (!(e instanceof BriefpressError)) throw e;
@@ -86,7 +89,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       if (scanned.source && splitFrontMatter(scanned.text)) {
         linted.push({ brief: lintBrief(scanned.text, displayPath(scanned.file), lintOptions), path: scanned.file, at: diagnostics.length, bytes: scanned.source.bytes });
       }
-      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies)));
+      if (options.editions !== false) diagnostics.push(...(await checkEditions(slug, outDir, options.onProgress, fontFamilies, pageSize)));
     }
     // each brief's editorial messages after its manuscript messages, before its editions'
     const lint = editorial(linted, options.fix === true);
@@ -126,7 +129,7 @@ function editorial(linted: { brief: LintedBrief; path: string; bytes: Buffer }[]
 }
 
 /** The font families the series' theme names (undefined when the theme cannot be loaded: that check is then skipped). */
-async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void, fontFamilies?: string[]): Promise<Diagnostic[]> {
+async function checkEditions(slug: string, outDir: string, onProgress?: (line: string) => void, fontFamilies?: string[], pageSize?: [number, number]): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const epub = path.join(outDir, slug, `${slug}.epub`);
   const pdf = path.join(outDir, slug, `${slug}.pdf`);
@@ -164,7 +167,7 @@ async function checkEditions(slug: string, outDir: string, onProgress?: (line: s
   if (!existsSync(pdf)) out.push(missing(pdf, 'PDF'));
   else {
     onProgress?.(`pdf: ${slug}.pdf`);
-    out.push(...(await checkPdf(pdf, { fontFamilies })));
+    out.push(...(await checkPdf(pdf, { fontFamilies, pageSize })));
   }
   return out;
 }

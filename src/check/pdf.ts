@@ -19,6 +19,8 @@ import { runTool } from './run.js';
 export interface PdfCheckOptions {
   /** Font families the theme names (e.g. `Source Serif 4`): any other font is an error. Unchecked when absent. */
   fontFamilies?: string[];
+  /** The theme's page size in points (its `page.size` token); US Letter when absent. */
+  pageSize?: [number, number];
 }
 
 const rebuild = 'Rebuild it with `briefpress build` (the print post-process writes it).';
@@ -69,7 +71,11 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
   if (!isTrue(prefs?.get(PDFName.of('DisplayDocTitle')))) add('error', 'pdf-display-title', 'catalog: /ViewerPreferences /DisplayDocTitle is not true (viewers show the file name, not the title)', rebuild);
 
   const size = mediaBox(doc);
-  if (!size || size[0] !== 612 || size[1] !== 792) add('warning', 'pdf-page-size', `page 1: size is ${size ? `${size[0]} x ${size[1]} pts` : 'unknown'}, not US Letter (612 x 792)`);
+  const [w, h] = options.pageSize ?? [612, 792];
+  // Chromium rounds a page to its own device units: A4 (595.28 x 841.89) comes out 594.96 x 841.92.
+  if (!size || Math.abs(size[0] - w) > 1 || Math.abs(size[1] - h) > 1) {
+    add('warning', 'pdf-page-size', `page 1: size is ${size ? `${size[0]} x ${size[1]} pts` : 'unknown'}, not the theme's ${options.pageSize ? '' : 'US Letter '}(${+w.toFixed(2)} x ${+h.toFixed(2)})`);
+  }
 
   // Fonts: embedded (ISO 14289-1 7.21.4.1); Type 3 fonts and fonts the theme does not name are refused as a house rule.
   const families = options.fontFamilies?.map((f) => f.replace(/\s+/g, '').toLowerCase());

@@ -8,10 +8,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fontFaceCss, fontFiles, fontsFor, type FontAsset } from '../theme/theme.js';
 import { direction, formatDate, formatSize, messagesFor } from '../i18n/messages.js';
-import { renderTemplate } from '../theme/template.js';
+import { renderThemeFile } from '../theme/template.js';
+import { themeStylesheet } from '../theme/css.js';
 import { fillPage } from './serialize.js';
 import { writeAtomic, type WrittenFile } from '../util/write.js';
 import { renderOpds, seriesIdentifier, atomDate, type EntryFiles, type FeedBrief } from './catalog/opds.js';
+import { authorRole } from './html.js';
 import type { CatalogEntry, SeriesContext, SeriesTarget } from './types.js';
 import { editionCsp, withCsp } from './csp.js';
 import { addCitationFiles, seriesCitationFiles, sitemap } from './catalog/citations.js';
@@ -28,7 +30,7 @@ export const catalogTarget: SeriesTarget = {
 
     const msgs = messagesFor(series.language, theme.messages, series.messages);
     const msg = { ...msgs.view, briefCount: msgs.text('briefCount', { n: briefs.length }), opdsTitle: msgs.text('opdsTitle', { series: series.name }), jsonTitle: msgs.text('jsonTitle', { series: series.name }) };
-    const allText = [series.name, series.description ?? '', ...Object.values(msg), ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, formatDate(b.date, series.language), msgs.text('number', { n: b.number }), msgs.text('editionsOf', { title: b.title }), ...b.authors.map((a) => a.name)].join(' '))].join(' ');
+    const allText = [series.name, series.description ?? '', theme.design.publisher.name, ...Object.values(msg), ...briefs.map((b) => [b.title, b.subtitle ?? '', b.summary, formatDate(b.date, series.language), msgs.text('number', { n: b.number }), msgs.text('editionsOf', { title: b.title }), ...b.authors.map((a) => [a.name, a.title ?? '', a.affiliation ?? ''].join(' '))].join(' '))].join(' ');
     // Every language of the catalog's briefs brings its script font (one a brief lacks failed that brief).
     const faces = new Map<string, FontAsset>();
     for (const lang of new Set([series.language, ...briefs.map((b) => b.language)])) {
@@ -37,8 +39,8 @@ export const catalogTarget: SeriesTarget = {
     const fonts = fontsFor([...faces.values()], allText);
     for (const f of fontFiles(fonts)) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), readFileSync(f.path)));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'fonts.css'), fontFaceCss(fonts)));
-    written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), readFileSync(theme.path('style.css'))));
-    written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), readFileSync(theme.path('catalog.css'))));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), themeStylesheet(theme, 'style.css')));
+    written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), themeStylesheet(theme, 'catalog.css')));
 
     const size = (href?: string) => (href ? formatSize(statSync(path.join(outDir, href)).size, series.language) : undefined);
     const view = {
@@ -50,6 +52,9 @@ export const catalogTarget: SeriesTarget = {
       publisher: series.publisher,
       publisherShort: series.publisherShort,
       publisherUrl: series.publisherUrl ?? '#content',
+      house: theme.design.publisher.name,
+      houseShort: theme.design.publisher.short ?? theme.design.publisher.name,
+      logo: theme.logo,
       generator: `briefpress ${ctx.version}`,
       csp: editionCsp(),
       identifier: seriesIdentifier(series),
@@ -67,6 +72,7 @@ export const catalogTarget: SeriesTarget = {
         numberLabel: msgs.text('number', { n: b.number }),
         editionsOf: msgs.text('editionsOf', { title: b.title }),
         authorNames: msgs.list(b.authors.map((a) => a.name)),
+        authors: b.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a) })),
         date: b.date,
         dateLong: formatDate(b.date, series.language), // the catalog's words, in its language
         summary: b.summary,
@@ -81,7 +87,7 @@ export const catalogTarget: SeriesTarget = {
         cite: b.files.bib || b.files.ris ? { bib: b.files.bib, ris: b.files.ris, cslJson: b.files.cslJson } : undefined,
       })),
     };
-    written.push(writeIfChanged(path.join(outDir, 'index.html'), fillPage(theme, 'catalog.html', renderTemplate(theme.read('catalog.html'), view, 'catalog.html'), undefined, (tree) => withCsp(tree, view.csp))));
+    written.push(writeIfChanged(path.join(outDir, 'index.html'), fillPage(theme, 'catalog.html', renderThemeFile(theme, 'catalog.html', view), undefined, (tree) => withCsp(tree, view.csp))));
 
     const feed: FeedBrief[] = newestFirst;
     written.push(writeIfChanged(path.join(outDir, 'opds.xml'), renderOpds(series, feed, { epoch: ctx.epoch, version: ctx.version, self: 'opds.xml', html: 'index.html' })));

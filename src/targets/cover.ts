@@ -10,14 +10,14 @@ import type { BrowserPool } from '../browser/pool.js';
 import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
-import { renderTemplate } from '../theme/template.js';
+import { renderThemeFile } from '../theme/template.js';
 import { fillTree, toHtml, toXhtml } from './serialize.js';
 import type { Element, Root } from 'hast';
 import { s } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { direction, messagesFor } from '../i18n/messages.js';
-import { formatDate } from './html.js';
+import { authorRole, formatDate } from './html.js';
 import type { BuildContext } from './types.js';
 import { traced } from '../util/trace.js';
 import { EnvironmentError } from '../util/diagnostics.js';
@@ -78,14 +78,19 @@ function coverTree(brief: Brief, theme: Theme): Root {
   const title = brief.title;
   const msgs = messagesFor(brief.language, theme.messages, brief.series.messages);
   const number = brief.number === undefined ? undefined : msgs.text('number', { n: brief.number });
-  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), number ?? '', '0123456789. '].join(' ');
+  const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, theme.design.publisher.name, theme.design.publisher.short ?? '', title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), number ?? '', '0123456789. '].join(' ');
   const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
-  const filled = renderTemplate(
-    theme.read('cover.html'),
+  const filled = renderThemeFile(
+    theme,
+    'cover.html',
     {
       language: brief.language,
       dir: direction(brief.language),
       fontCss: fontFaceCss(fonts),
+      tokenCss: theme.design.css,
+      logo: theme.logo,
+      house: theme.design.publisher.name,
+      houseShort: theme.design.publisher.short ?? theme.design.publisher.name,
       width: cssWidth,
       height: cssHeight,
       series: brief.series.name,
@@ -93,12 +98,11 @@ function coverTree(brief: Brief, theme: Theme): Root {
       title,
       titleSize: title.length <= 34 ? 'xl' : title.length <= 70 ? 'l' : 'm',
       subtitle: brief.subtitle,
-      authors: names.map((name) => ({ name })),
+      authors: brief.authors.map((a) => ({ name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a) })),
       dateLong: formatDate(brief.date, brief.language),
       publisher: brief.series.publisher,
       publisherShort: brief.series.publisherShort,
     },
-    'cover.html',
   );
   return fillTree(theme, 'cover.html', filled);
 }

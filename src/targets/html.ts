@@ -10,7 +10,9 @@ import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontFiles, fontsFor, type Theme } from '../theme/theme.js';
 import { direction, formatDate, messagesFor } from '../i18n/messages.js';
 import { localizeTree } from '../i18n/localize.js';
-import { renderTemplate } from '../theme/template.js';
+import { renderThemeFile } from '../theme/template.js';
+import { themeStylesheet } from '../theme/css.js';
+import { cssString, footerCss } from '../theme/tokens.js';
 import { readAsset } from '../util/files.js';
 import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import type { BuildContext, SeriesLinks, Target } from './types.js';
@@ -77,7 +79,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     allBriefs: msgs.text('allBriefs', { series: brief.series.name }),
   };
   const pageOf = msgs.text('pageOf', { page: '\u0000page', pages: '\u0000pages' });
-  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => a.name + a.bioText), toString(brief.disclaimer), brief.copyrightText, dateLong, ...Object.values(msg), pageOf, '0123456789'].join(' ');
+  const allText = [brief.title, brief.subtitle ?? '', brief.summary, toString(brief.body), toString(brief.notes), ...brief.authors.map((a) => [a.name, a.title ?? '', a.affiliation ?? '', a.bioText].join(' ')), theme.design.publisher.name, toString(brief.disclaimer), brief.copyrightText, dateLong, ...Object.values(msg), pageOf, '0123456789'].join(' ');
   const own = fontsFor(theme.fontsForLanguage(brief.language).fonts, allText);
   // The neighbours' titles (series navigation) may be in any language of the series.
   const navText = print || !opts.links ? '' : [opts.links.prev?.title, opts.links.next?.title].join(' ');
@@ -106,13 +108,17 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     publisher: brief.series.publisher,
     publisherShort: brief.series.publisherShort,
     publisherUrl: brief.series.publisherUrl ?? '#content',
+    house: theme.design.publisher.name,
+    houseShort: theme.design.publisher.short ?? theme.design.publisher.name,
+    logo: theme.logo,
     print,
     csp: editionCsp({ inlineStyle: print }),
     cssFooter: cssString(`${brief.series.name}  |  ${brief.title}`),
-    // The running footer's words: the series and title at the line's start, the page count at its end.
-    footerSide: dir === 'rtl' ? 'right' : 'left',
-    pageSide: dir === 'rtl' ? 'left' : 'right',
-    cssPageOf: pageOf.split(/(\u0000pages?)/).filter(Boolean).map((t) => (t === '\u0000page' ? 'counter(page)' : t === '\u0000pages' ? 'counter(pages)' : `"${cssString(t)}"`)).join(' '),
+    footerCss: footerCss(
+      theme.design,
+      { series: brief.series.name, title: brief.title, number: brief.number === undefined ? '' : String(brief.number), publisher: brief.series.publisher, date: dateLong },
+      { pageOf: msgs.text('pageOf', { page: '{page}', pages: '{pages}' }), rtl: dir === 'rtl' },
+    ),
     body: localized(brief.body, 'body'),
     hasNotes: brief.notes.children.length > 0,
     notes: localized(brief.notes, 'notes'),
@@ -120,6 +126,8 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     authors: brief.authors.map((a, i) => ({
       name: a.name,
       title: a.title,
+      affiliation: a.affiliation,
+      role: authorRole(a),
       bio: part(a.bio, `bio-${i + 1}`),
       bioAttrs: foreign(a.bioLanguage ?? brief.language),
       last: i === n - 1,
@@ -138,11 +146,11 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     headMeta: print || !opts.head ? undefined : part(opts.head, 'head-meta'),
     citeBlock: part(citeBlock({ html: citation(brief, theme).html, files: print ? undefined : opts.citeFiles, language: brief.language, pageBreak: print ? undefined : opts.citeBreak }), 'cite'),
   };
-  const html = fillPage(theme, 'page.html', renderTemplate(theme.read('page.html'), view, 'page.html'), parts, (tree) => withCsp(tree, view.csp));
+  const html = fillPage(theme, 'page.html', renderThemeFile(theme, 'page.html', view), parts, (tree) => withCsp(tree, view.csp));
   const assets: Asset[] = [
     { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
-    { href: 'style.css', path: theme.path('style.css'), mediaType: 'text/css' },
-    ...(print ? [{ href: 'print.css', path: theme.path('print.css'), mediaType: 'text/css' }] : []),
+    { href: 'style.css', data: themeStylesheet(theme, 'style.css'), mediaType: 'text/css' },
+    ...(print ? [{ href: 'print.css', data: themeStylesheet(theme, 'print.css'), mediaType: 'text/css' }] : []),
     ...fontFiles(fonts).map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
     ...brief.images.map((i) => ({ href: i.href, data: i.data, mediaType: i.mediaType })),
   ];
@@ -183,7 +191,7 @@ export const htmlTarget: Target = {
 
 export { formatDate };
 
-/** A string usable inside a CSS "..." literal. */
-function cssString(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ').replace(/</g, '\\3c ');
+/** An author's title and affiliation as one phrase ("Senior Associate, CSIS"), or undefined. */
+export function authorRole(a: { title?: string; affiliation?: string }): string | undefined {
+  return [a.title, a.affiliation].filter(Boolean).join(', ') || undefined;
 }

@@ -27,6 +27,7 @@ import { BriefpressError } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
 
 const htmlParser = unified().use(rehypeParse).freeze();
+const fragmentParser = unified().use(rehypeParse, { fragment: true }).freeze();
 const htmlWriter = unified().use(rehypeStringify, { upperDoctype: true, characterReferences: { useNamedReferences: true } }).freeze();
 
 /** A hast tree as HTML (rehype-stringify: `<!DOCTYPE html>`, named character references such as `&amp;`). */
@@ -37,6 +38,11 @@ export function toHtml(tree: HastNodes): string {
 /** A whole HTML document (a filled theme template, trusted) as a hast tree. */
 export function parseHtml(html: string): Root {
   return htmlParser.parse(html);
+}
+
+/** A piece of HTML (a filled theme partial, trusted) as a hast tree: no `<html>`, `<head>` or `<body>` added. */
+export function parseFragment(html: string): Root {
+  return fragmentParser.parse(html);
 }
 
 /** XML 1.0 forbids these characters anywhere (text and attribute values alike). */

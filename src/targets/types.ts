@@ -50,7 +50,7 @@ export interface CatalogEntry {
   number: number;
   title: string;
   subtitle?: string;
-  authors: { id: string; name: string }[];
+  authors: { id: string; name: string; title?: string; affiliation?: string }[];
   /** ISO date `YYYY-MM-DD`. */
   date: string;
   summary: string;

@@ -12,6 +12,18 @@ import { cssReferences, foreignUrl } from '../util/css-urls.js';
 import { offsetToPosition, type Diagnostic } from '../util/diagnostics.js';
 import { displayPath, isInside } from '../util/paths.js';
 import type { Theme } from './theme.js';
+import { unknownTokens, withTokens } from './tokens.js';
+
+const written = new WeakMap<Theme, Map<string, string>>();
+
+/** A stylesheet of the theme as editions get it: the design tokens' `:root {}` block first (tokens.ts). */
+export function themeStylesheet(theme: Theme, name: string): string {
+  let byName = written.get(theme);
+  if (!byName) written.set(theme, (byName = new Map()));
+  let css = byName.get(name);
+  if (css === undefined) byName.set(name, (css = withTokens(theme.read(name), theme.design)));
+  return css;
+}
 
 /** The stylesheets a theme hands to editions (web, print, EPUB, catalog). */
 export const themeStylesheets = ['style.css', 'print.css', 'epub.css', 'catalog.css'];
@@ -61,7 +73,22 @@ export function vetThemeCss(theme: Theme): Diagnostic[] {
     const file = theme.dirs.map((d) => path.join(d, name)).find((p) => existsSync(p));
     if (!file) continue;
     const dir = theme.dirs.find((d) => isInside(file, d))!;
-    out.push(...vetCss(readFileSync(file, 'utf8'), file, dir));
+    const css = readFileSync(file, 'utf8');
+    out.push(...vetCss(css, file, dir), ...vetTokens(css, file, theme));
   }
+  const cover = theme.maybeRead('cover.html');
+  if (cover !== undefined) out.push(...vetTokens(cover, theme.path('cover.html'), theme));
   return out;
+}
+
+/** Every design token a stylesheet uses is one theme.yaml defines (a typo would silently lose a colour). */
+function vetTokens(css: string, file: string, theme: Theme): Diagnostic[] {
+  return unknownTokens(css, theme.design).map(({ name, offset }) => ({
+    file: displayPath(file),
+    ...offsetToPosition(css, offset),
+    severity: 'error' as const,
+    message: `Stylesheet uses the token \`--${name}\`, which theme.yaml does not define`,
+    ruleId: 'theme-token',
+    hint: `Use a token of theme.yaml (${[...theme.design.vars.keys()].filter((k) => k.startsWith(name.split('-')[0]!)).map((k) => `--${k}`).join(', ')}), or add it there.`,
+  }));
 }

@@ -11,6 +11,9 @@ import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { isSymlink, readSource, realRoots, type SourceFile } from '../manuscript/source.js';
 import { keyPosition, validateYaml } from '../config/validate.js';
 import { displayPath, isInside } from '../util/paths.js';
+import { sanitizeSvg } from '../util/svg.js';
+import { renderTemplate } from './template.js';
+import { makeDesign, tokenFields, type Design } from './tokens.js';
 
 import { packageRoot } from '../util/package-root.js';
 import { messageOverridesSchema, type MessageOverrides } from '../i18n/messages.js';
@@ -22,6 +25,8 @@ export const bundledCslStyles = ['apa', 'vancouver', 'harvard1'];
 
 const themeSchema = z.object({
   name: z.string(),
+  /** A theme this one builds on: a file this theme does not have is the base theme's (looked up the same way). */
+  extends: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a theme name such as "csis"').optional(),
   /** Fonts from npm (@fontsource): never from the system, so every machine prints the same. */
   fonts: z.array(
     z.object({
@@ -57,6 +62,8 @@ const themeSchema = z.object({
   messages: messageOverridesSchema.optional(),
   /** Issue #15: the CSL style of "Cite this brief": a file `csl/<name>.csl` of the theme, or one citation-js bundles (apa, vancouver, harvard1). */
   citationStyle: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a CSL style name such as "chicago-author-date"').default('chicago-author-date'),
+  /** Design tokens: publisher and logo, colours, fonts by role, page, footer, Q/A labels, labels (tokens.ts). */
+  ...tokenFields,
 });
 
 export interface FontAsset {
@@ -92,6 +99,10 @@ export interface Theme {
   anyFonts(): FontAsset[];
   /** The CSL style of the citation block (theme.yaml `citationStyle`): `csl/<name>.csl` in the theme, else bundled by citation-js. */
   citationStyle: string;
+  /** The design tokens of theme.yaml (src/theme/tokens.ts). */
+  design: Design;
+  /** The publisher's logo: the theme's SVG, its tokens filled in, made inert (markup to inline). */
+  logo: string;
   /** Absolute path of a theme file (throws when no folder has it). */
   path(file: string): string;
   /** Text of a theme file. */
@@ -112,7 +123,7 @@ export interface ThemeRef {
  * manuscript error (BriefpressError) at `at` or in theme.yaml; a theme file that is a symlink out of
  * the theme's folders, a folder, a FIFO ... is one too (src/manuscript/source.ts).
  */
-export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Theme {
+export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain: string[] = []): Theme {
   const dirs = [path.join(seriesRoot, 'theme', name), path.join(packageRoot, 'templates', name)].filter((d) => existsSync(d));
   const fail = (message: string, ruleId: string, hint: string, where: ThemeRef = at ?? { file: displayPath(path.join(seriesRoot, 'series.yaml')), line: 0, column: 0 }): never => {
     throw new BriefpressError([{ ...where, severity: 'error', message, ruleId, hint }]);
@@ -154,6 +165,17 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   const yaml = { file: displayPath(cfg!.path), text, offset: 0, yaml: text };
   const v = validateYaml(yaml, themeSchema, 'theme-schema');
   if (!v.ok) throw new BriefpressError(v.diagnostics);
+  if (v.value.extends) {
+    const where = { file: yaml.file, ...keyPosition(yaml, v.doc, ['extends']) };
+    if ([...chain, name].includes(v.value.extends)) fail(`Theme \`${name}\` extends \`${v.value.extends}\`, which extends it back`, 'theme-schema', 'A theme may build on another, never on itself.', where);
+    // The base theme's folders come after this theme's: a file of this theme wins, file by file.
+    const base = loadTheme(v.value.extends, seriesRoot, where, [...chain, name]);
+    for (const d of base.dirs) {
+      if (dirs.includes(d)) continue;
+      dirs.push(d);
+      realDirs.push(...realRoots([d]));
+    }
+  }
   const fonts = resolveFonts(v.value.fonts, v.value.subsets, seriesRoot, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
   const scripts = v.value.scripts;
   const byLanguage = new Map<string, { fonts: FontAsset[]; missing?: string }>();
@@ -161,6 +183,9 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
   if (!bundledCslStyles.includes(citationStyle) && !find(`csl/${citationStyle}.csl`)) {
     fail(`Theme \`${name}\` names the citation style \`${citationStyle}\`, which it does not ship`, 'theme-schema', `Put csl/${citationStyle}.csl in the theme folder, or name one of ${bundledCslStyles.join(', ')}.`, { file: yaml.file, ...keyPosition(yaml, v.doc, ['citationStyle'], 'value') });
   }
+  const failAt = (at: (string | number)[], message: string, hint: string): never => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, at) });
+  const design = makeDesign(v.value, v.value.fonts.map((f) => f.family), failAt);
+  const logo = readLogo(design, find, failAt);
   return {
     name,
     dirs,
@@ -190,6 +215,8 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
       return r;
     },
     citationStyle,
+    design,
+    logo,
     path(file) {
       const f = find(file);
       if (!f) throw new EnvironmentError(`Theme \`${name}\` has no file ${file}`, `Add ${file} to ${dirs[0]}.`);
@@ -203,6 +230,20 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef): Them
       return find(file)?.bytes.toString('utf8');
     },
   };
+}
+
+/**
+ * The logo: an SVG file of the theme, rendered as a template with the tokens (`{{colors.accent}}`,
+ * `{{fonts.ui}}`) so that it holds no colour of its own, then made inert like any SVG image.
+ */
+function readLogo(design: Design, find: (file: string) => SourceFile | undefined, fail: (at: (string | number)[], message: string, hint: string) => never): string {
+  const file = find(design.logoFile);
+  if (!file) fail(['publisher', 'logo'], `The theme has no file ${design.logoFile}`, 'Put the logo (an SVG file) in the theme folder and name it here.');
+  const svg = renderTemplate(file!.bytes.toString('utf8'), { colors: design.colors, fonts: design.fonts, publisher: design.publisher }, displayPath(file!.path));
+  const safe = sanitizeSvg(new TextEncoder().encode(svg));
+  if (!safe.ok) fail(['publisher', 'logo'], `The logo ${design.logoFile} ${safe.reason}`, 'Draw the logo as a plain SVG file (shapes and text, no script, nothing fetched).');
+  if (safe.ok && safe.removed.length > 0) fail(['publisher', 'logo'], `The logo ${design.logoFile} holds ${safe.removed.join(', ')}`, 'A logo is shapes and text only: remove what runs or fetches.');
+  return Buffer.from((safe as { data: Uint8Array }).data).toString('utf8').replace(/^\s*<\?xml[^>]*\?>\s*/, '').trim();
 }
 
 const require = createRequire(import.meta.url);

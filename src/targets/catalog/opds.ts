@@ -52,7 +52,8 @@ export function renderOpds(series: Series, briefs: FeedBrief[], opts: { epoch: n
         x('id', b.identifier),
         x('updated', atomDate(b.updated)),
         x('published', `${b.date}T00:00:00Z`),
-        ...b.authors.map((a) => x('author', indented('      ', [x('name', a.name)]))),
+        // Atom's person construct takes extension elements: the author's title and affiliation as schema.org's.
+        ...b.authors.map((a) => x('author', indented('      ', [x('name', a.name), a.title && x('schema:jobTitle', a.title), a.affiliation && x('schema:affiliation', a.affiliation)]))),
         x('dc:identifier', b.identifier),
         x('dc:language', b.language),
         x('dc:issued', b.date),
@@ -72,7 +73,7 @@ export function renderOpds(series: Series, briefs: FeedBrief[], opts: { epoch: n
   });
   const feed = x(
     'feed',
-    { xmlns: 'http://www.w3.org/2005/Atom', 'xmlns:dc': 'http://purl.org/dc/terms/', 'xmlns:opds': 'http://opds-spec.org/2010/catalog', 'xml:lang': series.language },
+    { xmlns: 'http://www.w3.org/2005/Atom', 'xmlns:dc': 'http://purl.org/dc/terms/', 'xmlns:opds': 'http://opds-spec.org/2010/catalog', 'xmlns:schema': 'http://schema.org/', 'xml:lang': series.language },
     indented('  ', [
       x('id', seriesIdentifier(series)),
       x('title', series.name),

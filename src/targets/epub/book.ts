@@ -10,6 +10,8 @@ import { displayPath } from '../../util/paths.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontFiles as uniqueFonts, fontsFor } from '../../theme/theme.js';
+import { resolveTokens } from '../../theme/tokens.js';
+import { renderThemeFile } from '../../theme/template.js';
 import { coverFor, type CoverImage } from '../cover.js';
 import type { BuildContext } from '../types.js';
 import { layoutDocuments } from './documents.js';
@@ -17,7 +19,8 @@ import { labelsFor } from './labels.js';
 import { describeBook } from './metadata.js';
 import { ncxDocument, navDocument, packageDocument } from './opf.js';
 import { fixedTemplates, packageEpub, type PackagedFile } from './package.js';
-import { xhtmlDocument as toXhtml } from '../serialize.js';
+import { parseFragment, xhtmlDocument as toXhtml } from '../serialize.js';
+import { authorRole } from '../html.js';
 import { addCiteBlock, addPageList } from './pages.js';
 import type { MarkedBrief } from '../pagelist.js';
 
@@ -34,7 +37,9 @@ export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedB
   const labels = labelsFor(theme, brief.language, brief.series);
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
-  const { documents, counts } = layoutDocuments(brief, labels, coverHref);
+  // The theme's author card (name, title, affiliation) opens each author's entry on the about page, as a tree.
+  const card = theme.maybeRead('partials/author.html') === undefined ? undefined : (a: Brief['authors'][number]) => parseFragment(renderThemeFile(theme, 'partials/author.html', { name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a) }).trim());
+  const { documents, counts } = layoutDocuments(brief, labels, coverHref, card);
   addCiteBlock(documents, brief, theme, marked); // issue #15: "Cite this brief" in the colophon
 
   // Font subsets for every character the book shows (its own words included).
@@ -87,7 +92,8 @@ export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedB
       prependChapterTitles: false,
       numberChaptersInTOC: false,
       // The theme's CSS first: @font-face rules may follow other rules, an @import or @namespace may not.
-      css: `${theme.read('epub.css')}\n${fontFaceCss(fonts)}`,
+      // Its tokens are written out as values: reading systems that know no custom properties see them too.
+      css: `${resolveTokens(theme.read('epub.css'), theme.design)}\n${fontFaceCss(fonts)}`,
       ...fixedTemplates,
       fonts: [],
       verbose: false,

@@ -59,7 +59,11 @@ export interface Counts {
   notes: number;
 }
 
-export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string): { documents: EpubDocument[]; counts: Counts } {
+/**
+ * `authorCard` gives an author's name, title and affiliation as the theme lays them out (a tree, the
+ * theme's `partials/author.html`): it opens the author's entry on the about page.
+ */
+export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string, authorCard: (a: Brief['authors'][number]) => Root = () => ({ type: 'root', children: [] })): { documents: EpubDocument[]; counts: Counts } {
   // Work on copies: the model is shared with the other targets.
   const body = localizeTree(brief.body, { lang: labels.lang, asked: brief.language, text: (k, vars) => fill(labels[k], vars ?? {}) });
   const notes = structuredClone(brief.notes);
@@ -114,6 +118,8 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
     return { part, file: files[part], id: part, title, epubType, hasSvg, html: xhtmlShell(lang, title, body) };
   };
   const section = (props: Properties, heading: Element, content: ElementContent[]) => h('section', props, ['\n', heading, '\n', ...content, '\n']);
+  // The theme's author card, then the author's bio.
+  const withCard = (card: Root, bio: Root): Root => ({ type: 'root', children: card.children.length ? [...card.children, { type: 'text', value: '\n' }, ...bio.children] : bio.children });
   const block = (props: Properties, tree: Root) => h('div', props, ['\n', ...(tree.children as ElementContent[]), '\n']);
 
   const documents: EpubDocument[] = [
@@ -182,7 +188,7 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string)
         section(
           { className: ['about-authors'], ariaLabelledBy: ['about-title'] },
           h('h1#about-title', ll, about),
-          bios.flatMap((bio, i) => [block({ className: ['author-bio'], ...foreign(brief.authors[i]!.bioLanguage ?? brief.language) }, bio), '\n']).map((c) => (typeof c === 'string' ? { type: 'text' as const, value: c } : c)),
+          bios.flatMap((bio, i) => [block({ className: ['author-bio'], ...foreign(brief.authors[i]!.bioLanguage ?? brief.language) }, withCard(authorCard(brief.authors[i]!), bio)), '\n']).map((c) => (typeof c === 'string' ? { type: 'text' as const, value: c } : c)),
         ),
         '\n',
       ]),
