@@ -165,8 +165,8 @@ describe('design tokens (theme.yaml)', () => {
     const page = diagnosticsOf(themeWith('bad-page', bad('size: letter', 'size: "letter; } body { background: url(x)"')));
     expect(page).toMatchObject([{ ruleId: 'theme-schema', message: expect.stringMatching(/`page.size` must be a page size/) }]);
 
-    const footer = diagnosticsOf(themeWith('bad-footer', bad('right: "Page {page} of {pages}"', 'right: "Page {pgae}"')));
-    expect(footer).toMatchObject([{ ruleId: 'theme-schema', message: expect.stringMatching(/`footer.right` may use only the placeholders/) }]);
+    const footer = diagnosticsOf(themeWith('bad-footer', bad('left: "{series}  |  {title}"', 'left: "Page {pgae}"')));
+    expect(footer).toMatchObject([{ ruleId: 'theme-schema', message: expect.stringMatching(/`footer.left` may use only the placeholders/) }]);
 
     const missing = diagnosticsOf(themeWith('no-accent', bad('  accent: "#0065a6"          # CSIS blue: series band, rules, links, Q labels\n', '')));
     expect(missing).toMatchObject([{ ruleId: 'theme-schema', message: expect.stringMatching(/needs the colour `accent`/) }]);

@@ -105,6 +105,8 @@ export async function readBrief(src: SeriesSource, dir: string, scanned: Scanned
       affiliation: a.config.affiliation,
       bio,
       bioLanguage: r.bio ? (fm.language ?? series.language) : series.language,
+      // The title and affiliation: the author file's (the series' language), or the brief's title override.
+      roleLanguage: r.title && !a.config.affiliation ? (fm.language ?? series.language) : series.language,
       bioText: toString(bio).trim(),
     });
   }

@@ -15,6 +15,8 @@ export interface Author {
   bio: Root;
   /** Language of the bio: the brief's when the brief carries it, else the series' (an author file serves every brief). */
   bioLanguage?: string;
+  /** The language of `title` and `affiliation` (the author file's, in the series' language, unless the brief overrides the title). */
+  roleLanguage?: string;
   /** Plain-text bio, for metadata. */
   bioText: string;
 }

@@ -130,6 +130,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
       role: authorRole(a),
       bio: part(a.bio, `bio-${i + 1}`),
       bioAttrs: foreign(a.bioLanguage ?? brief.language),
+      roleAttrs: foreign(a.roleLanguage ?? brief.language),
       last: i === n - 1,
       beforeLast: i === n - 2,
       sep: i === n - 1 ? '' : i === n - 2 ? msgs.view.andSep : msgs.view.listSep,

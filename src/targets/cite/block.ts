@@ -29,7 +29,8 @@ export function citeBlock(input: CiteBlockInput, xhtml = false): Root {
   const id = input.id ?? 'cite-title';
   const en: Properties = input.language && !input.language.toLowerCase().startsWith('en') ? { lang: 'en', ...(xhtml ? { 'xml:lang': 'en' } : {}) } : {};
   const dl: Properties = xhtml ? {} : { download: true };
-  const reference = fragment(input.html.replace(/\n\s*/g, ''));
+  // The reference is in the citation style's locale (English for the styles shipped): marked so in a brief in another language.
+  const reference = fragment(input.html.replace(/\n\s*/g, '')).map((c) => (c.type === 'element' ? { ...c, properties: { ...c.properties, ...en } } : c));
   const files = input.files
     ? [
         '\n  ',
