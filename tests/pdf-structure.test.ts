@@ -138,8 +138,10 @@ describe('the structure of every brief’s PDF', () => {
       for (const p of pages) {
         expect(p.untagged, `${brief.slug} page ${p.page}`).toBe(0);
         if (p.page > 1) {
-          expect(p.text.replace(/\s+/g, ' ')).toContain(`Page ${p.page} of ${pages.length}`);
-          for (const t of p.mcids.values()) expect(t.replace(/\s+/g, ' ')).not.toContain(`Page ${p.page} of`);
+          // The footer's "Page x of y" is in the brief's language (src/i18n/messages: ru "Страница x из y").
+          const pageOf = messagesFor(brief.language).text('pageOf', { page: p.page, pages: pages.length });
+          expect(p.text.replace(/\s+/g, ' ')).toContain(pageOf);
+          for (const t of p.mcids.values()) expect(t.replace(/\s+/g, ' ')).not.toContain(pageOf);
         }
       }
     }
