@@ -16,7 +16,6 @@ import { formatDate } from '../html.js';
 import { direction } from '../../i18n/messages.js';
 import { localizeTree } from '../../i18n/localize.js';
 import { fill, type Labels } from './labels.js';
-import { textDirection } from './metadata.js';
 
 export type PartName = 'cover' | 'brief' | 'notes' | 'about' | 'colophon';
 
@@ -294,7 +293,7 @@ function fixTree(tree: Root, part: PartName, where: Map<string, PartName>, repor
 
 /** An XHTML content document around `body`: namespaces, language and direction, title, the book's style sheet. */
 export function xhtmlShell(lang: string, title: string, body: Element): Element {
-  return h('html', { xmlns: 'http://www.w3.org/1999/xhtml', 'xmlns:epub': 'http://www.idpf.org/2007/ops', 'xml:lang': lang, lang, dir: textDirection(lang) }, [
+  return h('html', { xmlns: 'http://www.w3.org/1999/xhtml', 'xmlns:epub': 'http://www.idpf.org/2007/ops', 'xml:lang': lang, lang, dir: direction(lang) }, [
     '\n',
     h('head', ['\n', h('meta', { charset: 'UTF-8' }), '\n', h('title', title), '\n', h('link', { rel: 'stylesheet', type: 'text/css', href: 'style.css' }), '\n']),
     '\n',

@@ -3,6 +3,7 @@
  * opf.ts turns into those three files: Dublin Core, series (EPUB 3 collection and calibre), EPUB Accessibility 1.1,
  * the manifest, the spine, the table of contents and the landmarks.
  */
+import { direction } from '../../i18n/messages.js';
 import type { Brief } from '../../model/brief.js';
 import type { Counts, EpubDocument } from './documents.js';
 import type { Labels } from './labels.js';
@@ -130,7 +131,7 @@ export function describeBook(brief: Brief, labels: Labels, files: PackageFiles, 
 
   return {
     lang: brief.language,
-    dir: textDirection(brief.language),
+    dir: direction(brief.language),
     identifier: brief.identifier,
     title: brief.title,
     subtitle: brief.subtitle,
@@ -170,10 +171,6 @@ export function describeBook(brief: Brief, labels: Labels, files: PackageFiles, 
 }
 
 /** The direction of a language's script. */
-export function textDirection(lang: string): 'ltr' | 'rtl' {
-  return /^(ar|he|fa|ur|ps|yi|dv)(-|$)/i.test(lang) ? 'rtl' : 'ltr';
-}
-
 /** Written from what this book has, not boilerplate. */
 function accessibilitySummary(counts: Counts, questions: number): string {
   const parts = [
