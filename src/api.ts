@@ -181,6 +181,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   options.onEvent?.({ type: 'read', briefs: toBuild.length, series: wholeSeries });
 
   let pool: Promise<BrowserPool> | undefined;
+  let closing: Promise<void> | undefined;
   // A bug, a missing tool, a browser gone for good or a stop stops the build: no new brief starts,
   // the ones in progress finish (on a stop, the browser is closed under them: they fail).
   let fatal: unknown;
@@ -204,6 +205,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }) }))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
+  // A brief this cache has never built needs Chromium: it starts now, before the build key below
+  // (which hashes briefpress' own code) is made. Other cases wait for the check further down.
+  if (!options.pool && !catalogOnly && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && (!useCache || force || !cache.briefs.has(s.slug)))) {
+    ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
+  }
   // Everything besides a brief's own files that shapes its editions.
   const buildKey = {
     tool: version,
@@ -361,6 +367,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const removed: RemovedBrief[] = [];
   try {
     results = await mapLimited(toBuild, options.concurrency ?? jobs + 2, buildOne);
+    // No brief needs the browser now (the catalog does not): it closes while the catalog is made.
+    if (pool) (closing ??= pool.catch(() => undefined).then((p) => p?.close())).catch(() => undefined);
     // What finished is recorded even so (a rerun does not build it again); a browser gone for good
     // also leaves the catalog of what is built. A second failure (a full disk) does not hide the first.
     const recordAndThrow = () => {
@@ -437,7 +445,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     throw e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    if (pool) await (await pool.catch(() => undefined))?.close();
+    if (pool) await (closing ??= pool.catch(() => undefined).then((p) => p?.close()));
   }
   // Series-level messages: folders in briefs/ that are not briefs, warnings about series files and,
   // for the whole series, broken author or boilerplate files that no brief reported (none uses them).

@@ -52,17 +52,24 @@ export const pdfTarget: Target = {
 const printTarget: Target = {
   name: 'pdf',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
-    const pool = await ctx.browser();
-    const withPreviews = ctx.previews ?? true;
-    if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
+    // The page is rendered (Node's work) while Chromium may still be starting.
+    const browser = ctx.browser();
+    browser.catch(() => undefined); // its failure is thrown by the await below
     const rendered = await traced('pdf.render-html', async () => renderPage(brief, {
       variant: 'print',
       theme: ctx.theme,
       version: ctx.version,
       transform: (tree, b) => hyphenateTree(tree, b.language),
     }));
+    const pool = await browser;
+    const withPreviews = ctx.previews ?? true;
+    if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
     const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }), brief.slug);
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
+    // The previews are drawn from the printed PDF (in Chromium) while pdf-lib finishes it (in Node):
+    // setPdfInfo keeps every page's drawing as printed (./pdf/textlayer.ts), so the pixels are the same.
+    const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(pool, printed.pdf, { slug: brief.slug }), brief.slug) : Promise.resolve([]);
+    previewing.catch(() => undefined); // awaited below, after pdf.info
     const pdf = await traced('pdf.info', () => setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
@@ -81,8 +88,11 @@ const printTarget: Target = {
       labels: brief.questions.flatMap((q) => [msgs.text('question', { n: q.number }), msgs.text('answer', { n: q.number })]),
       outlineTitles: printed.headings,
       onPages: ctx.pages ? (pages) => ctx.pages!.settle(printedPages(`${brief.slug}.pdf`, pages)) : undefined,
-    }));
-    const previews = withPreviews ? await traced('pdf.previews', () => renderPreviews(pool, pdf, { slug: brief.slug }), brief.slug) : [];
+    })).catch(async (e: unknown) => {
+      await previewing.catch(() => undefined); // no drawing left running in the pool
+      throw e;
+    });
+    const previews = await previewing;
     for (const fn of observers) fn({ slug: brief.slug, pages: previews.length, how: printed.how, served: printed.served, blocked: printed.blocked });
     const dir = path.join(ctx.outDir, brief.slug);
     const written = await writeFilesAtomic([
