@@ -36,8 +36,16 @@ import { makeSeries, repoRoot } from './synthetic-series.js';
 import { findChromium } from '../src/browser/find.js';
 
 const all = ['one', 'report', 's20', 's100', 's200', 'incr'];
-const { values } = parseArgs({
+const usage = `Usage: npm run bench -- [--quick] [--only ${all.join(',')}] [--runs N] [--big-runs N]
+       [--formats html,epub,pdf] [--jobs N] [--plot FILE] [--keep] [--no-peer] [--versus DIR]
+briefpress against pandoc (EPUB + HTML) + the headless shell's print, cold, in turn (A B A B): medians,
+peak memory of each whole process tree, ratios, and an SVG plot of build time against series size.
+--versus DIR runs another briefpress checkout as a third side (before/after).`;
+let parsed;
+try {
+  parsed = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
     runs: { type: 'string' },
     'big-runs': { type: 'string' },
     formats: { type: 'string', default: 'html,epub,pdf' },
@@ -50,7 +58,16 @@ const { values } = parseArgs({
     /** Another briefpress checkout (its src/cli/bin.js) run in turn as a third side: before/after A/B. */
     versus: { type: 'string' },
   },
-});
+  });
+} catch (e) {
+  console.error(`bench: ${(e as Error).message}\n${usage}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const quick = values.quick === true;
 const runs = Number(values.runs ?? (quick ? 1 : 3));
 const bigRuns = Number(values['big-runs'] ?? 1);
