@@ -20,6 +20,8 @@ import { findManuscript } from './manuscript/find.js';
 import { readSeries } from './manuscript/series.js';
 import { readSource } from './manuscript/source.js';
 import type { Brief } from './model/brief.js';
+import type { CheckOptions, CheckResult } from './check/check.js';
+import type { PreviewOptions, PreviewServer } from './preview/server.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import { pageRendezvous } from './targets/pagelist.js';
 import type { BuildContext, CatalogEntry } from './targets/types.js';
@@ -45,9 +47,22 @@ export { initSeries as init, type InitOptions, type InitResult } from './build/i
 export { cacheFileName } from './build/cache.js';
 export type { RemovedBrief } from './build/clean.js';
 export { parseShard, shardOf, UsageError, type Shard } from './build/shard.js';
-export { preview, type PreviewOptions, type PreviewServer } from './preview/server.js';
-export { check, type CheckOptions, type CheckResult } from './check/check.js';
+export type { PreviewOptions, PreviewServer } from './preview/server.js';
+export type { CheckOptions, CheckResult } from './check/check.js';
 export { version };
+
+/**
+ * Check the manuscript and the built editions (src/check/check.ts). Loaded when first called: the
+ * editorial lint's parsers and the validators' code cost a build that does not use them ~0.4 s to load.
+ */
+export async function check(options: CheckOptions = {}): Promise<CheckResult> {
+  return (await import('./check/check.js')).check(options);
+}
+
+/** Serve the live preview (src/preview/server.ts); loaded when first called, as `check`. */
+export async function preview(options: PreviewOptions = {}): Promise<PreviewServer> {
+  return (await import('./preview/server.js')).preview(options);
+}
 
 export interface BuildOptions {
   /** Manuscript folder (series), or one brief's folder. Default `manuscript`. */
