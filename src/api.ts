@@ -226,7 +226,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
   }
   // Everything besides a brief's own files that shapes its editions.
-  const buildKey = {
+  const makeKey = () => ({
     tool: version,
     code: toolHash(),
     theme: hashTree(theme.dirs),
@@ -234,7 +234,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     formats: [...formats].sort(),
     previews,
     epoch: envEpoch ?? null,
-  };
+  });
+  let buildKey: ReturnType<typeof makeKey>;
+  try {
+    buildKey = makeKey();
+  } catch (e) {
+    // Chromium may be starting already (above): a series-level fault here must not leave it running.
+    if (pool) await (await pool.catch(() => undefined))?.close();
+    throw e;
+  }
 
   const contextOf = (s: ScannedBrief) => ({ ...buildKey, number: plan.numbers.get(s.slug) ?? null, links: linksFor(plan, s.slug, titles) });
   const updated = (date: string) => envEpoch ?? Date.parse(`${date}T00:00:00Z`) / 1000;
