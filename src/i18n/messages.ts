@@ -146,6 +146,17 @@ export function direction(language: string): 'rtl' | 'ltr' {
   return isRtl(language) ? 'rtl' : 'ltr';
 }
 
+/** Text in `lang` inside a document in `base`: its own `lang` and `dir`, or undefined when the language is the same. */
+export function otherLanguage(lang: string, base: string): { lang: string; dir: 'rtl' | 'ltr' } | undefined {
+  return lang.toLowerCase() === base.toLowerCase() ? undefined : { lang, dir: direction(lang) };
+}
+
+/** The same as attributes for a template (` lang="en" dir="ltr"`), or '' (language tags are validated BCP 47). */
+export function otherLanguageAttrs(lang: string, base: string): string {
+  const o = otherLanguage(lang, base);
+  return o ? ` lang="${o.lang}" dir="${o.dir}"` : '';
+}
+
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
 /** An ISO date `YYYY-MM-DD` written out in the language (Intl, long style), or as is where Intl has no such locale. */

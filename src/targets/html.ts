@@ -8,7 +8,7 @@ import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../model/brief.js';
 import { fontFaceCss, fontFiles, fontsFor, type Theme } from '../theme/theme.js';
-import { direction, formatDate, messagesFor } from '../i18n/messages.js';
+import { direction, formatDate, messagesFor, otherLanguageAttrs } from '../i18n/messages.js';
 import { localizeTree } from '../i18n/localize.js';
 import { renderThemeFile } from '../theme/template.js';
 import { themeStylesheet } from '../theme/css.js';
@@ -87,7 +87,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
   const fonts = navText.trim() ? [...fontsFor(theme.anyFonts(), navText).filter((f) => f.script && !own.some((o) => o.href === f.href && o.family === f.family && o.weight === f.weight && o.style === f.style)), ...own] : own;
   const dir = direction(brief.language);
   // The boilerplate and the author files' bios are in the series' language: marked where it differs.
-  const foreign = (lang: string) => (lang.toLowerCase() === brief.language.toLowerCase() ? '' : ` lang="${lang}" dir="${direction(lang)}"`);
+  const foreign = (lang: string) => otherLanguageAttrs(lang, brief.language);
   const view = {
     language: brief.language,
     dir,

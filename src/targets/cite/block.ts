@@ -4,8 +4,7 @@
  */
 import type { Element, ElementContent, Properties, Root } from 'hast';
 import { h } from 'hastscript';
-import rehypeParse from 'rehype-parse';
-import { unified } from 'unified';
+import { parseFragment } from '../serialize.js';
 import { citeWords } from './words.js';
 
 export interface CiteBlockInput {
@@ -50,8 +49,7 @@ export function citeBlock(input: CiteBlockInput, xhtml = false): Root {
 
 /** The elements of an HTML fragment. */
 function fragment(html: string): ElementContent[] {
-  const tree = unified().use(rehypeParse, { fragment: true }).parse(html);
-  return tree.children.filter((c): c is ElementContent => c.type === 'element' || c.type === 'text');
+  return parseFragment(html).children.filter((c): c is ElementContent => c.type === 'element' || c.type === 'text');
 }
 
 /** The block's text as printed (heading and reference), for finding a page that starts in it (src/targets/pagelist.ts). */

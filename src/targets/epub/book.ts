@@ -11,7 +11,7 @@ import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
 import { fontFaceCss, fontFiles as uniqueFonts, fontsFor } from '../../theme/theme.js';
 import { resolveTokens } from '../../theme/tokens.js';
-import { direction } from '../../i18n/messages.js';
+import { otherLanguageAttrs } from '../../i18n/messages.js';
 import { renderThemeFile } from '../../theme/template.js';
 import { coverFor, type CoverImage } from '../cover.js';
 import type { BuildContext } from '../types.js';
@@ -39,10 +39,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedB
   const cover = await coverFor(brief, ctx);
   const coverHref = `cover.${cover.ext}`;
   // The theme's author card (name, title, affiliation) opens each author's entry on the about page, as a tree.
-  const card = theme.maybeRead('partials/author.html') === undefined ? undefined : (a: Brief['authors'][number]) => parseFragment(renderThemeFile(theme, 'partials/author.html', { name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a), roleAttrs: roleAttrs(a.roleLanguage ?? brief.language) }).trim());
-  function roleAttrs(lang: string): string {
-    return lang.toLowerCase() === brief.language.toLowerCase() ? '' : ` lang="${lang}" dir="${direction(lang)}"`;
-  }
+  const card = theme.maybeRead('partials/author.html') === undefined ? undefined : (a: Brief['authors'][number]) => parseFragment(renderThemeFile(theme, 'partials/author.html', { name: a.name, title: a.title, affiliation: a.affiliation, role: authorRole(a), roleAttrs: otherLanguageAttrs(a.roleLanguage ?? brief.language, brief.language) }).trim());
   const { documents, counts } = layoutDocuments(brief, labels, coverHref, card);
   addCiteBlock(documents, brief, theme, marked); // issue #15: "Cite this brief" in the colophon
 

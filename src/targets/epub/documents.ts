@@ -13,7 +13,7 @@ import type { Brief } from '../../model/brief.js';
 import { BriefpressError, type Diagnostic } from '../../util/diagnostics.js';
 import { displayPath } from '../../util/paths.js';
 import { formatDate } from '../html.js';
-import { direction } from '../../i18n/messages.js';
+import { direction, otherLanguage } from '../../i18n/messages.js';
 import { localizeTree } from '../../i18n/localize.js';
 import { fill, type Labels } from './labels.js';
 
@@ -103,7 +103,10 @@ export function layoutDocuments(brief: Brief, labels: Labels, coverHref: string,
   const names = brief.authors.map((a) => a.name);
   const byline = n <= 1 ? names.join('') : `${names.slice(0, -1).join(labels.listSep)}${labels.andSep}${names[n - 1]}`;
   // Text in another language than the brief's (the series' boilerplate, an author file's bio): its own lang and direction.
-  const foreign = (lang: string): Properties => (lang.toLowerCase() === brief.language.toLowerCase() ? {} : { 'xml:lang': lang, lang, dir: direction(lang) });
+  const foreign = (lang: string): Properties => {
+    const o = otherLanguage(lang, brief.language);
+    return o ? { 'xml:lang': o.lang, ...o } : {};
+  };
   const fullTitle = brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title;
   const labelLang = labels.lang === brief.language ? undefined : labels.lang;
 
