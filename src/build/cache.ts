@@ -17,7 +17,7 @@
  */
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { slugRe } from '../config/schema.js';
 import { readSource, realRoots } from '../manuscript/source.js';
 import type { CatalogEntry } from '../targets/types.js';

@@ -2,7 +2,7 @@
  * One schema per input file: it gives the types, the defaults and the error messages.
  * Documented fields here are the manuscript format (README.md, "Manuscript format", mirrors this file).
  */
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { messageOverridesSchema } from '../i18n/messages.js';
 
 const slugRe = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -3,7 +3,7 @@
  * into a Diagnostic at the offending key (file:line:column).
  */
 import { isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Document, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { type Diagnostic, offsetToPosition } from '../util/diagnostics.js';
 
 export interface YamlSource {

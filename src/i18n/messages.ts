@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { fileURLToPath } from 'node:url';
 
 /** Every message key; each catalogue has all of them (a test holds every file to this list). */

@@ -9,7 +9,7 @@
  * for reading systems that know no custom properties. The footer pattern and the logo are data the
  * targets use directly (`footerCss`, `Design.logo`). No colour is written anywhere else in a theme.
  */
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 const colourRe = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|(rgb|rgba|hsl|hsla)\(\s*[\d.]+%?(\s*[,\s/]\s*[\d.]+%?){2,3}\s*\)|transparent)$/;
 const lengthRe = /^\d+(\.\d+)?(mm|cm|in|pt|pc|px)$/;
