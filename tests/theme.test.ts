@@ -243,3 +243,100 @@ describe('no colour outside theme.yaml', () => {
     expect(colourLiterals('a { color: var(--color-ink); border: 1px solid currentColor; white-space: nowrap; } <a href="#content">')).toEqual([]);
   });
 });
+
+describe('fonts as files of the theme (theme.yaml `files:`)', () => {
+  const stock = readFileSync(path.join(repoRoot, 'templates/csis/theme.yaml'), 'utf8');
+  const stockFonts = path.join(repoRoot, 'templates/csis/fonts');
+
+  it('reads the woff2 files of the stock theme from its folder: the same files, ranges and bytes as the @fontsource package', () => {
+    const theme = loadTheme('csis', base);
+    expect(theme.fonts.length).toBeGreaterThan(50);
+    for (const f of theme.fonts) {
+      expect(f.path.startsWith(`${stockFonts}/`), f.path).toBe(true);
+      expect(f.bytes?.equals(readFileSync(f.path))).toBe(true);
+    }
+    // `package:` still works, and gives what the folder gives (the folder is a copy of the package's files).
+    const dir = manuscriptWith('fonts-package', (own) => writeFileSync(path.join(own, 'theme.yaml'), stock.replace('files: fonts/source-serif-4', 'package: "@fontsource/source-serif-4"')));
+    const fromPackage = loadTheme('csis', path.join(dir, 'manuscript'));
+    const serif = (fonts: typeof theme.fonts) => fonts.filter((f) => f.family === 'Source Serif 4');
+    const pkg = serif(fromPackage.fonts);
+    expect(pkg.length).toBe(30); // 3 weights x 2 styles x 5 subsets
+    expect(pkg.every((f) => f.path.includes(`${path.sep}node_modules${path.sep}@fontsource${path.sep}source-serif-4${path.sep}`) && f.bytes === undefined)).toBe(true);
+    const strip = (f: (typeof theme.fonts)[number]) => ({ href: f.href, family: f.family, weight: f.weight, style: f.style, subset: f.subset, unicodeRange: f.unicodeRange, bytes: readFileSync(f.path).toString('base64') });
+    expect(serif(theme.fonts).map(strip)).toEqual(pkg.map(strip));
+    // The Arabic script font is the theme's too, standing in for each family at its nearest weight.
+    const arabic = theme.fontsForLanguage('ar').fonts.filter((f) => f.script === 'Noto Naskh Arabic');
+    expect(arabic.map((f) => `${f.family} ${f.weight} ${f.style} ${path.basename(f.path)}`)).toContain('Source Sans 3 600 italic noto-naskh-arabic-arabic-600-normal.woff2');
+    expect(arabic.every((f) => f.path.startsWith(`${stockFonts}/noto-naskh-arabic/`) && f.subset === 'arabic')).toBe(true);
+  });
+
+  it('takes a font file from the series\' copy of the theme first, file by file', () => {
+    const dir = manuscriptWith('fonts-own', (own) => {
+      writeFileSync(path.join(own, 'theme.yaml'), stock);
+      mkdirSync(path.join(own, 'fonts/source-code-pro'), { recursive: true });
+      cpSync(path.join(stockFonts, 'source-code-pro/source-code-pro-latin-400-normal.woff2'), path.join(own, 'fonts/source-code-pro/source-code-pro-latin-400-normal.woff2'));
+    });
+    const theme = loadTheme('csis', path.join(dir, 'manuscript'));
+    const mono = theme.fonts.filter((f) => f.family === 'Source Code Pro');
+    expect(mono.find((f) => f.subset === 'latin')!.path).toBe(path.join(dir, 'manuscript/theme/csis/fonts/source-code-pro/source-code-pro-latin-400-normal.woff2'));
+    expect(mono.find((f) => f.subset === 'greek')!.path).toBe(path.join(stockFonts, 'source-code-pro/source-code-pro-greek-400-normal.woff2'));
+  });
+
+  it('is a positioned theme-schema error when a font folder, file or weight is not there, or the folder is not the theme\'s', () => {
+    const lineOf = (text: string) => stock.split('\n').findIndex((l) => l.includes(text)) + 1;
+    const themeWith = (name: string, yaml: string, edit?: (own: string) => void) => {
+      const dir = manuscriptWith(name, (own) => {
+        writeFileSync(path.join(own, 'theme.yaml'), yaml);
+        edit?.(own);
+      });
+      return () => loadTheme('csis', path.join(dir, 'manuscript'));
+    };
+    const noFolder = diagnosticsOf(themeWith('font-no-folder', stock.replace('files: fonts/source-code-pro', 'files: fonts/source-code-prose')));
+    expect(noFolder).toMatchObject([{ ruleId: 'theme-schema', line: lineOf('files: fonts/source-code-pro'), column: 12, message: 'The theme has no font folder fonts/source-code-prose (with the family\'s unicode.json)' }]);
+
+    const outside = diagnosticsOf(themeWith('font-dotdot', stock.replace('files: fonts/source-code-pro', 'files: ../../../node_modules/@fontsource/source-serif-4/files')));
+    expect(outside).toMatchObject([{ ruleId: 'theme-schema', line: lineOf('files: fonts/source-code-pro'), message: expect.stringMatching(/`fonts.2.files` must be a folder inside the theme/) }]);
+
+    const both = diagnosticsOf(themeWith('font-both', stock.replace('files: fonts/source-code-pro', 'files: fonts/source-code-pro\n    package: "@fontsource/source-code-pro"')));
+    expect(both).toMatchObject([{ ruleId: 'theme-schema', line: lineOf('- family: Source Code Pro'), message: '`fonts.2` must name one of `files` (a folder of the theme) or `package` (an npm package)' }]);
+
+    const weight = diagnosticsOf(themeWith('font-weight', stock.replace('files: fonts/source-code-pro\n    weights: [400]', 'files: fonts/source-code-pro\n    weights: [400, 300]')));
+    expect(weight).toMatchObject([{ ruleId: 'theme-schema', message: 'The font folder fonts/source-code-pro has no normal weight 300' }]);
+
+    // A subset the theme ships and the family has (unicode.json) must be there: a missing file is not skipped silently.
+    const noFile = diagnosticsOf(
+      themeWith('font-no-file', stock.replace('files: fonts/source-code-pro', 'files: fonts/mono'), (own) => {
+        mkdirSync(path.join(own, 'fonts/mono'), { recursive: true });
+        cpSync(path.join(stockFonts, 'source-code-pro/unicode.json'), path.join(own, 'fonts/mono/unicode.json'));
+        for (const sub of ['latin', 'latin-ext', 'cyrillic', 'cyrillic-ext']) cpSync(path.join(stockFonts, `source-code-pro/source-code-pro-${sub}-400-normal.woff2`), path.join(own, `fonts/mono/mono-${sub}-400-normal.woff2`));
+      }),
+    );
+    expect(noFile).toMatchObject([{ ruleId: 'theme-schema', message: 'The font folder fonts/mono has no file mono-greek-400-normal.woff2 (subset greek, normal weight 400)' }]);
+
+    const badMap = diagnosticsOf(
+      themeWith('font-bad-map', stock.replace('files: fonts/source-code-pro', 'files: fonts/mono'), (own) => {
+        mkdirSync(path.join(own, 'fonts/mono'), { recursive: true });
+        writeFileSync(path.join(own, 'fonts/mono/unicode.json'), '{ "latin": ');
+      }),
+    );
+    expect(badMap).toMatchObject([{ file: expect.stringMatching(/theme\/csis\/fonts\/mono\/unicode\.json$/), ruleId: 'theme-schema', message: expect.stringMatching(/^The font folder's unicode.json does not parse/) }]);
+
+    const noArabic = diagnosticsOf(themeWith('font-no-script', stock.replace('files: fonts/noto-naskh-arabic', 'files: fonts/naskh')));
+    expect(noArabic).toMatchObject([{ ruleId: 'theme-schema', line: lineOf('files: fonts/noto-naskh-arabic'), message: 'The theme has no font folder fonts/naskh (with the family\'s unicode.json)' }]);
+  });
+
+  it('refuses a font file that is a symlink out of the theme (never read), through the CLI', () => {
+    const outsideFont = path.join(tmp, 'not-a-theme-font.woff2');
+    cpSync(path.join(stockFonts, 'source-code-pro/source-code-pro-latin-400-normal.woff2'), outsideFont);
+    const dir = manuscriptWith('font-symlink', (own) => {
+      writeFileSync(path.join(own, 'theme.yaml'), stock);
+      mkdirSync(path.join(own, 'fonts/source-code-pro'), { recursive: true });
+      symlinkSync(outsideFont, path.join(own, 'fonts/source-code-pro/source-code-pro-latin-400-normal.woff2'));
+    });
+    const r = runCli(['build', 'manuscript', '--out', 'out', '--format', 'html'], { cwd: dir });
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/manuscript\/theme\/csis\/fonts\/source-code-pro\/source-code-pro-latin-400-normal\.woff2(:\d+:\d+)?  error  .*leads outside.*  input-outside/);
+    expect(existsSync(path.join(dir, 'out', 'sample', 'index.html'))).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fontFaceCss, fontFiles, fontsFor, type FontAsset } from '../theme/theme.js';
+import { fontBytes, fontFaceCss, fontFiles, fontsFor, type FontAsset } from '../theme/theme.js';
 import { direction, formatDate, formatSize, messagesFor } from '../i18n/messages.js';
 import { renderThemeFile } from '../theme/template.js';
 import { themeStylesheet } from '../theme/css.js';
@@ -37,7 +37,7 @@ export const catalogTarget: SeriesTarget = {
       for (const f of theme.fontsForLanguage(lang).fonts) faces.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
     }
     const fonts = fontsFor([...faces.values()], allText);
-    for (const f of fontFiles(fonts)) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), readFileSync(f.path)));
+    for (const f of fontFiles(fonts)) written.push(writeIfChanged(path.join(outDir, assetsDir, f.href), fontBytes(f)));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'fonts.css'), fontFaceCss(fonts)));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'style.css'), themeStylesheet(theme, 'style.css')));
     written.push(writeIfChanged(path.join(outDir, assetsDir, 'catalog.css'), themeStylesheet(theme, 'catalog.css')));

@@ -4,12 +4,11 @@
  * browser (see `renderCover`). Fonts go in as data: URLs, every request is refused, no script runs.
  * The EPUB embeds the PNG; the catalog reuses it: `coverFor` renders each brief once per build.
  */
-import { readCached } from '../util/files.js';
 import type { Browser, Page } from 'puppeteer-core';
 import type { BrowserPool } from '../browser/pool.js';
 import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js';
 import type { Brief } from '../model/brief.js';
-import { fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
+import { fontBytes, fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
 import { renderThemeFile } from '../theme/template.js';
 import { fillTree, toHtml, toXhtml } from './serialize.js';
 import type { Element, Root } from 'hast';
@@ -79,7 +78,7 @@ function coverTree(brief: Brief, theme: Theme): Root {
   const msgs = messagesFor(brief.language, theme.messages, brief.series.messages);
   const number = brief.number === undefined ? undefined : msgs.text('number', { n: brief.number });
   const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, theme.design.publisher.name, theme.design.publisher.short ?? '', title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), number ?? '', '0123456789. '].join(' ');
-  const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${readCached(f.path).toString('base64')}` }));
+  const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text).map((f) => ({ ...f, href: `data:font/woff2;base64,${fontBytes(f).toString('base64')}` }));
   const filled = renderThemeFile(
     theme,
     'cover.html',

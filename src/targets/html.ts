@@ -152,7 +152,7 @@ export function renderPage(brief: Brief, opts: RenderOptions): RenderedPage {
     { href: 'fonts.css', data: fontFaceCss(fonts), mediaType: 'text/css' },
     { href: 'style.css', data: themeStylesheet(theme, 'style.css'), mediaType: 'text/css' },
     ...(print ? [{ href: 'print.css', data: themeStylesheet(theme, 'print.css'), mediaType: 'text/css' }] : []),
-    ...fontFiles(fonts).map((f) => ({ href: f.href, path: f.path, mediaType: 'font/woff2' })),
+    ...fontFiles(fonts).map((f) => ({ href: f.href, path: f.path, data: f.bytes, mediaType: 'font/woff2' })),
     ...brief.images.map((i) => ({ href: i.href, data: i.data, mediaType: i.mediaType })),
   ];
   return { html, assets };

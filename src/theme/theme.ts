@@ -6,12 +6,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { BriefpressError, EnvironmentError } from '../util/diagnostics.js';
 import { isSymlink, readSource, realRoots, type SourceFile } from '../manuscript/source.js';
 import { keyPosition, validateYaml } from '../config/validate.js';
 import { displayPath, isInside } from '../util/paths.js';
 import { sanitizeSvg } from '../util/svg.js';
+import { readCached } from '../util/files.js';
 import { renderTemplate } from './template.js';
 import { makeDesign, tokenFields, type Design } from './tokens.js';
 
@@ -23,26 +24,48 @@ export { packageRoot };
 /** The CSL styles @citation-js/plugin-csl bundles (a theme names one of these or ships its own .csl). */
 export const bundledCslStyles = ['apa', 'vancouver', 'harvard1'];
 
+/** An npm package name (a font package the theme names). */
+const packageName = (example: string) => z.string().regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, `must be an npm package name such as "${example}"`);
+
+/** A folder of the theme, relative, without `..`: `fonts/source-serif-4`. */
+const fontFolder = z.string().regex(/^(?!\.\.?(?:\/|$))(?!.*\/\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/, 'must be a folder inside the theme such as "fonts/source-serif-4"');
+
+/** A font comes from one place: a folder of the theme or an npm package. */
+const oneSource = (f: { files?: string; package?: string }): boolean => (f.files === undefined) !== (f.package === undefined);
+const oneSourceMessage = {
+  message: 'must name one of `files` (a folder of the theme) or `package` (an npm package)',
+  // Only for an entry whose fields are valid: an invalid `files` is reported as that, not as missing.
+  when: (payload: { issues: unknown[] }) => payload.issues.length === 0,
+};
+
 const themeSchema = z.object({
   name: z.string(),
   /** A theme this one builds on: a file this theme does not have is the base theme's (looked up the same way). */
   extends: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a theme name such as "csis"').optional(),
-  /** Fonts from npm (@fontsource): never from the system, so every machine prints the same. */
+  /**
+   * Fonts: a folder of the theme (`files`) or an npm package (`package`, @fontsource): never from
+   * the system, so every machine prints the same.
+   */
   fonts: z.array(
-    z.object({
-      family: z.string(),
-      /** An npm package name (@fontsource/...): fonts come from npm, never from a path. */
-      package: z.string().regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, 'must be an npm package name such as "@fontsource/source-serif-4"'),
-      weights: z.array(z.number().int()),
-      italic: z.boolean().default(false),
-    }),
+    z
+      .object({
+        family: z.string(),
+        /** A folder inside the theme holding fontsource-named woff2 files and fontsource's unicode.json. */
+        files: fontFolder.optional(),
+        /** An npm package name (@fontsource/...). */
+        package: packageName('@fontsource/source-serif-4').optional(),
+        weights: z.array(z.number().int()),
+        italic: z.boolean().default(false),
+      })
+      .refine(oneSource, oneSourceMessage),
   ),
   /** Unicode subsets to ship (fontsource names: latin, latin-ext, cyrillic, greek ...). */
   subsets: z.array(z.string()).default(['latin']),
   /**
    * Fonts for scripts the theme's own fonts do not cover, picked by the brief's language. Each stands
    * in for the theme's families (under their names) for the characters it covers, so every
-   * stylesheet keeps its font stacks. A package the series' project installs (CJK fonts are large).
+   * stylesheet keeps its font stacks. A folder of the theme, or a package the series' project
+   * installs (CJK fonts are large).
    */
   scripts: z
     .array(
@@ -51,11 +74,13 @@ const themeSchema = z.object({
           /** Language tags (primary subtag, or a full tag) whose briefs need this font: `[ar, fa]`. */
           languages: z.array(z.string().regex(/^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "ar"')).min(1),
           family: z.string(),
-          package: z.string().regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, 'must be an npm package name such as "@fontsource/noto-naskh-arabic"'),
-          /** Fontsource subsets to use; default: all the package has except those of the theme's own fonts. */
+          files: fontFolder.optional(),
+          package: packageName('@fontsource/noto-naskh-arabic').optional(),
+          /** Fontsource subsets to use; default: all the font has except those of the theme's own fonts. */
           subsets: z.array(z.string()).optional(),
         })
-        .strict(),
+        .strict()
+        .refine(oneSource, oneSourceMessage),
     )
     .default([]),
   /** Message overrides per language (src/i18n/messages/<lang>.yaml has every key). */
@@ -67,8 +92,10 @@ const themeSchema = z.object({
 });
 
 export interface FontAsset {
-  /** Absolute path of the woff2 file (inside an npm package). */
+  /** Absolute path of the woff2 file (in a font folder of the theme, or an npm package). */
   path: string;
+  /** A theme file's bytes, read through the source reader (fontBytes() reads either). */
+  bytes?: Buffer;
   /** Name inside an edition: `fonts/<file>.woff2`. */
   href: string;
   family: string;
@@ -176,14 +203,36 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain
       realDirs.push(...realRoots([d]));
     }
   }
-  const fonts = resolveFonts(v.value.fonts, v.value.subsets, seriesRoot, (i, message, hint) => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, ['fonts', ...i]) }));
+  const failAt = (at: (string | number)[], message: string, hint: string, of: 'key' | 'value' = 'key'): never => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, at, of) });
+  // A family's files: a folder of the theme (read like every theme file), or an npm package.
+  const folder = (files: string, at: (string | number)[]): FontSource =>
+    folderSource(files, find) ?? failAt(at, `The theme has no font folder ${files} (with the family's unicode.json)`, `Put the family's woff2 files (named as fontsource names them) and fontsource's unicode.json in ${files}/ of the theme.`, 'value');
+  const fonts = resolveFonts(
+    v.value.fonts,
+    v.value.subsets,
+    (f, i) => {
+      if (f.files !== undefined) return folder(f.files, ['fonts', i, 'files']);
+      const pkgDir = fontPackageDir(f.package!, seriesRoot);
+      if (!pkgDir) throw new EnvironmentError(`Font package ${f.package} is not installed`, `Run \`npm install ${f.package}\`.`);
+      return packageSource(f.package!, pkgDir);
+    },
+    (i, message, hint) => failAt(['fonts', ...i], message, hint),
+  );
   const scripts = v.value.scripts;
+  // A script font of the theme's own is there (or the theme is broken); a package may not be installed (`font-missing` for briefs that need it).
+  const scriptSources = new Map(
+    scripts.map((s, i) => {
+      if (s.files === undefined) return [s, undefined];
+      const src = folder(s.files, ['scripts', i, 'files']);
+      if (src.weights().length === 0) failAt(['scripts', i, 'files'], `The ${src.label} has no woff2 file`, `Put the family's woff2 files in ${s.files}/, named as fontsource names them (${path.posix.basename(s.files)}-<subset>-<weight>-normal.woff2).`);
+      return [s, src];
+    }),
+  );
   const byLanguage = new Map<string, { fonts: FontAsset[]; missing?: string }>();
   const citationStyle = v.value.citationStyle;
   if (!bundledCslStyles.includes(citationStyle) && !find(`csl/${citationStyle}.csl`)) {
     fail(`Theme \`${name}\` names the citation style \`${citationStyle}\`, which it does not ship`, 'theme-schema', `Put csl/${citationStyle}.csl in the theme folder, or name one of ${bundledCslStyles.join(', ')}.`, { file: yaml.file, ...keyPosition(yaml, v.doc, ['citationStyle'], 'value') });
   }
-  const failAt = (at: (string | number)[], message: string, hint: string): never => fail(message, 'theme-schema', hint, { file: yaml.file, ...keyPosition(yaml, v.doc, at) });
   const design = makeDesign(v.value, v.value.fonts.map((f) => f.family), failAt);
   const logo = readLogo(design, find, failAt);
   return {
@@ -206,7 +255,9 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain
         if (!script) r = { fonts };
         else {
           const own = new Set(v.value.subsets);
-          const standIns = resolveScriptFont(script, fonts, seriesRoot, (sub) => (script.subsets ? script.subsets.includes(sub) : !own.has(sub)));
+          const pkgDir = script.package === undefined ? undefined : fontPackageDir(script.package, seriesRoot);
+          const src = scriptSources.get(script) ?? (pkgDir ? packageSource(script.package!, pkgDir) : undefined);
+          const standIns = resolveScriptFont(script, src, fonts, (sub) => (script.subsets ? script.subsets.includes(sub) : !own.has(sub)));
           // Declared first: where ranges overlap, the face declared last (the theme's own) wins.
           r = standIns ? { fonts: [...standIns, ...fonts] } : { fonts, missing: script.package };
         }
@@ -248,7 +299,6 @@ function readLogo(design: Design, find: (file: string) => SourceFile | undefined
 
 const require = createRequire(import.meta.url);
 
-/** Read the fontsource package's own CSS to learn file names and unicode ranges per subset. */
 /**
  * The folder of an installed font package: from the manuscript's project first (node_modules in or
  * above the manuscript folder), then from briefpress' own install. Undefined when neither has it.
@@ -264,45 +314,121 @@ export function fontPackageDir(pkg: string, seriesRoot: string): string | undefi
   return undefined;
 }
 
+/** One woff2 file of a family: its name, fontsource subset and unicode range. */
+interface Face {
+  file: string;
+  subset: string;
+  range: string;
+  path: string;
+  /** The bytes, for a file of the theme (read through the source reader). */
+  bytes?: Buffer;
+}
+
+/**
+ * Where a family's woff2 files are, both named as fontsource names them
+ * (`source-serif-4-latin-400-normal.woff2`): an npm package (its CSS per weight gives the files and
+ * unicode ranges) or a folder of the theme (fontsource's `unicode.json` gives the ranges per subset).
+ */
+interface FontSource {
+  /** `font package @fontsource/x`, `font folder fonts/x`: for messages. */
+  label: string;
+  /** Where to look (for hints). */
+  where: string;
+  /** The faces of a weight and style, in the source's order; none when it does not ship them. */
+  faces(weight: number, style: 'normal' | 'italic'): Face[];
+  /** The weights it ships upright. */
+  weights(): number[];
+  /** A theme folder: the file a subset of the family should have (a subset unicode.json names but no file is an error). */
+  expected?(subset: string, weight: number, style: 'normal' | 'italic'): string | undefined;
+}
+
+/** An npm package's fonts (fontsource's CSS per weight and style). */
+function packageSource(pkg: string, pkgDir: string): FontSource {
+  return {
+    label: `font package ${pkg}`,
+    where: displayPath(pkgDir),
+    faces(weight, style) {
+      const cssFile = path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`);
+      if (!existsSync(cssFile)) return [];
+      const out: Face[] = [];
+      for (const block of readFileSync(cssFile, 'utf8').split('@font-face').slice(1)) {
+        const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
+        const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
+        if (!file || !range) continue;
+        out.push({ file, subset: subsetOf(file, weight), range: range.trim(), path: path.join(pkgDir, 'files', file) });
+      }
+      return out;
+    },
+    weights() {
+      return readdirSync(pkgDir).map((f) => /^(\d+)\.css$/.exec(f)?.[1]).filter((w): w is string => Boolean(w)).map(Number);
+    },
+  };
+}
+
+/**
+ * A folder of the theme (`fonts/source-serif-4`): woff2 files named `<folder name>-<subset>-<weight>-<style>.woff2`
+ * and fontsource's `unicode.json` (subset: unicode range). Every file is read like any theme file
+ * (`find`: inside the theme's folders, no symlink out). Undefined when it has no unicode.json.
+ */
+function folderSource(folder: string, find: (file: string) => SourceFile | undefined): FontSource | undefined {
+  const map = find(`${folder}/unicode.json`);
+  if (!map) return undefined;
+  let ranges: [string, string][];
+  try {
+    const json: unknown = JSON.parse(map.bytes.toString('utf8'));
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
+    ranges = Object.entries(json).filter((e): e is [string, string] => typeof e[1] === 'string' && /^U\+[0-9a-f?]/i.test(e[1]));
+  } catch (e) {
+    throw new BriefpressError([{ file: displayPath(map.path), line: 1, column: 1, severity: 'error', message: `The font folder's unicode.json does not parse (${(e as Error).message})`, ruleId: 'theme-schema', hint: "Copy unicode.json from the family's @fontsource package: subset names and their unicode ranges." }]);
+  }
+  const id = path.posix.basename(folder);
+  const name = (subset: string, weight: number, style: string) => `${id}-${subset}-${weight}-${style}.woff2`;
+  return {
+    label: `font folder ${folder}`,
+    where: folder,
+    faces(weight, style) {
+      const out: Face[] = [];
+      for (const [subset, range] of ranges) {
+        const file = name(subset, weight, style);
+        const f = find(`${folder}/${file}`);
+        if (f) out.push({ file, subset, range, path: f.path, bytes: f.bytes });
+      }
+      return out;
+    },
+    weights() {
+      return [100, 200, 300, 400, 500, 600, 700, 800, 900].filter((w) => ranges.some(([subset]) => find(`${folder}/${name(subset, w, 'normal')}`)));
+    },
+    expected(subset, weight, style) {
+      return ranges.some(([s]) => s === subset) ? name(subset, weight, style) : undefined;
+    },
+  };
+}
+
 function resolveFonts(
   fonts: z.infer<typeof themeSchema>['fonts'],
   subsets: string[],
-  seriesRoot: string,
+  source: (f: z.infer<typeof themeSchema>['fonts'][number], i: number) => FontSource,
   fail: (at: (string | number)[], message: string, hint: string) => never,
 ): FontAsset[] {
   const out: FontAsset[] = [];
   for (const [i, f] of fonts.entries()) {
-    const pkgDir = fontPackageDir(f.package, seriesRoot);
-    if (!pkgDir) throw new EnvironmentError(`Font package ${f.package} is not installed`, `Run \`npm install ${f.package}\`.`);
+    const src = source(f, i);
     for (const [j, weight] of f.weights.entries()) {
       for (const style of f.italic ? (['normal', 'italic'] as const) : (['normal'] as const)) {
-        const cssFile = path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`);
-        if (!existsSync(cssFile)) fail([i, 'weights', j], `The font package ${f.package} has no ${style} weight ${weight}`, `Use a weight it ships (see ${displayPath(pkgDir)}).`);
-        const css = readFileSync(cssFile, 'utf8');
-        for (const block of css.split('@font-face').slice(1)) {
-          const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
-          const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
-          if (!file || !range) continue;
-          const sub = subsets.find((s) => file.includes(`-${s}-${weight}-`));
+        const faces = src.faces(weight, style);
+        if (faces.length === 0) fail([i, 'weights', j], `The ${src.label} has no ${style} weight ${weight}`, `Use a weight it ships (see ${src.where}).`);
+        for (const face of faces) {
+          const sub = subsets.find((s) => face.file.includes(`-${s}-${weight}-`));
           if (!sub) continue;
-          out.push({ path: path.join(pkgDir, 'files', file), href: `fonts/${file}`, family: f.family, weight, style, subset: sub, unicodeRange: range.trim() });
+          out.push({ path: face.path, bytes: face.bytes, href: `fonts/${face.file}`, family: f.family, weight, style, subset: sub, unicodeRange: face.range });
+        }
+        // A theme folder holds the files of the subsets the theme names (those the family has).
+        for (const sub of subsets) {
+          const file = src.expected?.(sub, weight, style);
+          if (file && !faces.some((face) => face.file === file)) fail([i, 'weights', j], `The ${src.label} has no file ${file} (subset ${sub}, ${style} weight ${weight})`, `Copy ${file} into ${src.where}/ from the family's @fontsource package, or leave ${sub} out of \`subsets\`.`);
         }
       }
     }
-  }
-  return out;
-}
-
-/** The faces a font package's CSS declares for one weight and style: file and unicode range per subset. */
-function faces(pkgDir: string, weight: number, style: 'normal' | 'italic'): { file: string; subset: string; range: string }[] {
-  const cssFile = path.join(pkgDir, `${weight}${style === 'italic' ? '-italic' : ''}.css`);
-  if (!existsSync(cssFile)) return [];
-  const out: { file: string; subset: string; range: string }[] = [];
-  for (const block of readFileSync(cssFile, 'utf8').split('@font-face').slice(1)) {
-    const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
-    const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
-    if (!file || !range) continue;
-    out.push({ file, subset: subsetOf(file, weight), range: range.trim() });
   }
   return out;
 }
@@ -317,17 +443,11 @@ function subsetOf(file: string, weight: number): string {
 
 /**
  * A script font standing in for each of the theme's families, weights and styles (its nearest
- * weight), or undefined when its package is not installed.
+ * weight), or undefined when it is not there (a package not installed).
  */
-function resolveScriptFont(
-  script: { family: string; package: string },
-  themeFonts: FontAsset[],
-  seriesRoot: string,
-  useSubset: (subset: string) => boolean,
-): FontAsset[] | undefined {
-  const pkgDir = fontPackageDir(script.package, seriesRoot);
-  if (!pkgDir) return undefined;
-  const weights = readdirSync(pkgDir).map((f) => /^(\d+)\.css$/.exec(f)?.[1]).filter((w): w is string => Boolean(w)).map(Number);
+function resolveScriptFont(script: { family: string }, src: FontSource | undefined, themeFonts: FontAsset[], useSubset: (subset: string) => boolean): FontAsset[] | undefined {
+  if (!src) return undefined;
+  const weights = src.weights();
   if (weights.length === 0) return undefined;
   const out: FontAsset[] = [];
   const seen = new Set<string>();
@@ -336,12 +456,17 @@ function resolveScriptFont(
     if (seen.has(key)) continue;
     seen.add(key);
     const weight = weights.reduce((best, w) => (Math.abs(w - t.weight) < Math.abs(best - t.weight) ? w : best));
-    for (const face of faces(pkgDir, weight, 'normal')) {
+    for (const face of src.faces(weight, 'normal')) {
       if (!useSubset(face.subset)) continue;
-      out.push({ path: path.join(pkgDir, 'files', face.file), href: `fonts/${face.file}`, family: t.family, weight: t.weight, style: t.style, subset: face.subset, unicodeRange: face.range, script: script.family });
+      out.push({ path: face.path, bytes: face.bytes, href: `fonts/${face.file}`, family: t.family, weight: t.weight, style: t.style, subset: face.subset, unicodeRange: face.range, script: script.family });
     }
   }
   return out;
+}
+
+/** A font's bytes: a theme file's as read through the source reader, a package's from disk (once per process). */
+export function fontBytes(f: FontAsset): Buffer {
+  return f.bytes ?? readCached(f.path);
 }
 
 /**

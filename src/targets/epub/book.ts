@@ -5,11 +5,10 @@
  * print those files. No theme file is a template of the EPUB: the theme gives epub.css and
  * epub/labels.yaml, both data.
  */
-import { readCached } from '../../util/files.js';
 import { displayPath } from '../../util/paths.js';
 import { toString } from 'hast-util-to-string';
 import type { Brief } from '../../model/brief.js';
-import { fontFaceCss, fontFiles as uniqueFonts, fontsFor } from '../../theme/theme.js';
+import { fontBytes, fontFaceCss, fontFiles as uniqueFonts, fontsFor } from '../../theme/theme.js';
 import { resolveTokens } from '../../theme/tokens.js';
 import { otherLanguageAttrs } from '../../i18n/messages.js';
 import { renderThemeFile } from '../../theme/template.js';
@@ -60,7 +59,7 @@ export async function makeEpub(brief: Brief, ctx: BuildContext, marked?: MarkedB
   ].join(' ');
   const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text);
   const images: PackagedFile[] = brief.images.map((img) => ({ href: img.href, data: img.data }));
-  const fontFiles: PackagedFile[] = uniqueFonts(fonts).map((f) => ({ href: f.href, data: readCached(f.path) }));
+  const fontFiles: PackagedFile[] = uniqueFonts(fonts).map((f) => ({ href: f.href, data: fontBytes(f) }));
 
   const epoch = ctx.epoch(brief);
   const book = describeBook(
