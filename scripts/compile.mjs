@@ -22,6 +22,8 @@ if (r.status !== 0) {
 cpSync(path.join(root, 'src/preview/ui'), path.join(tmp, 'preview/ui'), { recursive: true });
 // The message catalogues are data beside their module (src/i18n/messages.ts finds them there).
 cpSync(path.join(root, 'src/i18n/messages'), path.join(tmp, 'i18n/messages'), { recursive: true });
+// The CSL styles and locales briefpress ships, likewise (src/targets/cite/record.ts).
+cpSync(path.join(root, 'src/targets/cite/csl'), path.join(tmp, 'targets/cite/csl'), { recursive: true });
 writeFileSync(path.join(tmp, '.stamp'), `${stamp}\n`);
 try {
   renameSync(path.join(root, 'lib'), old);

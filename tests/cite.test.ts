@@ -1,8 +1,9 @@
 /**
  * Issue #15, citable and discoverable: the sample built with and without a series `baseUrl`.
  * Google Scholar's and Zotero's tag names with their values, schema.org JSON-LD, Open Graph and
- * Twitter tags, the canonical URL and sitemap (only with baseUrl), the citation files (parsed back by
- * citation-js), "Cite this brief" in the three editions, and baseUrl's validation.
+ * Twitter tags, the canonical URL and sitemap (only with baseUrl), the citation files (written by
+ * briefpress' own BibTeX and RIS writers, parsed back by citation-js, an independent parser, also
+ * with hard characters), "Cite this brief" in the three editions, and baseUrl's validation.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -208,6 +209,73 @@ describe('the citation files', () => {
   });
 });
 
+describe('the BibTeX and RIS writers with hard characters (read back by citation-js)', () => {
+  const title = 'Braces {like these}, 100% & $5 #1 _under_ ^caret~ \\slash: “Sanctions” — Ünïcode NATO';
+  const authors = ['Jeffrey Mankoff', 'Ludwig van Beethoven', 'Σωκράτης Παπαδόπουλος', 'Анна Волкова', 'Marie-Thérèse O’Brien'];
+  let out: string;
+  const file = (f: string) => readFileSync(path.join(out, 'hard-case', f), 'utf8');
+
+  beforeAll(async () => {
+    const ms = path.join(tmp, 'hard');
+    cpSync(sampleManuscript, ms, { recursive: true });
+    const ids = authors.map((a, i) => `author-${i + 1}`);
+    authors.forEach((name, i) => writeFileSync(path.join(ms, 'authors', `${ids[i]}.md`), `---\nname: ${name}\n---\nA bio.\n`));
+    const brief = readFileSync(path.join(ms, 'briefs', slug, 'brief.md'), 'utf8')
+      .replace(/^title: .*$/m, `title: ${JSON.stringify(title)}`)
+      .replace(/^authors:\n(?:  .*\n)+/m, `authors: [${ids.join(', ')}]\n`)
+      .replace(/^keywords:\n(?:\s+- .*\n)+/m, 'keywords: ["R&D", "50% off", "Ελλάδα"]\n');
+    writeFileSync(path.join(ms, 'briefs', slug, 'brief.md'), brief);
+    const { renameSync } = await import('node:fs');
+    renameSync(path.join(ms, 'briefs', slug), path.join(ms, 'briefs', 'hard-case'));
+    out = path.join(tmp, 'hard-out');
+    const r = await build({ input: ms, outDir: out, formats: ['cite'], previews: false });
+    expect(r.briefs.map((b) => b.diagnostics)).toEqual([[]]);
+  }, 120_000);
+
+  const names = authors.map((a) => {
+    const words = a.split(' ');
+    const i = words.length === 3 && words[1] === 'van' ? 1 : words.length - 1;
+    return { family: words.slice(i).join(' '), given: words.slice(0, i).join(' ') };
+  });
+
+  it('BibTeX: specials escaped, capitals protected, every author; citation-js reads back the same values', () => {
+    const bib = file('hard-case.bib');
+    expect(bib).toContain('title = {Braces \\{like these\\}, 100\\% \\& \\$5 \\#1 \\_under\\_ \\textasciicircum{}caret\\textasciitilde{} \\textbackslash{}slash: {“Sanctions”} — {Ünïcode} {NATO}},');
+    expect(bib).toContain('\tauthor = {Mankoff, Jeffrey and van Beethoven, Ludwig and Παπαδόπουλος, Σωκράτης and Волкова, Анна and O’Brien, Marie-Thérèse},\n');
+    expect(bib).toContain('\tkeywords = {R\\&D, 50\\% off, Ελλάδα},\n');
+    // Braces balance: nothing a parser would read past.
+    let depth = 0;
+    for (const [i, c] of [...bib].entries()) {
+      if (bib[i - 1] === '\\') continue;
+      if (c === '{') depth++;
+      if (c === '}') depth--;
+      expect(depth).toBeGreaterThanOrEqual(0);
+    }
+    expect(depth).toBe(0);
+    const [entry] = new Cite(bib).data;
+    // BibTeX's von part: `van Beethoven, Ludwig` reads back as CSL's particle `van` and family `Beethoven`.
+    expect((entry!.author as Record<string, string>[])[1]).toEqual({ 'non-dropping-particle': 'van', family: 'Beethoven', given: 'Ludwig' });
+    (entry!.author as Record<string, string>[])[1] = names[1]!;
+    expect(entry).toMatchObject({ type: 'report', title, author: names, publisher: 'Center for Strategic and International Studies', 'collection-title': 'Critical Questions' });
+    expect(entry!.issued).toEqual({ 'date-parts': [[2015, 5, 12]] });
+  });
+
+  it('RIS: one line per value, one AU per author and KW per keyword, CR LF; citation-js reads back the same values', () => {
+    const ris = file('hard-case.ris');
+    const lines = ris.split('\r\n');
+    expect(lines[0]).toBe('TY  - RPRT');
+    expect(lines.at(-2)).toBe('ER  - ');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).every((l) => /^[A-Z][A-Z0-9]  - /.test(l))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('AU  - '))).toEqual(names.map((n) => `AU  - ${n.family}, ${n.given}`));
+    expect(lines.filter((l) => l.startsWith('KW  - '))).toEqual(['KW  - R&D', 'KW  - 50% off', 'KW  - Ελλάδα']);
+    expect(lines).toContain('DA  - 2015/05/12/');
+    const [entry] = new Cite(ris).data;
+    expect(entry).toMatchObject({ type: 'report', title, author: names, publisher: 'Center for Strategic and International Studies', 'collection-title': 'Critical Questions', 'collection-number': '1' });
+    expect(entry!.keyword).toBe('R&D,50% off,Ελλάδα');
+  });
+});
+
 describe('"Cite this brief" in every edition, Chicago author-date', () => {
   const reference = 'Mankoff, Jeffrey. 2015. “John Kerry in Russia.” Critical Questions 1. Center for Strategic and International Studies.';
 
@@ -259,7 +327,7 @@ describe('a theme names its citation style', () => {
     return { ms, file };
   };
 
-  it('one citation-js bundles (apa) formats the block', async () => {
+  it('one briefpress ships (apa) formats the block', async () => {
     const { ms } = withStyle('apa', 'apa');
     const out = path.join(tmp, 'apa-out');
     const r = await build({ input: ms, outDir: out, formats: ['html'] });
@@ -267,7 +335,7 @@ describe('a theme names its citation style', () => {
     expect(readFileSync(path.join(out, slug, 'index.html'), 'utf8')).toContain('Mankoff, J. (2015).');
   });
 
-  it('a style the theme neither ships nor citation-js bundles: positioned theme-schema error, exit 1', () => {
+  it('a style neither the theme nor briefpress ships: positioned theme-schema error, exit 1', () => {
     const { ms, file } = withStyle('nostyle', 'no-such-style');
     const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('citationStyle:')) + 1;
     const r = runCli(['build', ms, '--out', path.join(tmp, 'nostyle-out'), '--format', 'html']);

@@ -1,7 +1,7 @@
 /**
  * The citation files of a brief (issue #15), beside its editions: `<slug>.bib` (BibTeX), `<slug>.ris`
- * (RIS) and `<slug>.csl.json` (CSL JSON), all written by citation-js from one CSL record
- * (src/targets/cite/record.ts). The catalog gathers them into `citations.bib` / `citations.ris`.
+ * (RIS) and `<slug>.csl.json` (CSL JSON), all written from one CSL record (src/targets/cite/record.ts,
+ * the writers in src/targets/cite/formats.ts). The catalog gathers them into `citations.bib` / `citations.ris`.
  */
 import path from 'node:path';
 import type { Brief } from '../model/brief.js';

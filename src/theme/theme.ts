@@ -21,7 +21,7 @@ import { messageOverridesSchema, type MessageOverrides } from '../i18n/messages.
 
 export { packageRoot };
 
-/** The CSL styles @citation-js/plugin-csl bundles (a theme names one of these or ships its own .csl). */
+/** The CSL styles briefpress ships in src/targets/cite/csl/ (a theme names one of these or ships its own .csl). */
 export const bundledCslStyles = ['apa', 'vancouver', 'harvard1'];
 
 /** An npm package name (a font package the theme names). */
@@ -85,7 +85,7 @@ const themeSchema = z.object({
     .default([]),
   /** Message overrides per language (src/i18n/messages/<lang>.yaml has every key). */
   messages: messageOverridesSchema.optional(),
-  /** Issue #15: the CSL style of "Cite this brief": a file `csl/<name>.csl` of the theme, or one citation-js bundles (apa, vancouver, harvard1). */
+  /** Issue #15: the CSL style of "Cite this brief": a file `csl/<name>.csl` of the theme, or one briefpress ships (apa, vancouver, harvard1). */
   citationStyle: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a CSL style name such as "chicago-author-date"').default('chicago-author-date'),
   /** Design tokens: publisher and logo, colours, fonts by role, page, footer, Q/A labels, labels (tokens.ts). */
   ...tokenFields,
@@ -124,7 +124,7 @@ export interface Theme {
   fontsForLanguage(language: string): { fonts: FontAsset[]; missing?: string };
   /** The theme's fonts and every script font that is installed (for text of any language, e.g. other briefs' titles). */
   anyFonts(): FontAsset[];
-  /** The CSL style of the citation block (theme.yaml `citationStyle`): `csl/<name>.csl` in the theme, else bundled by citation-js. */
+  /** The CSL style of the citation block (theme.yaml `citationStyle`): `csl/<name>.csl` in the theme, else one briefpress ships. */
   citationStyle: string;
   /** The design tokens of theme.yaml (src/theme/tokens.ts). */
   design: Design;

@@ -8,7 +8,7 @@ import { parseFragment } from '../serialize.js';
 import { citeWords } from './words.js';
 
 export interface CiteBlockInput {
-  /** The reference as citation-js formats it (HTML, `csl-bib-body`). */
+  /** The reference as citeproc-js formats it (HTML, `csl-bib-body`). */
   html: string;
   /** The citation files beside the page (web only). */
   files?: { bib: string; ris: string; cslJson: string };
@@ -21,7 +21,7 @@ export interface CiteBlockInput {
 }
 
 /**
- * The block as a tree (written by the one serializer, src/targets/serialize.ts). citation-js' bibliography
+ * The block as a tree (written by the one serializer, src/targets/serialize.ts). citeproc-js' bibliography
  * markup is parsed (rehype-parse) and put in as elements; `download` only on the web (`xhtml` false).
  */
 export function citeBlock(input: CiteBlockInput, xhtml = false): Root {

@@ -1,26 +1,17 @@
 /**
- * A brief as a bibliographic record (CSL JSON), and that record as BibTeX, RIS and a formatted
- * reference in the theme's CSL style: all written by citation-js (@citation-js/core with its bibtex,
- * ris and csl plugins), never by hand. Nothing is fetched: the input is a CSL object, the style
- * and locale are local (the theme's `csl/<name>.csl`, or one citation-js bundles).
+ * A brief as a bibliographic record (CSL JSON), and that record as BibTeX, RIS (src/targets/cite/formats.ts)
+ * and a formatted reference in the theme's CSL style (citeproc-js, the CSL processor). Nothing is
+ * fetched: the input is a CSL object, the style and locale are local (the theme's `csl/<name>.csl`,
+ * or one briefpress ships in src/targets/cite/csl/, with the CSL locales).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Brief } from '../../model/brief.js';
 import type { Theme } from '../../theme/theme.js';
 import { briefUrls } from '../meta.js';
-
-// citation-js' plugins register themselves on the CommonJS build of the core: load all of it that way.
-const require = createRequire(import.meta.url);
-let loaded: typeof import('@citation-js/core') | undefined;
-function citeJs(): typeof import('@citation-js/core') {
-  if (!loaded) {
-    loaded = require('@citation-js/core') as typeof import('@citation-js/core');
-    require('@citation-js/plugin-bibtex');
-    require('@citation-js/plugin-ris');
-    require('@citation-js/plugin-csl');
-  }
-  return loaded;
-}
+import { toBibtex, toRis } from './formats.js';
 
 export interface CslName {
   family: string;
@@ -42,7 +33,7 @@ export function cslItem(brief: Brief): Record<string, unknown> {
   const urls = briefUrls(brief);
   const item: Record<string, unknown> = {
     id: brief.slug,
-    // The BibTeX key: the slug (unique in the series), `_` for `-` (citation-js takes no `-` in a key).
+    // The BibTeX key: the slug (unique in the series), `_` for `-`.
     'citation-key': brief.slug.replace(/-/g, '_'),
     type: 'report',
     title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
@@ -67,31 +58,9 @@ export interface Citation {
   bibtex: string;
   ris: string;
   cslJson: string;
-  /** The reference in the style, as HTML (citation-js' `csl-bib-body`) and as plain text. */
-  html: string;
-  text: string;
-}
-
-const registered = new Map<string, string>();
-
-/** The style's name citation-js knows it by: the theme's own .csl is registered under `<theme dir>:<name>` (two themes may ship different files of one name). */
-function styleFor(theme: Theme): string {
-  const name = theme.citationStyle;
-  const xml = theme.maybeRead(`csl/${name}.csl`);
-  if (xml === undefined) return name; // bundled (theme.ts checked it is one)
-  const key = `briefpress-${theme.path(`csl/${name}.csl`)}`;
-  if (registered.get(key) !== xml) {
-    citeJs().plugins.config.get('@csl').styles.add(key, xml);
-    registered.set(key, xml);
-  }
-  return key;
-}
-
-/** citation-js bundles en-US, es-ES, de-DE, fr-FR and nl-NL; other languages get en-US. */
-function localeFor(language: string): string {
-  const bundled = ['en-US', 'es-ES', 'de-DE', 'fr-FR', 'nl-NL'];
-  const base = language.toLowerCase().split('-')[0];
-  return bundled.find((l) => l.toLowerCase() === language.toLowerCase()) ?? bundled.find((l) => l.slice(0, 2) === base) ?? 'en-US';
+  /** The reference in the style, as HTML (citeproc's `csl-bib-body`) and as plain text: formatted when first asked for. */
+  readonly html: string;
+  readonly text: string;
 }
 
 const made = new Map<string, Citation>();
@@ -110,33 +79,109 @@ export function citation(brief: Brief, theme: Theme): Citation {
 }
 
 function makeCitation(item: Record<string, unknown>, brief: Brief, theme: Theme): Citation {
-  const { Cite } = citeJs();
-  const cite = new Cite(item);
-  // BibTeX's techreport has a `number` (the number in its series); CSL's report `number` would print twice in the styles.
-  const bibtex = new Cite({ ...item, number: item['collection-number'] }).format('bibtex', { format: 'text' });
-  const template = styleFor(theme);
-  const lang = localeFor(brief.language);
+  let formatted: { html: string; text: string } | undefined;
+  // The CSL processor (~1 MB of code) is loaded only by the editions that show the reference: the
+  // citation files need none of it.
+  const format = () => (formatted ??= formatReference(item, styleOf(theme), localeFor(brief.language)));
   return {
     item,
-    bibtex: bibtex.trim() + '\n',
-    ris: unwrapRis(cite.format('ris', { format: 'text' })),
+    bibtex: toBibtex(item),
+    ris: toRis(item),
     cslJson: JSON.stringify([item], null, 2) + '\n',
-    html: cite.format('bibliography', { format: 'html', template, lang }).trim(),
-    text: cite.format('bibliography', { format: 'text', template, lang }).trim(),
+    get html() {
+      return format().html;
+    },
+    get text() {
+      return format().text;
+    },
   };
 }
 
+/** The styles and locales briefpress ships (CSL project, CC BY-SA 3.0: src/targets/cite/csl/README.md). */
+const cslDir = (): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'csl');
+
+/** The CSL locales briefpress ships; other languages get en-US. */
+const bundledLocales = ['en-US', 'es-ES', 'de-DE', 'fr-FR', 'nl-NL'];
+
+const bundled = new Map<string, string>();
+function readBundled(file: string): string {
+  let xml = bundled.get(file);
+  if (xml === undefined) bundled.set(file, (xml = readFileSync(path.join(cslDir(), file), 'utf8')));
+  return xml;
+}
+
+/** The theme's style: its own `csl/<name>.csl` (read like every theme file), else one briefpress ships (theme.ts checked it is one). */
+function styleOf(theme: Theme): { key: string; xml: string } {
+  const name = theme.citationStyle;
+  const xml = theme.maybeRead(`csl/${name}.csl`);
+  if (xml === undefined) return { key: `bundled:${name}`, xml: readBundled(`${name}.csl`) };
+  // Two themes may ship different files of one name.
+  return { key: theme.path(`csl/${name}.csl`), xml };
+}
+
+function localeFor(language: string): string {
+  const base = language.toLowerCase().split('-')[0];
+  return bundledLocales.find((l) => l.toLowerCase() === language.toLowerCase()) ?? bundledLocales.find((l) => l.slice(0, 2) === base) ?? 'en-US';
+}
+
+/** A CSL locale for citeproc: one shipped, by `en-US` or `en_US`; none else (citeproc falls back to its en-US). */
+function retrieveLocale(locale: string): string | Record<string, never> {
+  const tag = bundledLocales.find((l) => l === locale || l === locale.replace('_', '-'));
+  return tag ? readBundled(`locales-${tag}.xml`) : {};
+}
+
+/** The subset of citeproc-js' engine briefpress uses (it ships no types). */
+interface CiteprocEngine {
+  sys: { retrieveItem(id: string): unknown };
+  opt: { development_extensions: { wrap_url_and_doi: boolean } };
+  setOutputFormat(format: 'html' | 'text'): void;
+  updateItems(ids: string[]): string[];
+  makeBibliography(): [{ bibstart: string; bibend: string }, string[]];
+}
+interface Citeproc {
+  Engine: new (sys: { retrieveLocale(locale: string): unknown; retrieveItem(id: string): unknown }, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
+}
+
+const require = createRequire(import.meta.url);
+let citeprocModule: Citeproc | undefined;
+/** citeproc-js, loaded on first use (its CommonJS build). */
+function citeproc(): Citeproc {
+  return (citeprocModule ??= require('citeproc') as Citeproc);
+}
+
+/** One engine per style and locale (making one parses the style: the slow part); the style's XML is checked, a theme file may change (preview). */
+const engines = new Map<string, { xml: string; engine: CiteprocEngine; items: Map<string, unknown> }>();
+
 /**
- * citation-js cuts RIS values every 70 characters, mid-word, on lines of their own: readers join such
- * lines with a space or not at all. Each value on one line instead (RIS has no line limit to speak of),
- * lines ended with CR LF as the RIS specification writes them.
+ * The reference as a one-entry bibliography: HTML (`<div class="csl-bib-body">` with the entry
+ * marked `data-csl-entry-id`) and plain text.
  */
-export function unwrapRis(ris: string): string {
-  const lines: string[] = [];
-  for (const line of ris.replace(/\r\n?/g, '\n').split('\n')) {
-    if (/^[A-Z][A-Z0-9]  - /.test(line) || /^[A-Z][A-Z0-9]  -$/.test(line) || lines.length === 0) lines.push(line);
-    else if (line !== '') lines[lines.length - 1] += line;
+function formatReference(item: Record<string, unknown>, style: { key: string; xml: string }, lang: string): { html: string; text: string } {
+  const key = `${style.key}|${lang}`;
+  let e = engines.get(key);
+  if (!e || e.xml !== style.xml) {
+    const items = new Map<string, unknown>();
+    const retrieveItem = (id: string) => {
+      if (!items.has(id)) throw new Error(`citeproc asked for an unknown item ${id}`);
+      return items.get(id);
+    };
+    const engine = new (citeproc().Engine)({ retrieveLocale, retrieveItem }, style.xml, lang, true);
+    engine.opt.development_extensions.wrap_url_and_doi = false;
+    e = { xml: style.xml, engine, items };
+    engines.set(key, e);
   }
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => (l === 'ER  -' ? 'ER  - ' : l)).join('\r\n') + '\r\n';
+  const id = String(item.id);
+  const run = (format: 'html' | 'text'): string => {
+    const { engine, items } = e!;
+    // The registry is emptied first: a brief rebuilt with new values is never formatted from the old ones.
+    engine.updateItems([]);
+    items.clear();
+    items.set(id, structuredClone(item));
+    engine.setOutputFormat(format);
+    engine.updateItems([id]);
+    const [meta, entries] = engine.makeBibliography();
+    const body = format === 'html' ? entries.map((entry) => entry.replace(/^\s*<[a-z]+/i, `$& data-csl-entry-id="${id}"`)) : entries;
+    return (meta.bibstart + body.join('') + meta.bibend).trim();
+  };
+  return { html: run('html'), text: run('text') };
 }

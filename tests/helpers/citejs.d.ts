@@ -1,4 +1,4 @@
-// citation-js ships no types: the small part briefpress uses (src/targets/cite/record.ts).
+// citation-js ships no types: the small part tests/cite.test.ts uses (it reads the citation files back, a parser independent of briefpress' writers).
 declare module '@citation-js/core' {
   export class Cite {
     constructor(data: unknown, options?: Record<string, unknown>);
