@@ -5,23 +5,23 @@
  * stream with one is reported as unreadable (undefined) and left alone.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFName, PDFRawStream, type PDFContext } from 'pdf-lib';
+import { decodeStream as decodeAny, PDFArray, PDFName, PDFRawStream, type PDFContext } from '../../pdf/index.js';
 
 /**
  * The decoded bytes of a stream. Plain Flate (what Chromium writes) goes through Node's zlib, ten
- * times faster than pdf-lib's JavaScript inflate; any other filter through pdf-lib. Throws when the
+ * without the filter dispatch; any other filter through src/pdf/filters.ts. Throws when the
  * stream cannot be decoded.
  */
 export function decodeStream(stream: PDFRawStream): Uint8Array {
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   const only = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
   if (only === PDFName.of('FlateDecode') && !stream.dict.get(PDFName.of('DecodeParms'))) return inflateSync(stream.contents);
-  return decodePDFRawStream(stream).decode();
+  return decodeAny(stream);
 }
 
 /**
  * A Flate-compressed stream of `bytes` (Node's zlib: deterministic for a given Node version, and
- * far faster than pdf-lib's pako).
+ * fast).
  */
 export function flateStream(context: PDFContext, bytes: Uint8Array): PDFRawStream {
   return context.stream(deflateSync(bytes), { Filter: 'FlateDecode' });

@@ -3,7 +3,7 @@
  * ToUnicode maps elsewhere), the text of each marked-content id (MCID), and the painting operators
  * in no tagged or artifact marked content. Read by `check` and by the structure post-process.
  */
-import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from '../../pdf/index.js';
 import { decodeStream, decodeTextString, parseContent, type Operand, type Operation } from './content.js';
 import { readFontText } from './textlayer.js';
 
@@ -134,7 +134,7 @@ export function readPages(doc: PDFDocument, options: { parsed?: Map<PDFRef, Oper
     };
     for (const c of list) {
       out.objects.push(refName(doc, c));
-      walk(c, page.node.Resources(), false, 0);
+      walk(c, page.resources(), false, 0);
       marks.length = 0;
     }
     if (options.parsed) {

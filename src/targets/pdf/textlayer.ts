@@ -16,7 +16,7 @@
  * the pages' untagged content as artifacts (artifacts.ts). Every other byte of the content streams
  * is kept as Chromium wrote it.
  */
-import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from '../../pdf/index.js';
 import { artifactEdits } from './artifacts.js';
 import { applyEdits, decodeStream, flateStream, decodeTextString, encodeTextString, parseContent, type Operand, type Operation } from './content.js';
 
@@ -75,7 +75,7 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
     }
   };
   for (const page of doc.getPages()) {
-    const resources = page.node.Resources();
+    const resources = page.resources();
     const contents = page.node.get(PDFName.of('Contents'));
     const list = contents instanceof PDFArray ? contents.asArray() : [contents];
     for (const c of list) visit(c, resources, page.getHeight());
