@@ -13,6 +13,7 @@ import { PDFDocument as PdfLib, PDFName as LibName, PDFDict as LibDict, PDFRawSt
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFString, decodeStream, formatObject } from '../src/pdf/index.js';
 import { Parser } from '../src/pdf/parse.js';
+import { parseContent } from '../src/targets/pdf/content.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -247,5 +248,30 @@ describe('writing a file', () => {
     const before = ours.context.lookup(ours.getPages()[0]!.node.get(PDFName.of('Contents')), PDFRawStream).contents;
     const again = PDFDocument.read(a);
     expect(Buffer.compare(Buffer.from(again.context.lookup(again.getPages()[0]!.node.get(PDFName.of('Contents')), PDFRawStream).contents), Buffer.from(before))).toBe(0);
+  });
+});
+
+describe('the content-stream reader', () => {
+  it('reads numbers as Number() does, and refuses malformed ones', () => {
+    const cases = ['0', '1', '-1', '+2', '.5', '-.5', '12.34', '612.0', '3.', '0.000001', '123456789.123456', '1.2345678901', '99999999999999999', '1e5'];
+    const ops = parseContent(Buffer.from(cases.map((c) => `${c} w`).join('\n')))!;
+    expect(ops.map((o) => (o.operands[0] as { value: number }).value)).toEqual(cases.map(Number));
+    expect(ops.every((o) => o.operator === 'w')).toBe(true);
+    for (const bad of ['5.3.2 w', '--5 w', '1 ) w']) expect(parseContent(Buffer.from(bad)), bad).toBeUndefined();
+  });
+
+  it('reads operators, names, strings, arrays and dictionaries with their byte ranges', () => {
+    const src = '/Span <</ActualText <FEFF00AD> /MCID 3>> BDC [(a\\(b\\)) -250 <41>] TJ EMC q 1 0 0 1 10 20 cm /F#201 12 Tf Q';
+    const ops = parseContent(Buffer.from(src, 'latin1'))!;
+    expect(ops.map((o) => o.operator)).toEqual(['BDC', 'TJ', 'EMC', 'q', 'cm', 'Tf', 'Q']);
+    const props = ops[0]!.operands[1]!;
+    expect(props.kind === 'dict' && props.entries.get('MCID')).toEqual({ kind: 'number', value: 3 });
+    const actual = props.kind === 'dict' ? props.entries.get('ActualText') : undefined;
+    expect(actual?.kind === 'string' && src.slice(actual.start, actual.end)).toBe('<FEFF00AD>');
+    const tj = ops[1]!.operands[0]!;
+    expect(tj.kind === 'array' && tj.items.map((x) => (x.kind === 'string' ? Buffer.from(x.bytes).toString('latin1') : x.kind === 'number' ? x.value : '?'))).toEqual(['a(b)', -250, 'A']);
+    expect(src.slice(ops[1]!.start, ops[1]!.end)).toBe('[(a\\(b\\)) -250 <41>] TJ');
+    expect(ops[5]!.operands[0]).toEqual({ kind: 'name', value: 'F 1' });
+    expect(parseContent(Buffer.from('BI /W 1 ID x EI'))).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
-import { readPages, type PageText } from './pagetext.js';
+import { pageContents, readPage, type FontCache, type PageText } from './pagetext.js';
 import { finishStructure } from './structure.js';
 import type { Operation } from './content.js';
 import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
@@ -58,8 +58,17 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   const doc = PDFDocument.read(pdf);
   const date = new Date(info.epoch * 1000);
   const parsed = new Map<PDFRef, Operation[]>();
-  cleanTextLayer(doc, { parsed });
-  const pages = readPages(doc, { parsed });
+  const pages: PageText[] = [];
+  const fonts: FontCache = new Map();
+  // Each page read as soon as it is cleaned, from the operations parsed for that, which are then
+  // dropped (a form's are kept: other pages draw it too).
+  cleanTextLayer(doc, {
+    parsed,
+    onPage: (page, i) => {
+      pages.push(readPage(doc, page, i, { parsed }, fonts));
+      for (const c of pageContents(page)) if (c instanceof PDFRef) parsed.delete(c);
+    },
+  });
   info.onPages?.(pages);
   finishStructure(doc, pages, { labels: info.labels ?? [], linkWords: info.linkWords });
   const infoDict = doc.getInfoDict();
