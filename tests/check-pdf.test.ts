@@ -3,6 +3,7 @@
  * fail with the defect's rule id and a message that names the page or object.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFString, StandardFonts } from 'pdf-lib';
@@ -55,6 +56,25 @@ describe('check on the print PDF', () => {
   it('passes the sample as built', async () => {
     const ds = await checkPdf(good, { fontFamilies: families });
     expect(ds.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+
+  it('reads the sample as another tool rewrites it (object streams, a cross-reference stream) or with a damaged table', async () => {
+    const packed = path.join(tmp, 'packed.pdf');
+    const r = spawnSync('qpdf', ['--object-streams=generate', good, packed], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(packed).toString('latin1')).toContain('/ObjStm');
+    const messages = (ds: Diagnostic[]) => ds.filter((d) => d.severity !== 'info').map((d) => d.message);
+    expect(messages(await checkPdf(packed, { fontFamilies: families }))).toEqual([]);
+    // A defect is still found in such a file (and named by its object number there).
+    const noLang = await broken('no-lang-for-packing', (doc) => void doc.catalog.delete(PDFName.of('Lang')));
+    spawnSync('qpdf', ['--object-streams=generate', noLang.file, packed]);
+    expect(errors(await checkPdf(packed), 'pdf-lang')).toHaveLength(1);
+    // Every offset of the table off by the bytes put in front of the first object: read by rebuilding it.
+    const shifted = path.join(tmp, 'shifted.pdf');
+    const at = goodBytes.indexOf('\n', goodBytes.indexOf('\n') + 1) + 1; // after the header's two lines
+    writeFileSync(shifted, Buffer.concat([goodBytes.subarray(0, at), Buffer.from('% moved\n'), goodBytes.subarray(at)]));
+    const ds = await checkPdf(shifted, { fontFamilies: families });
+    expect(ds.filter((d) => d.severity === 'error').map((d) => d.ruleId)).toEqual(['pdf-structure']); // qpdf says the table is damaged
   });
 
   it('fails a PDF without XMP', async () => {

@@ -15,6 +15,7 @@ import { checkPdf } from '../src/check/pdf.js';
 import { hyphenateText, hyphenatorFor } from '../src/targets/pdf/hyphenate.js';
 import { printWith } from '../src/targets/pdf/print.js';
 import { cleanTextLayer } from '../src/targets/pdf/textlayer.js';
+import { PDFDocument as OurPdf } from '../src/pdf/index.js';
 import { pdfiumText, popplerPages, run } from './helpers/pdf.js';
 
 const words =
@@ -37,9 +38,9 @@ const count = (s: string, ch: string) => s.split(ch).length - 1;
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 async function clean(bytes: Uint8Array, artifacts = true) {
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const doc = OurPdf.read(bytes);
   const report = cleanTextLayer(doc, { artifacts });
-  return { report, bytes: await doc.save({ useObjectStreams: false }) };
+  return { report, bytes: doc.save() };
 }
 
 describe('the text layer after the post-process', () => {

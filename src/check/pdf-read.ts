@@ -1,10 +1,10 @@
 /**
- * What `check` needs to know about a PDF, read with a real parser (pdf-lib for the objects, the
+ * What `check` needs to know about a PDF, read with a real parser (src/pdf for the objects, the
  * content-stream reader of the PDF target for the pages): metadata, tagging, fonts, the structure
  * tree's figures, and the text layer as extractors read it (ActualText where a span has one, the
  * fonts' ToUnicode maps elsewhere). Every finding names its page and object.
  */
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from '../pdf/index.js';
 import { decodeStream } from '../targets/pdf/content.js';
 export { readPages, type PageText } from '../targets/pdf/pagetext.js';
 
@@ -67,7 +67,7 @@ export function readFonts(doc: PDFDocument): FontUse[] {
       if (xs instanceof PDFRawStream && xs.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) visitResources(xs.dict.lookupMaybe(PDFName.of('Resources'), PDFDict), page);
     }
   };
-  doc.getPages().forEach((p, i) => visitResources(p.node.Resources(), i + 1));
+  doc.getPages().forEach((p, i) => visitResources(p.resources(), i + 1));
   return [...seen.values()];
 }
 
@@ -129,8 +129,8 @@ export function isTrue(o: PDFObject | undefined): boolean {
 }
 
 export function mediaBox(doc: PDFDocument): [number, number] | undefined {
-  const box = doc.getPages()[0]?.node.MediaBox();
+  const box = doc.getPages()[0]?.mediaBox();
   if (!box) return undefined;
-  const n = box.asArray().map((x) => (x instanceof PDFNumber ? x.asNumber() : NaN));
+  const n = box.asArray().map((_, i) => box.lookupMaybe(i, PDFNumber)?.asNumber() ?? NaN);
   return [Math.round(n[2]! - n[0]!), Math.round(n[3]! - n[1]!)];
 }

@@ -1,5 +1,5 @@
 /**
- * Checks of a print PDF, read with a real parser (pdf-lib; the pages through the PDF target's
+ * Checks of a print PDF, read with a real parser (src/pdf; the pages through the PDF target's
  * content-stream reader) against what the README promises and the machine-checkable part of PDF/UA-1
  * (Matterhorn Protocol): metadata and XMP with `pdfuaid:part`, /Lang, the document title shown,
  * tagged content, figures with /Alt, links with /Contents and tab order by structure, embedded
@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseXml } from '../util/xml.js';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from '../pdf/index.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { displayPath } from '../util/paths.js';
 import { xmpNamespaces } from '../targets/pdf/xmp.js';
@@ -33,7 +33,7 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
 
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(readFileSync(pdf), { updateMetadata: false, ignoreEncryption: true });
+    doc = PDFDocument.read(readFileSync(pdf));
   } catch (e) {
     add('error', 'pdf-info', `The PDF cannot be read: ${(e as Error).message.split('\n')[0]}`, 'Rebuild it with `briefpress build`.');
     return out;

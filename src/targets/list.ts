@@ -1,7 +1,7 @@
 /**
  * Every output briefpress can make, by name. Adding one: a new file in this folder and a line here.
  * Targets load on first use, so a build with nothing to rebuild (and `--help`) never loads Chromium's
- * driver, the EPUB packer or pdf-lib.
+ * driver, the EPUB packer or the PDF object layer.
  */
 import type { Brief } from '../model/brief.js';
 import type { SeriesContext, SeriesTarget, Target, BuildContext } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * The print edition: the HTML target's print variant (hyphenated), printed by the build's one
- * Chromium in a sandboxed page, then given its document information with pdf-lib. Writes
+ * Chromium in a sandboxed page, then given its document information with src/pdf. Writes
  * `<slug>/<slug>.pdf` and small page previews `<slug>/pages/page-N.png`.
  */
 import { readdirSync, rmSync } from 'node:fs';
@@ -66,7 +66,7 @@ const printTarget: Target = {
     if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
     const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }), brief.slug);
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
-    // The previews are drawn from the printed PDF (in Chromium) while pdf-lib finishes it (in Node):
+    // The previews are drawn from the printed PDF (in Chromium) while src/pdf finishes it (in Node):
     // setPdfInfo keeps every page's drawing as printed (./pdf/textlayer.ts), so the pixels are the same.
     const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(pool, printed.pdf, { slug: brief.slug }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
@@ -76,7 +76,7 @@ const printTarget: Target = {
       subject: brief.summary,
       keywords: brief.keywords,
       creator: `briefpress ${ctx.version}`,
-      producer: `briefpress ${ctx.version} (Chromium, pdf-lib)`,
+      producer: `briefpress ${ctx.version} (Chromium)`,
       epoch: ctx.epoch(brief),
       language: brief.language,
       authors: brief.authors.map((a) => a.name),

@@ -5,23 +5,23 @@
  * stream with one is reported as unreadable (undefined) and left alone.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFName, PDFRawStream, type PDFContext } from 'pdf-lib';
+import { decodeStream as decodeAny, PDFArray, PDFName, PDFRawStream, type PDFContext } from '../../pdf/index.js';
 
 /**
  * The decoded bytes of a stream. Plain Flate (what Chromium writes) goes through Node's zlib, ten
- * times faster than pdf-lib's JavaScript inflate; any other filter through pdf-lib. Throws when the
+ * without the filter dispatch; any other filter through src/pdf/filters.ts. Throws when the
  * stream cannot be decoded.
  */
 export function decodeStream(stream: PDFRawStream): Uint8Array {
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   const only = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
   if (only === PDFName.of('FlateDecode') && !stream.dict.get(PDFName.of('DecodeParms'))) return inflateSync(stream.contents);
-  return decodePDFRawStream(stream).decode();
+  return decodeAny(stream);
 }
 
 /**
  * A Flate-compressed stream of `bytes` (Node's zlib: deterministic for a given Node version, and
- * far faster than pdf-lib's pako).
+ * fast).
  */
 export function flateStream(context: PDFContext, bytes: Uint8Array): PDFRawStream {
   return context.stream(deflateSync(bytes), { Filter: 'FlateDecode' });
@@ -43,65 +43,155 @@ export interface Operation {
   end: number;
 }
 
-const isWhite = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
-const isDelim = (c: number) => c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25;
+const WHITE = new Uint8Array(256);
+for (const c of [0x20, 0x0a, 0x0d, 0x09, 0x0c, 0x00]) WHITE[c] = 1;
+const DELIM = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+const isWhite = (c: number) => WHITE[c] === 1;
+const isDelim = (c: number) => DELIM[c] === 1;
 
-type Token = { t: 'value'; v: Operand; start: number; end: number } | { t: 'op'; v: string; start: number; end: number } | { t: 'open' | 'close' | 'dopen' | 'dclose'; start: number; end: number };
+// Token kinds: what Lexer.next() read (its value in lex.value or lex.op, its bytes lex.start ... lex.end).
+const END = 0, VALUE = 1, OP = 2, OPEN = 3, CLOSE = 4, DOPEN = 5, DCLOSE = 6;
 
-/** Reads a latin1 string of the bytes (one char per byte): charCodeAt and slice, no copy per token. */
+/** Number operands by value, shared (operands are never changed): most numbers of a page repeat. */
+const numbers = new Map<number, Operand>();
+const numberOperand = (value: number): Operand => {
+  let o = numbers.get(value);
+  if (!o) {
+    o = { kind: 'number', value };
+    if (numbers.size < 50_000) numbers.set(value, o);
+  }
+  return o;
+};
+/** Operator names of one or two characters, shared (no string made per operator). */
+const shortOps = new Map<number, string>();
+for (const op of ['b', 'B', 'c', 'd', 'f', 'F', 'g', 'G', 'h', 'i', 'j', 'J', 'k', 'K', 'l', 'm', 'M', 'n', 'q', 'Q', 's', 'S', 'v', 'w', 'W', 'y', "'", '"',
+  'b*', 'B*', 'BI', 'BT', 'BX', 'cm', 'cs', 'CS', 'd0', 'd1', 'Do', 'DP', 'EI', 'ET', 'EX', 'f*', 'gs', 'ID', 'MP', 're', 'RG', 'rg', 'ri', 'sc', 'SC', 'sh',
+  'T*', 'Tc', 'Td', 'TD', 'Tf', 'Tj', 'TJ', 'TL', 'Tm', 'Tr', 'Ts', 'Tw', 'Tz', 'W*']) {
+  shortOps.set(op.length === 1 ? op.charCodeAt(0) : op.charCodeAt(0) * 256 + op.charCodeAt(1), op);
+}
+
+/**
+ * Reads a latin1 string of the bytes (one char per byte): charCodeAt and slice. Allocation-light
+ * (a long report has a million tokens): next() returns the token's kind and leaves its value in
+ * fields, numbers and operator names are shared.
+ */
 class Lexer {
   pos = 0;
+  start = 0;
+  value: Operand | undefined;
+  op = '';
+  private scratch = new Uint8Array(256);
   constructor(readonly s: string) {}
 
-  next(): Token | undefined {
+  next(): number {
     const s = this.s;
     const n = s.length;
     for (;;) {
-      while (this.pos < n && isWhite(s.charCodeAt(this.pos))) this.pos++;
-      if (this.pos >= n) return undefined;
+      while (this.pos < n && WHITE[s.charCodeAt(this.pos)] === 1) this.pos++;
+      if (this.pos >= n) return END;
       if (s.charCodeAt(this.pos) !== 0x25) break; // %comment
       while (this.pos < n && s.charCodeAt(this.pos) !== 0x0a && s.charCodeAt(this.pos) !== 0x0d) this.pos++;
     }
-    const start = this.pos;
+    const start = (this.start = this.pos);
     const c = s.charCodeAt(this.pos);
     if (c === 0x28) {
       const bytes = this.literal();
-      return { t: 'value', v: { kind: 'string', bytes, hex: false, start, end: this.pos }, start, end: this.pos };
+      this.value = { kind: 'string', bytes, hex: false, start, end: this.pos };
+      return VALUE;
     }
     if (c === 0x3c && s.charCodeAt(this.pos + 1) === 0x3c) {
       this.pos += 2;
-      return { t: 'dopen', start, end: this.pos };
+      return DOPEN;
     }
     if (c === 0x3e && s.charCodeAt(this.pos + 1) === 0x3e) {
       this.pos += 2;
-      return { t: 'dclose', start, end: this.pos };
+      return DCLOSE;
     }
     if (c === 0x3c) {
       const bytes = this.hexString();
-      return { t: 'value', v: { kind: 'string', bytes, hex: true, start, end: this.pos }, start, end: this.pos };
+      this.value = { kind: 'string', bytes, hex: true, start, end: this.pos };
+      return VALUE;
     }
     if (c === 0x5b || c === 0x5d) {
       this.pos++;
-      return { t: c === 0x5b ? 'open' : 'close', start, end: this.pos };
+      return c === 0x5b ? OPEN : CLOSE;
     }
     if (c === 0x2f) {
       this.pos++;
       const w = this.word();
-      return { t: 'value', v: { kind: 'name', value: w.includes('#') ? w.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : w }, start, end: this.pos };
+      this.value = { kind: 'name', value: w.includes('#') ? w.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : w };
+      return VALUE;
     }
     if (isDelim(c)) {
       // A stray ')', '>', '{' or '}': not in a valid stream.
       throw new Error(`unexpected byte ${c} at ${start}`);
     }
-    const w = this.word();
     // Numbers start with a digit, a sign or a point; operators never do.
     if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
-      const v = Number(w);
-      if (Number.isNaN(v)) throw new Error(`bad number ${w} at ${start}`);
-      return { t: 'value', v: { kind: 'number', value: v }, start, end: this.pos };
+      const v = this.number();
+      if (Number.isNaN(v)) throw new Error(`bad number at ${start}`);
+      this.value = numberOperand(v);
+      return VALUE;
     }
-    if (w === 'true' || w === 'false' || w === 'null') return { t: 'value', v: { kind: 'other', value: w }, start, end: this.pos };
-    return { t: 'op', v: w, start, end: this.pos };
+    let end = this.pos;
+    while (end < n) {
+      const d = s.charCodeAt(end);
+      if (WHITE[d] === 1 || DELIM[d] === 1) break;
+      end++;
+    }
+    const len = end - this.pos;
+    const short = len === 1 ? shortOps.get(c) : len === 2 ? shortOps.get(c * 256 + s.charCodeAt(this.pos + 1)) : undefined;
+    const w = short ?? s.slice(this.pos, end);
+    this.pos = end;
+    if (w === 'true' || w === 'false' || w === 'null') {
+      this.value = { kind: 'other', value: w };
+      return VALUE;
+    }
+    this.op = w;
+    return OP;
+  }
+
+  /** A number read in place (the common forms: sign, digits, one point); anything odder through Number(). */
+  private number(): number {
+    const s = this.s;
+    const from = this.pos;
+    let p = from;
+    let sign = 1;
+    const c0 = s.charCodeAt(p);
+    if (c0 === 0x2d || c0 === 0x2b) {
+      if (c0 === 0x2d) sign = -1;
+      p++;
+    }
+    let v = 0;
+    let digits = 0;
+    let c = s.charCodeAt(p);
+    while (c >= 0x30 && c <= 0x39) {
+      v = v * 10 + (c - 0x30);
+      digits++;
+      c = s.charCodeAt(++p);
+    }
+    if (c === 0x2e) {
+      let scale = 1;
+      let frac = 0;
+      c = s.charCodeAt(++p);
+      while (c >= 0x30 && c <= 0x39) {
+        frac = frac * 10 + (c - 0x30);
+        scale *= 10;
+        digits++;
+        c = s.charCodeAt(++p);
+      }
+      // One division of exact integers: the double Number() reads (long fractions go through Number()).
+      if (scale <= 1e6) v = (v * scale + frac) / scale;
+      else v = NaN;
+    }
+    if (p < s.length && WHITE[c] !== 1 && DELIM[c] !== 1) v = NaN; // more to this word
+    if (digits > 0 && !Number.isNaN(v) && digits <= 15) {
+      this.pos = p;
+      return sign * v;
+    }
+    this.pos = from;
+    return Number(this.word());
   }
 
   private word(): string {
@@ -148,7 +238,8 @@ class Lexer {
     const s = this.s;
     const close = s.indexOf('>', this.pos + 1);
     const end = close < 0 ? s.length : close;
-    const out = new Uint8Array((end - this.pos) >> 1);
+    if (this.scratch.length < (end - this.pos) >> 1) this.scratch = new Uint8Array(end - this.pos);
+    const out = this.scratch;
     let n = 0;
     let hi = -1;
     for (let i = this.pos + 1; i < end; i++) {
@@ -163,9 +254,11 @@ class Lexer {
     }
     if (hi >= 0) out[n++] = hi << 4;
     this.pos = end + 1;
-    return out.subarray(0, n);
+    return out.slice(0, n);
   }
 }
+
+const NO_OPERANDS: Operand[] = [];
 
 /** The operations of a content stream, or undefined when it cannot be read safely. */
 export function parseContent(bytes: Uint8Array): Operation[] | undefined {
@@ -173,19 +266,19 @@ export function parseContent(bytes: Uint8Array): Operation[] | undefined {
   const ops: Operation[] = [];
   // Operands pending, with nested arrays and dicts being built.
   const stack: { kind: 'array' | 'dict'; items: Operand[]; start: number }[] = [];
-  let operands: Operand[] = [];
+  let operands: Operand[] = NO_OPERANDS;
   let opStart = -1;
   try {
-    for (let tok = lex.next(); tok; tok = lex.next()) {
-      if (opStart < 0) opStart = tok.start;
-      if (tok.t === 'open' || tok.t === 'dopen') {
-        stack.push({ kind: tok.t === 'open' ? 'array' : 'dict', items: [], start: tok.start });
+    for (let tok = lex.next(); tok !== END; tok = lex.next()) {
+      if (opStart < 0) opStart = lex.start;
+      if (tok === OPEN || tok === DOPEN) {
+        stack.push({ kind: tok === OPEN ? 'array' : 'dict', items: [], start: lex.start });
         continue;
       }
       let value: Operand | undefined;
-      if (tok.t === 'close' || tok.t === 'dclose') {
+      if (tok === CLOSE || tok === DCLOSE) {
         const top = stack.pop();
-        if (!top || top.kind !== (tok.t === 'close' ? 'array' : 'dict')) return undefined;
+        if (!top || top.kind !== (tok === CLOSE ? 'array' : 'dict')) return undefined;
         if (top.kind === 'array') value = { kind: 'array', items: top.items };
         else {
           const entries = new Map<string, Operand>();
@@ -196,15 +289,18 @@ export function parseContent(bytes: Uint8Array): Operation[] | undefined {
           }
           value = { kind: 'dict', entries };
         }
-      } else if (tok.t === 'value') value = tok.v;
+      } else if (tok === VALUE) value = lex.value;
       if (value) {
-        (stack.length ? stack[stack.length - 1]!.items : operands).push(value);
+        if (stack.length) stack[stack.length - 1]!.items.push(value);
+        else if (operands === NO_OPERANDS) operands = [value];
+        else operands.push(value);
         continue;
       }
-      if (tok.t !== 'op' || stack.length) return undefined;
-      if (tok.v === 'BI' || tok.v === 'ID' || tok.v === 'EI') return undefined;
-      ops.push({ operator: tok.v, operands, start: opStart, end: tok.end });
-      operands = [];
+      if (stack.length) return undefined;
+      const op = lex.op;
+      if (op === 'BI' || op === 'ID' || op === 'EI') return undefined;
+      ops.push({ operator: op, operands, start: opStart, end: lex.pos });
+      operands = NO_OPERANDS;
       opStart = -1;
     }
   } catch {

@@ -1,5 +1,6 @@
 /**
- * The post-process of the printed PDF, with pdf-lib. Chromium writes only Title, its user agent as
+ * The post-process of the printed PDF, with briefpress's PDF object layer (src/pdf: read lazily,
+ * written again with a fresh cross-reference table). Chromium writes only Title, its user agent as
  * Creator, `Skia/PDF` as Producer and the current time (FACTS.md), and no XMP: the document
  * information and the XMP packet (xmp.ts) are set here. The pages' text layer loses its soft hyphens
  * and untagged content becomes artifacts (textlayer.ts, artifacts.ts); the structure tree gets its
@@ -8,11 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanTextLayer } from './textlayer.js';
-import { readPages, type PageText } from './pagetext.js';
+import { pageContents, readPage, type FontCache, type PageText } from './pagetext.js';
 import { finishStructure } from './structure.js';
 import type { Operation } from './content.js';
 import { joinKeywords, xmpPacket, type XmpInfo } from './xmp.js';
-import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from '../../pdf/index.js';
 
 export interface PdfInfo {
   title: string;
@@ -54,23 +55,38 @@ export function cleanText(s: string): string {
 }
 
 export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const doc = PDFDocument.read(pdf);
   const date = new Date(info.epoch * 1000);
   const parsed = new Map<PDFRef, Operation[]>();
-  cleanTextLayer(doc, { parsed });
-  const pages = readPages(doc, { parsed });
+  const pages: PageText[] = [];
+  const fonts: FontCache = new Map();
+  // Each page read as soon as it is cleaned, from the operations parsed for that, which are then
+  // dropped (a form's are kept: other pages draw it too).
+  cleanTextLayer(doc, {
+    parsed,
+    onPage: (page, i) => {
+      pages.push(readPage(doc, page, i, { parsed }, fonts));
+      for (const c of pageContents(page)) if (c instanceof PDFRef) parsed.delete(c);
+    },
+  });
   info.onPages?.(pages);
   finishStructure(doc, pages, { labels: info.labels ?? [], linkWords: info.linkWords });
-  doc.setTitle(cleanText(info.title), { showInWindowTitleBar: true });
-  doc.setAuthor(cleanText(info.author));
-  doc.setSubject(cleanText(info.subject));
+  const infoDict = doc.getInfoDict();
+  const setText = (key: string, value: string) => infoDict.set(PDFName.of(key), PDFHexString.fromText(value));
+  setText('Title', cleanText(info.title));
+  // Viewers show the title, not the file name (PDF/UA-1 7.1).
+  let prefs = doc.catalog.lookupMaybe(PDFName.of('ViewerPreferences'), PDFDict);
+  if (!prefs) doc.catalog.set(PDFName.of('ViewerPreferences'), (prefs = doc.context.obj({})));
+  prefs.set(PDFName.of('DisplayDocTitle'), PDFBool.True);
+  setText('Author', cleanText(info.author));
+  setText('Subject', cleanText(info.subject));
   const keywords = info.keywords.map(cleanText).filter(Boolean);
-  // Not doc.setKeywords: it joins with spaces, and "United States" would read as two keywords.
-  doc.setKeywords([joinKeywords(keywords)]);
-  doc.setCreator(cleanText(info.creator));
-  doc.setProducer(cleanText(info.producer));
-  doc.setCreationDate(date);
-  doc.setModificationDate(date);
+  // ;-separated: "United States" stays one keyword.
+  setText('Keywords', joinKeywords(keywords));
+  setText('Creator', cleanText(info.creator));
+  setText('Producer', cleanText(info.producer));
+  infoDict.set(PDFName.of('CreationDate'), PDFString.fromDate(date));
+  infoDict.set(PDFName.of('ModDate'), PDFString.fromDate(date));
   if (info.outlineTitles) retitleOutline(doc, info.outlineTitles.map(cleanText));
   if (!doc.catalog.get(PDFName.of('Lang'))) doc.catalog.set(PDFName.of('Lang'), PDFString.of(info.language));
   renumberNodeIds(doc);
@@ -92,12 +108,13 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   // placeholder of the same length, which is then replaced by the hash of those bytes.
   const placeholder = '0'.repeat(32);
   doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(placeholder), PDFHexString.of(placeholder)]);
-  const bytes = Buffer.from(await doc.save({ useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Infinity }));
+  const saved = doc.save({ version: '1.7' }); // as before: PDF/UA-1 is defined on PDF 1.7
+  const bytes = Buffer.from(saved.buffer, saved.byteOffset, saved.byteLength);
   const id = Buffer.from(createHash('sha256').update(bytes).digest('hex').slice(0, 32).toUpperCase(), 'latin1');
-  const at = bytes.lastIndexOf(`/ID [ <${placeholder}> <${placeholder}> ]`, undefined, 'latin1');
-  if (at < 0) throw new Error('pdf-lib wrote the trailer ID in an unexpected form');
-  id.copy(bytes, at + '/ID [ <'.length);
-  id.copy(bytes, at + `/ID [ <${placeholder}> <`.length);
+  const at = bytes.lastIndexOf(`/ID [<${placeholder}> <${placeholder}>]`, undefined, 'latin1');
+  if (at < 0) throw new Error('the trailer ID was written in an unexpected form');
+  id.copy(bytes, at + '/ID [<'.length);
+  id.copy(bytes, at + `/ID [<${placeholder}> <`.length);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -3,7 +3,7 @@
  * ToUnicode maps elsewhere), the text of each marked-content id (MCID), and the painting operators
  * in no tagged or artifact marked content. Read by `check` and by the structure post-process.
  */
-import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject, type PDFPage } from '../../pdf/index.js';
 import { decodeStream, decodeTextString, parseContent, type Operand, type Operation } from './content.js';
 import { readFontText } from './textlayer.js';
 
@@ -42,107 +42,118 @@ interface Mark {
  * it removed hold nothing else); `untagged` then counts as before the artifacts were marked.
  */
 export function readPages(doc: PDFDocument, options: { parsed?: Map<PDFRef, Operation[]> } = {}): PageText[] {
-  const fontCache = new Map<PDFObject, ReturnType<typeof readFontText>>();
-  return doc.getPages().map((page, i) => {
-    const out: PageText = { page: i + 1, objects: [], text: '', mcids: new Map(), untagged: 0, unreadable: 0 };
-    const marks: Mark[] = [];
-    const append = (s: string) => {
-      out.text += s;
-      for (let m = marks.length - 1; m >= 0; m--) {
-        const id = marks[m]!.mcid;
-        if (id !== undefined) {
-          out.mcids.set(id, (out.mcids.get(id) ?? '') + s);
-          break;
-        }
+  const fontCache: FontCache = new Map();
+  return doc.getPages().map((page, i) => readPage(doc, page, i, options, fontCache));
+}
+
+/** Fonts' ToUnicode maps, read once for the pages that share them. */
+export type FontCache = Map<PDFObject, ReturnType<typeof readFontText>>;
+
+/** The content streams of a page (direct objects too). */
+export function pageContents(page: PDFPage): PDFObject[] {
+  const contents = page.node.get(PDFName.of('Contents'));
+  return contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+}
+
+/** One page's text (page `i`, 0-based); see readPages. */
+export function readPage(doc: PDFDocument, page: PDFPage, i: number, options: { parsed?: Map<PDFRef, Operation[]> } = {}, fontCache: FontCache = new Map()): PageText {
+  const out: PageText = { page: i + 1, objects: [], text: '', mcids: new Map(), untagged: 0, unreadable: 0 };
+  const marks: Mark[] = [];
+  const append = (s: string) => {
+    out.text += s;
+    for (let m = marks.length - 1; m >= 0; m--) {
+      const id = marks[m]!.mcid;
+      if (id !== undefined) {
+        out.mcids.set(id, (out.mcids.get(id) ?? '') + s);
+        break;
       }
-    };
-    const contents = page.node.get(PDFName.of('Contents'));
-    const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
-    const walk = (ref: PDFObject, resources: PDFDict | undefined, inherited: boolean, depth: number) => {
-      const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
-      if (!(stream instanceof PDFRawStream) || depth > 8) return;
-      let ops = ref instanceof PDFRef ? options.parsed?.get(ref) : undefined;
-      if (!ops) {
-        let bytes: Uint8Array;
-        try {
-          bytes = decodeStream(stream);
-        } catch {
-          out.unreadable++;
-          return;
-        }
-        ops = parseContent(bytes);
-      }
-      if (!ops) {
+    }
+  };
+  const list = pageContents(page);
+  const walk = (ref: PDFObject, resources: PDFDict | undefined, inherited: boolean, depth: number) => {
+    const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
+    if (!(stream instanceof PDFRawStream) || depth > 8) return;
+    let ops = ref instanceof PDFRef ? options.parsed?.get(ref) : undefined;
+    if (!ops) {
+      let bytes: Uint8Array;
+      try {
+        bytes = decodeStream(stream);
+      } catch {
         out.unreadable++;
         return;
       }
-      const res = stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
-      const fonts = res?.lookupMaybe(PDFName.of('Font'), PDFDict);
-      const xobjects = res?.lookupMaybe(PDFName.of('XObject'), PDFDict);
-      const depthAtStart = marks.length;
-      let font: ReturnType<typeof readFontText>;
-      for (const op of ops) {
-        switch (op.operator) {
-          case 'BMC':
-          case 'BDC': {
-            const tag = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
-            let props: Operand | undefined = op.operands[1];
-            if (props?.kind === 'name') props = undefined; // a /Properties name: not read (Chromium writes none)
-            const dict = props?.kind === 'dict' ? props.entries : undefined;
-            const mcid = dict?.get('MCID');
-            const actual = dict?.get('ActualText');
-            marks.push({
-              tagged: tag === 'Artifact' || mcid?.kind === 'number',
-              actual: actual?.kind === 'string' ? decodeTextString(actual.bytes) : undefined,
-              mcid: mcid?.kind === 'number' && !inherited ? mcid.value : undefined,
-            });
-            // An ActualText stands for the glyphs of its span: read it once, where it opens.
-            if (actual?.kind === 'string') append(decodeTextString(actual.bytes));
-            break;
-          }
-          case 'EMC':
-            if (marks.length > depthAtStart) marks.pop();
-            break;
-          case 'BT':
-            // Text objects apart read apart (a line, a margin box ...), as an extractor would.
-            if (out.text && !out.text.endsWith('\n')) append('\n');
-            break;
-          case 'Tf': {
-            const name = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
-            const key = fonts?.get(PDFName.of(name));
-            if (key && !fontCache.has(key)) fontCache.set(key, readFontText(doc, key));
-            font = key ? fontCache.get(key) : undefined;
-            break;
-          }
+      ops = parseContent(bytes);
+    }
+    if (!ops) {
+      out.unreadable++;
+      return;
+    }
+    const res = stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
+    const fonts = res?.lookupMaybe(PDFName.of('Font'), PDFDict);
+    const xobjects = res?.lookupMaybe(PDFName.of('XObject'), PDFDict);
+    const depthAtStart = marks.length;
+    let font: ReturnType<typeof readFontText>;
+    for (const op of ops) {
+      switch (op.operator) {
+        case 'BMC':
+        case 'BDC': {
+          const tag = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
+          let props: Operand | undefined = op.operands[1];
+          if (props?.kind === 'name') props = undefined; // a /Properties name: not read (Chromium writes none)
+          const dict = props?.kind === 'dict' ? props.entries : undefined;
+          const mcid = dict?.get('MCID');
+          const actual = dict?.get('ActualText');
+          marks.push({
+            tagged: tag === 'Artifact' || mcid?.kind === 'number',
+            actual: actual?.kind === 'string' ? decodeTextString(actual.bytes) : undefined,
+            mcid: mcid?.kind === 'number' && !inherited ? mcid.value : undefined,
+          });
+          // An ActualText stands for the glyphs of its span: read it once, where it opens.
+          if (actual?.kind === 'string') append(decodeTextString(actual.bytes));
+          break;
         }
-        if (!painting.has(op.operator)) continue;
-        let tagged = inherited;
-        let inActual = false;
-        for (let m = 0; m < marks.length; m++) {
-          if (marks[m]!.tagged) tagged = true;
-          if (marks[m]!.actual !== undefined) inActual = true;
-        }
-        if (!tagged) out.untagged++;
-        if (shows.has(op.operator) && !inActual) append(showText(op.operands, font));
-        if (op.operator === 'Do' && op.operands[0]?.kind === 'name') {
-          const x = xobjects?.get(PDFName.of(op.operands[0].value));
-          const xs = x instanceof PDFRef ? doc.context.lookup(x) : x;
-          if (x && xs instanceof PDFRawStream && xs.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) walk(x, res, tagged, depth + 1);
+        case 'EMC':
+          if (marks.length > depthAtStart) marks.pop();
+          break;
+        case 'BT':
+          // Text objects apart read apart (a line, a margin box ...), as an extractor would.
+          if (out.text && !out.text.endsWith('\n')) append('\n');
+          break;
+        case 'Tf': {
+          const name = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
+          const key = fonts?.get(PDFName.of(name));
+          if (key && !fontCache.has(key)) fontCache.set(key, readFontText(doc, key));
+          font = key ? fontCache.get(key) : undefined;
+          break;
         }
       }
-      marks.length = depthAtStart; // a form's unclosed marks end with it
-    };
-    for (const c of list) {
-      out.objects.push(refName(doc, c));
-      walk(c, page.node.Resources(), false, 0);
-      marks.length = 0;
+      if (!painting.has(op.operator)) continue;
+      let tagged = inherited;
+      let inActual = false;
+      for (let m = 0; m < marks.length; m++) {
+        if (marks[m]!.tagged) tagged = true;
+        if (marks[m]!.actual !== undefined) inActual = true;
+      }
+      if (!tagged) out.untagged++;
+      if (shows.has(op.operator) && !inActual) append(showText(op.operands, font));
+      if (op.operator === 'Do' && op.operands[0]?.kind === 'name') {
+        const x = xobjects?.get(PDFName.of(op.operands[0].value));
+        const xs = x instanceof PDFRef ? doc.context.lookup(x) : x;
+        if (x && xs instanceof PDFRawStream && xs.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) walk(x, res, tagged, depth + 1);
+      }
     }
-    if (options.parsed) {
-      out.text = out.text.replaceAll('\u00ad', '');
-      for (const [id, t] of out.mcids) out.mcids.set(id, t.replaceAll('\u00ad', ''));
-    }
-    return out;
-  });
+    marks.length = depthAtStart; // a form's unclosed marks end with it
+  };
+  for (const c of list) {
+    out.objects.push(refName(doc, c));
+    walk(c, page.resources(), false, 0);
+    marks.length = 0;
+  }
+  if (options.parsed) {
+    out.text = out.text.replaceAll('\u00ad', '');
+    for (const [id, t] of out.mcids) out.mcids.set(id, t.replaceAll('\u00ad', ''));
+  }
+  return out;
 }
 
 function showText(operands: Operand[], font: ReturnType<typeof readFontText>): string {

@@ -11,7 +11,7 @@
  * The text of a structure element is read from the page content it marks (pagetext.ts), after the
  * soft hyphens are gone.
  */
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFString, PDFHexString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFString, PDFHexString, type PDFDocument, type PDFObject } from '../../pdf/index.js';
 import type { PageText } from './pagetext.js';
 
 export interface StructureReport {
@@ -177,7 +177,8 @@ function numberTree(doc: PDFDocument, node: PDFObject | undefined, out = new Map
   const nums = n.lookupMaybe(PDFName.of('Nums'), PDFArray);
   for (let i = 0; nums && i + 1 < nums.size(); i += 2) {
     const k = nums.lookup(i);
-    if (k instanceof PDFNumber) out.set(k.asNumber(), nums.get(i + 1));
+    const v = nums.get(i + 1);
+    if (k instanceof PDFNumber && v) out.set(k.asNumber(), v);
   }
   for (const kid of n.lookupMaybe(PDFName.of('Kids'), PDFArray)?.asArray() ?? []) numberTree(doc, kid, out, depth + 1);
   return out;

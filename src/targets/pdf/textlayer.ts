@@ -16,7 +16,7 @@
  * the pages' untagged content as artifacts (artifacts.ts). Every other byte of the content streams
  * is kept as Chromium wrote it.
  */
-import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject, type PDFPage } from '../../pdf/index.js';
 import { artifactEdits } from './artifacts.js';
 import { applyEdits, decodeStream, flateStream, decodeTextString, encodeTextString, parseContent, type Operand, type Operation } from './content.js';
 
@@ -41,6 +41,12 @@ export interface TextLayerOptions {
    * reader (pagetext.ts) need not parse them again.
    */
   parsed?: Map<PDFRef, Operation[]>;
+  /**
+   * Called after each page's own streams are rewritten (its operations in `parsed`), so a reader
+   * can use them and drop them before the next page: the operations of every page held at once
+   * made the post-process of a long report mostly garbage collection.
+   */
+  onPage?: (page: PDFPage, index: number) => void;
 }
 
 /** Code -> text of a font's ToUnicode map, and its code length in bytes. */
@@ -74,12 +80,13 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
       if (xs instanceof PDFRawStream && xs.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) visit(x, own);
     }
   };
-  for (const page of doc.getPages()) {
-    const resources = page.node.Resources();
+  doc.getPages().forEach((page, i) => {
+    const resources = page.resources();
     const contents = page.node.get(PDFName.of('Contents'));
     const list = contents instanceof PDFArray ? contents.asArray() : [contents];
     for (const c of list) visit(c, resources, page.getHeight());
-  }
+    options.onPage?.(page, i);
+  });
   return report;
 }
 
