@@ -81,8 +81,8 @@ export async function checkPdf(pdf: string, options: PdfCheckOptions = {}): Prom
   const families = options.fontFamilies?.map((f) => f.replace(/\s+/g, '').toLowerCase());
   for (const f of readFonts(doc)) {
     const at = `page ${f.page}, object ${f.ref}`;
-    if (f.subtype === 'Type3') add('error', 'pdf-font-type3', `${at}: font ${f.name} is a Type 3 font (glyphs drawn as PDF procedures)`, 'Use the theme fonts from npm (@fontsource).');
-    else if (!f.embedded) add('error', 'pdf-fonts', `${at}: font ${f.name} is not embedded`, 'Use the theme fonts from npm (@fontsource), never system fonts.');
+    if (f.subtype === 'Type3') add('error', 'pdf-font-type3', `${at}: font ${f.name} is a Type 3 font (glyphs drawn as PDF procedures)`, "Use the theme's fonts (theme.yaml `fonts`), never system fonts.");
+    else if (!f.embedded) add('error', 'pdf-fonts', `${at}: font ${f.name} is not embedded`, "Use the theme's fonts (theme.yaml `fonts`), never system fonts.");
     if (families && !families.some((fam) => f.name.toLowerCase().startsWith(fam))) {
       add('error', 'pdf-font-theme', `${at}: font ${f.name} is not one the theme names (${options.fontFamilies!.join(', ')})`, 'A character the theme fonts lack fell back to a system font: use the theme fonts\' characters, or add a font with it to the theme.');
     }
