@@ -318,7 +318,7 @@ export function decodeTextString(bytes: Uint8Array): string {
     return s;
   }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.subarray(3)).toString('utf8');
-  return Buffer.from(bytes).toString('latin1');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** A text string as a hex UTF-16BE string with its byte order mark, the way Chromium writes them. */
