@@ -89,7 +89,7 @@ describe('print PDF of the sample', () => {
     const info = pdfinfo(pdfPath);
     for (const [key, value] of Object.entries(info)) expect(value, key).not.toContain('\u00ad');
     const raw = Buffer.from(bytes).toString('latin1');
-    // Info strings are written as UTF-16BE hex or literal strings by pdf-lib; neither may carry U+00AD.
+    // Info strings are written as UTF-16BE hex or literal strings (src/pdf); neither may carry U+00AD.
     expect(raw).not.toMatch(/<FEFF(?:[0-9A-F]{4})*00AD/i);
   });
 

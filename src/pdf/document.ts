@@ -155,16 +155,6 @@ export class PDFContext implements Resolver {
     return this.refs.get(value);
   }
 
-  /** Every reference that may hold an object, parsed or not (not in any order). */
-  references(): PDFRef[] {
-    const out = new Set<PDFRef>(this.locations.keys());
-    for (const [ref, v] of this.objects) {
-      if (v) out.add(ref);
-      else out.delete(ref);
-    }
-    return [...out];
-  }
-
   /** A PDF object from a JavaScript value: strings become names, arrays and objects arrays and dictionaries. */
   obj(literal: Literal[]): PDFArray;
   obj(literal: { [key: string]: Literal }): PDFDict;
@@ -393,7 +383,7 @@ export class PDFContext implements Resolver {
 }
 
 export class PDFPage {
-  constructor(readonly ref: PDFRef, readonly node: PDFDict, private readonly context: PDFContext) {}
+  constructor(readonly ref: PDFRef, readonly node: PDFDict) {}
 
   private inherited<T extends PDFObject>(key: string, type: Ctor<T>): T | undefined {
     const name = PDFName.of(key);
@@ -413,7 +403,8 @@ export class PDFPage {
     return this.inherited('MediaBox', PDFArray);
   }
   getSize(): { width: number; height: number } {
-    const n = (this.mediaBox()?.asArray() ?? []).map((x) => (this.context.lookup(x) instanceof PDFNumber ? (this.context.lookup(x) as PDFNumber).asNumber() : 0));
+    const box = this.mediaBox();
+    const n = (box?.asArray() ?? []).map((_, i) => box!.lookupMaybe(i, PDFNumber)?.asNumber() ?? 0);
     return { width: Math.abs((n[2] ?? 612) - (n[0] ?? 0)), height: Math.abs((n[3] ?? 792) - (n[1] ?? 0)) };
   }
   getHeight(): number {
@@ -462,7 +453,7 @@ export class PDFDocument {
       const type = node.get(PDFName.of('Type'));
       if (type === PDFName.of('Pages') || (type !== PDFName.of('Page') && kids)) {
         for (const kid of kids?.asArray() ?? []) walk(kid, depth + 1);
-      } else if (ref instanceof PDFRef) pages.push(new PDFPage(ref, node, this.context));
+      } else if (ref instanceof PDFRef) pages.push(new PDFPage(ref, node));
     };
     walk(this.catalog.get(PDFName.of('Pages')), 0);
     return (this.pages = pages);

@@ -318,7 +318,7 @@ export function decodeTextString(bytes: Uint8Array): string {
     return s;
   }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.subarray(3)).toString('utf8');
-  return Buffer.from(bytes).toString('latin1');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** A text string as a hex UTF-16BE string with its byte order mark, the way Chromium writes them. */
@@ -332,13 +332,23 @@ export function encodeTextString(text: string): string {
 export function applyEdits(bytes: Uint8Array, edits: { start: number; end: number; text: string }[]): Uint8Array {
   // Stable: an insertion keeps its place before an edit that starts where it does.
   const sorted = [...edits].sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
-  const parts: Buffer[] = [];
+  // One output buffer, the kept ranges copied into it (a page has thousands of edits: no buffer per piece).
+  let size = bytes.length;
   let at = 0;
   for (const e of sorted) {
     if (e.start < at) throw new Error('overlapping content stream edits');
-    parts.push(Buffer.from(bytes.subarray(at, e.start)), Buffer.from(e.text, 'latin1'));
+    size += e.text.length - (e.end - e.start);
     at = e.end;
   }
-  parts.push(Buffer.from(bytes.subarray(at)));
-  return new Uint8Array(Buffer.concat(parts));
+  const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  at = 0;
+  for (const e of sorted) {
+    pos += src.copy(out, pos, at, e.start);
+    pos += out.write(e.text, pos, 'latin1');
+    at = e.end;
+  }
+  pos += src.copy(out, pos, at);
+  return new Uint8Array(out.buffer, out.byteOffset, pos);
 }

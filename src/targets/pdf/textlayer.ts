@@ -100,7 +100,7 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     return undefined;
   }
   // Cheap test first: forms (images, decorations) mostly hold no ActualText, and nothing else is done to them.
-  if (pageHeight === undefined && !Buffer.from(bytes).includes('ActualText', 0, 'latin1')) return undefined;
+  if (pageHeight === undefined && !Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('ActualText', 0, 'latin1')) return undefined;
   const ops = parseContent(bytes);
   if (!ops) {
     report.unreadable++;
