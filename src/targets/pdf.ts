@@ -68,8 +68,13 @@ const printTarget: Target = {
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
     // The previews are drawn from the printed PDF (in Chromium) while pdf-lib finishes it (in Node):
     // setPdfInfo keeps every page's drawing as printed (./pdf/textlayer.ts), so the pixels are the same.
-    const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(pool, printed.pdf, { slug: brief.slug }), brief.slug) : Promise.resolve([]);
+    let started: () => void = () => undefined;
+    const handedOver = new Promise<void>((resolve) => (started = resolve));
+    const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(pool, printed.pdf, { slug: brief.slug, onStarted: started }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
+    // pdf-lib holds Node's thread (seconds for a long report): the PDF goes to the previewer first,
+    // else the drawing waits for the end of pdf.info to receive it.
+    if (withPreviews) await Promise.race([handedOver, previewing.catch(() => undefined)]);
     const pdf = await traced('pdf.info', () => setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
