@@ -204,6 +204,11 @@ export const chromiumArgs = [
 export interface PoolOptions {
   /** Things worth telling the user that are not failures (the browser was restarted). */
   onNote?: (message: string) => void;
+  /**
+   * Pages of these kinds (`printer`, `cover`) are closed after each use instead of kept: a build of
+   * one brief uses each once, and a renderer kept idle to the end holds 40-60 MB.
+   */
+  useOnce?: readonly string[];
 }
 
 /** A Chromium we started: its process (leader of its own process group), profile and connection. */
@@ -401,6 +406,8 @@ async function startChromium(executablePath: string): Promise<Chromium> {
   }
   junked.catch(() => {});
   quit.catch(() => {});
+  // The tab Chromium opens as it starts is never used: its renderer would hold ~25 MB to the end.
+  void browser.pages().then((pages) => Promise.all(pages.map((p) => p.close())), () => undefined).catch(() => undefined);
   const died = new Promise<string>((resolve) => {
     proc.once('exit', (code, signal) => resolve(signal ? `it was killed by ${signal}` : `it exited with code ${code}`));
     // The pipe closes before the exit is known: give the exit a moment to tell how it ended.
@@ -587,7 +594,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
 
   const lender = <T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit = size, pageOf?: (item: T) => Page): Lender<T> => {
     let l = lenders.get(kind) as Lender<T> | undefined;
-    if (!l) lenders.set(kind, (l = new Lender<T>(limit, openGuarded(open, pageOf), close, hooksFor(pageOf), recycleAfter(kind))));
+    if (!l) lenders.set(kind, (l = new Lender<T>(limit, openGuarded(open, pageOf), close, hooksFor(pageOf), options.useOnce?.includes(kind) ? 1 : recycleAfter(kind))));
     return l;
   };
 
