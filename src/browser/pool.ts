@@ -199,6 +199,9 @@ export const chromiumArgs = [
   '--disable-extensions',
   '--disable-dev-shm-usage',
   '--font-render-hinting=none',
+  // Nothing here draws on a GPU (PDFs, canvases in software): its process is a thread of the
+  // browser's instead, ~30 MB less at a build's peak (the same bytes out).
+  '--in-process-gpu',
 ];
 
 export interface PoolOptions {
