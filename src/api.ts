@@ -24,7 +24,7 @@ import type { CheckOptions, CheckResult } from './check/check.js';
 import type { PreviewOptions, PreviewServer } from './preview/server.js';
 import { seriesTargets, targetNames, targets } from './targets/list.js';
 import { pageRendezvous } from './targets/pagelist.js';
-import type { BuildContext, CatalogEntry, Target } from './targets/types.js';
+import type { BuildContext, CatalogEntry } from './targets/types.js';
 import { loadTheme } from './theme/theme.js';
 import { checkScripts } from './i18n/scripts.js';
 import { vetThemeCss } from './theme/css.js';
@@ -326,16 +326,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     // Issue #15: the EPUB and web page wait for the print's page starts (src/targets/pagelist.ts).
-    // The targets that go first (the print) start alone; the others once they are under way (types.ts).
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined, started: release };
-    const leaders = chosen.some((t) => t.first);
-    const run = (t: Target) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug);
+    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined };
     // The targets' files are held until all of them succeed: a brief that fails (or that was still
     // running when another brief hit a bug) writes nothing and keeps its last good editions.
     const stage: Stage = { files: [] };
-    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => (!leaders ? run(t) : t.first ? run(t).finally(release) : released.then(() => run(t))))));
+    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug))));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {

@@ -6,9 +6,9 @@
 import type { Brief } from '../model/brief.js';
 import type { SeriesContext, SeriesTarget, Target, BuildContext } from './types.js';
 
-function lazy(name: string, usesBrowser: boolean, load: () => Promise<Target>, first = false): Target {
+function lazy(name: string, usesBrowser: boolean, load: () => Promise<Target>): Target {
   let loaded: Promise<Target> | undefined;
-  return { name, usesBrowser, first, build: async (brief: Brief, ctx: BuildContext) => (await (loaded ??= load())).build(brief, ctx) };
+  return { name, usesBrowser, build: async (brief: Brief, ctx: BuildContext) => (await (loaded ??= load())).build(brief, ctx) };
 }
 
 function lazySeries(name: string, load: () => Promise<SeriesTarget>): SeriesTarget {
@@ -20,7 +20,7 @@ function lazySeries(name: string, load: () => Promise<SeriesTarget>): SeriesTarg
 export const targets: readonly Target[] = [
   lazy('html', false, async () => (await import('./html.js')).htmlTarget),
   lazy('epub', true, async () => (await import('./epub.js')).epubTarget),
-  lazy('pdf', true, async () => (await import('./pdf.js')).pdfTarget, true),
+  lazy('pdf', true, async () => (await import('./pdf.js')).pdfTarget),
   lazy('cite', false, async () => (await import('./cite.js')).citeTarget),
 ];
 

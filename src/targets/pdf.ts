@@ -12,6 +12,7 @@ import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { renderPage } from './html.js';
 import { messagesFor } from '../i18n/messages.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
+import { setPdfInfo } from './pdf/metadata.js';
 import { renderPreviews, warmPreviews } from './pdf/previews.js';
 import { printWith, type PrintLog, type PrintResult } from './pdf/print.js';
 import type { BuildContext, Target } from './types.js';
@@ -63,14 +64,7 @@ const printTarget: Target = {
     const pool = await browser;
     const withPreviews = ctx.previews ?? true;
     if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
-    // pdf-lib (~140 modules) loads while Chromium prints, and so do the brief's other targets.
-    let postProcess: Promise<typeof import('./pdf/metadata.js')> | undefined;
-    const onPrinting = () => {
-      postProcess ??= import('./pdf/metadata.js');
-      ctx.started?.();
-    };
-    const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme), onPrinting }), brief.slug);
-    const { setPdfInfo } = await (postProcess ??= import('./pdf/metadata.js'));
+    const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }), brief.slug);
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
     // The previews are drawn from the printed PDF (in Chromium) while pdf-lib finishes it (in Node):
     // setPdfInfo keeps every page's drawing as printed (./pdf/textlayer.ts), so the pixels are the same.

@@ -34,24 +34,12 @@ export interface BuildContext {
   links?: SeriesLinks;
   /** Issue #15: the print's page starts, published by the PDF target for the EPUB and web edition (set per brief when the PDF is built). */
   pages?: PageRendezvous;
-  /**
-   * Called by a target that goes `first` once Chromium needs nothing more from Node for a while
-   * (its page is loaded and printing): the brief's other targets start then.
-   */
-  started?: () => void;
 }
 
 export interface Target {
   name: string;
   /** Whether the target draws or prints in the build's browser (then it is started early; set in list.ts). */
   usesBrowser?: boolean;
-  /**
-   * Whether the brief's other targets wait for this one to call `ctx.started()` (or end) before they
-   * start (set in list.ts): the print goes first, because the others end up waiting for its pages
-   * and Chromium prints while Node does their work, instead of Node loading and running all of them
-   * while Chromium waits for the page to print.
-   */
-  first?: boolean;
   /** Build the brief's edition(s); throw BriefpressError for the user's mistakes. */
   build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]>;
 }

@@ -23,8 +23,6 @@ export interface PrintOptions {
   allowedRoots: string[];
   /** Chromium's PDF options; defaults give US Letter, tagged, with bookmarks. */
   pdf?: PDFOptions;
-  /** Called when the page is loaded (its fonts too) and its printing starts: Chromium needs nothing more from Node until the PDF. */
-  onPrinting?: () => void;
 }
 
 export interface PrintLog {
@@ -204,9 +202,7 @@ export class Printer {
           };
         }),
       );
-      const printing = page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: printBudgetMs(rendered) });
-      opts.onPrinting?.();
-      const pdf = await traced('print.pdf', () => printing);
+      const pdf = await traced('print.pdf', () => page.pdf({ ...defaultPdfOptions, ...opts.pdf, timeout: printBudgetMs(rendered) }));
       return { pdf, fontsLoaded, headings, how: swapped ? 'swapped' : 'loaded', ...log };
     } catch (e) {
       this.shown = undefined;
