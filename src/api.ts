@@ -217,7 +217,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     formats,
     previews,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }) }))))),
+    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [] }))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // A brief this cache has never built needs Chromium: it starts now, before the build key below

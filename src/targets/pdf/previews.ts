@@ -22,6 +22,12 @@ export interface PreviewOptions {
   width?: number;
   /** The brief's slug, for messages. */
   slug?: string;
+  /**
+   * Called once the PDF is in the previewer and its pages are being drawn: the browser needs Node's
+   * thread no more until it answers. (At once when another PDF's previews are under way: this one
+   * waits its turn, which may be long.)
+   */
+  onStarted?: () => void;
 }
 
 const require = createRequire(import.meta.url);
@@ -40,7 +46,15 @@ import { PDFiumLibrary } from './pdfium.mjs';
 const library = await PDFiumLibrary.init({ wasmUrl: './pdfium.wasm' });
 const pdfium = library.module;
 const REVERSE_BYTE_ORDER = 0x10; // RGBA, what a canvas takes; no LCD text, no annotations
-window.renderPreviews = async (width, base64) => {
+// Started by one call and collected by another: between the two, the page needs nothing from Node
+// (whose thread pdf-lib may hold for seconds), so the drawing really runs beside it.
+let drawing;
+window.startPreviews = (width, base64) => {
+  drawing = renderPreviews(width, base64);
+  drawing.catch(() => {}); // collected by previews()
+};
+window.previews = () => drawing;
+const renderPreviews = async (width, base64) => {
   // Decoded by the browser, not by a loop over atob's characters.
   const data = new Uint8Array(await (await fetch('data:application/pdf;base64,' + base64)).arrayBuffer());
   const doc = await library.loadDocument(data);
@@ -116,18 +130,30 @@ export function warmPreviews(pool: BrowserPool): void {
 }
 const warmed = new WeakSet<BrowserPool>();
 
+/** Calls of renderPreviews under way, per pool. */
+const underWay = new WeakMap<BrowserPool, number>();
+
 /** One PNG per page of `pdf`, drawn by PDFium in the browser's previewer page. */
 export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
-  const pngs = await previewers(pool).use((page) =>
-    traced('previews.draw', () =>
-      page.evaluate(
-        (w, b64) => (window as unknown as { renderPreviews: (w: number, b: string) => Promise<string[]> }).renderPreviews(w, b64),
-        opts.width ?? 340,
-        Buffer.from(pdf).toString('base64'),
-      ),
-    ),
-    // ~50 ms a page: 30 s, and a second more per 100 kB of PDF.
-    { what: `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`, timeoutMs: 30_000 + Math.ceil(pdf.byteLength / 100_000) * 1000 },
-  );
-  return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
+  const busy = underWay.get(pool) ?? 0;
+  if (busy > 0) opts.onStarted?.();
+  underWay.set(pool, busy + 1);
+  type PreviewWindow = { startPreviews: (w: number, b: string) => void; previews: () => Promise<string[]> };
+  try {
+    const pngs = await previewers(pool).use(
+      (page) =>
+        traced('previews.draw', async () => {
+          // The PDF goes over in a call of its own, answered once the page has it: a DevTools message
+          // of megabytes leaves Node in pieces, each written when Node's event loop turns.
+          await page.evaluate((w, b64) => (window as unknown as PreviewWindow).startPreviews(w, b64), opts.width ?? 340, Buffer.from(pdf).toString('base64'));
+          opts.onStarted?.();
+          return page.evaluate(() => (window as unknown as PreviewWindow).previews());
+        }),
+      // ~50 ms a page: 30 s, and a second more per 100 kB of PDF.
+      { what: `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`, timeoutMs: 30_000 + Math.ceil(pdf.byteLength / 100_000) * 1000 },
+    );
+    return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
+  } finally {
+    underWay.set(pool, (underWay.get(pool) ?? 1) - 1);
+  }
 }
