@@ -30,7 +30,7 @@ export function flateStream(context: PDFContext, bytes: Uint8Array): PDFRawStrea
 export type Operand =
   | { kind: 'number'; value: number }
   | { kind: 'name'; value: string }
-  | { kind: 'string'; bytes: Uint8Array; hex: boolean; /** Byte range in the stream. */ start: number; end: number }
+  | { kind: 'string'; /** Shared between equal short strings: never change them. */ bytes: Uint8Array; hex: boolean; /** Byte range in the stream. */ start: number; end: number }
   | { kind: 'array'; items: Operand[] }
   | { kind: 'dict'; entries: Map<string, Operand> }
   | { kind: 'other'; value: string };
@@ -63,6 +63,8 @@ const numberOperand = (value: number): Operand => {
   }
   return o;
 };
+/** Two-byte hex strings by value, shared (string operands' bytes are never changed): a page shows a few hundred glyphs thousands of times. */
+const shortStrings: (Uint8Array | undefined)[] = new Array(65536);
 /** Operator names of one or two characters, shared (no string made per operator). */
 const shortOps = new Map<number, string>();
 for (const op of ['b', 'B', 'c', 'd', 'f', 'F', 'g', 'G', 'h', 'i', 'j', 'J', 'k', 'K', 'l', 'm', 'M', 'n', 'q', 'Q', 's', 'S', 'v', 'w', 'W', 'y', "'", '"',
@@ -254,6 +256,11 @@ class Lexer {
     }
     if (hi >= 0) out[n++] = hi << 4;
     this.pos = end + 1;
+    // A glyph or two (`<0011> Tj`: most strings of a page): shared by value, as numbers are.
+    if (n === 2) {
+      const code = (out[0]! << 8) | out[1]!;
+      return (shortStrings[code] ??= out.slice(0, 2));
+    }
     return out.slice(0, n);
   }
 }
