@@ -63,6 +63,19 @@ const numberOperand = (value: number): Operand => {
   }
   return o;
 };
+/**
+ * The same by the number's digits, a small integer (number() makes it): a Map keyed by small
+ * integers looks up without boxing a double.
+ */
+const keyed = new Map<number, Operand>();
+const keyedNumber = (key: number, value: number): Operand => {
+  let o = keyed.get(key);
+  if (!o) {
+    o = { kind: 'number', value };
+    if (keyed.size < 50_000) keyed.set(key, o);
+  }
+  return o;
+};
 /** Two-byte hex strings by value, shared (string operands' bytes are never changed): a page shows a few hundred glyphs thousands of times. */
 const shortStrings: (Uint8Array | undefined)[] = new Array(65536);
 /** Operator names of one or two characters, shared (no string made per operator). */
@@ -83,6 +96,8 @@ class Lexer {
   start = 0;
   value: Operand | undefined;
   op = '';
+  /** Set by number(): its digits as a small integer (see there), or -1. */
+  private key = -1;
   private scratch = new Uint8Array(256);
   constructor(readonly s: string) {}
 
@@ -133,7 +148,7 @@ class Lexer {
     if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
       const v = this.number();
       if (Number.isNaN(v)) throw new Error(`bad number at ${start}`);
-      this.value = numberOperand(v);
+      this.value = this.key >= 0 ? keyedNumber(this.key, v) : numberOperand(v);
       return VALUE;
     }
     let end = this.pos;
@@ -173,6 +188,8 @@ class Lexer {
       digits++;
       c = s.charCodeAt(++p);
     }
+    let places = 0;
+    let mantissa = v;
     if (c === 0x2e) {
       let scale = 1;
       let frac = 0;
@@ -180,19 +197,24 @@ class Lexer {
       while (c >= 0x30 && c <= 0x39) {
         frac = frac * 10 + (c - 0x30);
         scale *= 10;
+        places++;
         digits++;
         c = s.charCodeAt(++p);
       }
-      // One division of exact integers: the double Number() reads (long fractions go through Number()).
-      if (scale <= 1e6) v = (v * scale + frac) / scale;
-      else v = NaN;
+      // One division of two exact doubles (at most 15 digits, a power of ten up to 1e15), rounded
+      // once: the double nearest the decimal, which is what Number() reads.
+      mantissa = v * scale + frac;
+      v = mantissa / scale;
     }
     if (p < s.length && WHITE[c] !== 1 && DELIM[c] !== 1) v = NaN; // more to this word
     if (digits > 0 && !Number.isNaN(v) && digits <= 15) {
       this.pos = p;
+      // The digits as a small integer key (mantissa, places, sign) when they fit one.
+      this.key = mantissa < 0x4000000 && places < 8 ? mantissa * 16 + places * 2 + (sign < 0 ? 1 : 0) : -1;
       return sign * v;
     }
     this.pos = from;
+    this.key = -1;
     return Number(this.word());
   }
 
