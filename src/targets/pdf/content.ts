@@ -295,7 +295,10 @@ export function parseContent(bytes: Uint8Array): Operation[] | undefined {
   const ops: Operation[] = [];
   // Operands pending, with nested arrays and dicts being built.
   const stack: { kind: 'array' | 'dict'; items: Operand[]; start: number }[] = [];
-  let operands: Operand[] = NO_OPERANDS;
+  // The operation's operands so far (a reused array), copied into one of their exact size at the
+  // operator: a pushed-to array would keep room for 17 (half the operations are `x y Td`).
+  const pending: Operand[] = [];
+  let count = 0;
   let opStart = -1;
   try {
     for (let tok = lex.next(); tok !== END; tok = lex.next()) {
@@ -321,21 +324,21 @@ export function parseContent(bytes: Uint8Array): Operation[] | undefined {
       } else if (tok === VALUE) value = lex.value;
       if (value) {
         if (stack.length) stack[stack.length - 1]!.items.push(value);
-        else if (operands === NO_OPERANDS) operands = [value];
-        else operands.push(value);
+        else pending[count++] = value;
         continue;
       }
       if (stack.length) return undefined;
       const op = lex.op;
       if (op === 'BI' || op === 'ID' || op === 'EI') return undefined;
+      const operands = count === 0 ? NO_OPERANDS : count === 1 ? [pending[0]!] : count === 2 ? [pending[0]!, pending[1]!] : pending.slice(0, count);
       ops.push({ operator: op, operands, start: opStart, end: lex.pos });
-      operands = NO_OPERANDS;
+      count = 0;
       opStart = -1;
     }
   } catch {
     return undefined;
   }
-  if (stack.length || operands.length) return undefined;
+  if (stack.length || count) return undefined;
   return ops;
 }
 
