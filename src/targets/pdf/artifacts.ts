@@ -24,7 +24,6 @@ export interface Edit {
 
 const pathStart = new Set(['m', 're']);
 const pathPaint = new Set(['f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'S', 's']);
-const textShow = new Set(['Tj', 'TJ', "'", '"']);
 /** Operators that may sit inside one artifact between two painted pieces of the same kind. */
 const between = new Set(['Td', 'TD', 'Tm', 'T*', 'Tf', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tr', 'rg', 'RG', 'g', 'G', 'k', 'K', 'cs', 'CS', 'sc', 'SC', 'scn', 'SCN', 'gs', 'w', 'J', 'j', 'M', 'd', 'ri', 'i']);
 
@@ -60,8 +59,9 @@ export function artifactEdits(ops: Operation[], pageHeight: number): Edit[] {
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
   let clipped = false;
   const saved: { ctm: Matrix; clipped: boolean }[] = [];
-  let tm: Matrix = [1, 0, 0, 1, 0, 0];
-  let tlm: Matrix = [1, 0, 0, 1, 0, 0];
+  // The text matrix (always the text line matrix here: no operator moves one without the other),
+  // as six numbers: Td, one per glyph, then allocates nothing.
+  let ta = 1, tb = 0, tc = 0, td = 1, te = 0, tf = 0;
   const nums = (op: Operation) => op.operands.map((o) => (o.kind === 'number' ? o.value : NaN));
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -91,24 +91,32 @@ export function artifactEdits(ops: Operation[], pageHeight: number): Edit[] {
         clipped = true;
         continue;
       case 'BT':
-        tm = tlm = [1, 0, 0, 1, 0, 0];
+        ta = 1, tb = 0, tc = 0, td = 1, te = 0, tf = 0;
         continue;
       case 'Tm': {
         const n = nums(op);
-        if (n.length === 6 && n.every(Number.isFinite)) tm = tlm = n as Matrix;
+        if (n.length === 6 && n.every(Number.isFinite)) [ta, tb, tc, td, te, tf] = n as Matrix;
         continue;
       }
       case 'Td':
       case 'TD': {
-        // The commonest operator (one per glyph): no allocation but the new matrix.
+        // The commonest operator with Tj (one per glyph).
         const x = op.operands[0];
         const y = op.operands[1];
         if (x?.kind === 'number' && y?.kind === 'number' && (x.value !== 0 || y.value !== 0)) {
-          tlm = [tlm[0], tlm[1], tlm[2], tlm[3], x.value * tlm[0] + y.value * tlm[2] + tlm[4], x.value * tlm[1] + y.value * tlm[3] + tlm[5]];
-          tm = tlm;
+          const e = x.value * ta + y.value * tc + te;
+          tf = x.value * tb + y.value * td + tf;
+          te = e;
         }
         continue;
       }
+      case 'Tj':
+      case 'TJ':
+      case "'":
+      case '"':
+        // Shows neither start nor paint a path (below): decided here.
+        if (depth === 0) units.push({ first: i, last: i, kind: clipped ? 'layout' : 'pagination', y: te * ctm[1] + tf * ctm[3] + ctm[5] });
+        continue;
     }
     if (pathStart.has(op.operator) && path < 0) path = i;
     if (pathPaint.has(op.operator) || op.operator === 'n') {
@@ -117,10 +125,7 @@ export function artifactEdits(ops: Operation[], pageHeight: number): Edit[] {
       continue;
     }
     if (depth !== 0) continue;
-    if (textShow.has(op.operator)) {
-      const y = tm[4] * ctm[1] + tm[5] * ctm[3] + ctm[5];
-      units.push({ first: i, last: i, kind: clipped ? 'layout' : 'pagination', y });
-    } else if (op.operator === 'Do' || op.operator === 'sh') units.push({ first: i, last: i, kind: 'layout' });
+    if (op.operator === 'Do' || op.operator === 'sh') units.push({ first: i, last: i, kind: 'layout' });
   }
   if (depth !== 0) return [];
   // Merge neighbours of the same kind with only state operators between them.

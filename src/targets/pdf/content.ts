@@ -30,7 +30,7 @@ export function flateStream(context: PDFContext, bytes: Uint8Array): PDFRawStrea
 export type Operand =
   | { kind: 'number'; value: number }
   | { kind: 'name'; value: string }
-  | { kind: 'string'; bytes: Uint8Array; hex: boolean; /** Byte range in the stream. */ start: number; end: number }
+  | { kind: 'string'; /** Shared between equal short strings: never change them. */ bytes: Uint8Array; hex: boolean; /** Byte range in the stream. */ start: number; end: number }
   | { kind: 'array'; items: Operand[] }
   | { kind: 'dict'; entries: Map<string, Operand> }
   | { kind: 'other'; value: string };
@@ -63,6 +63,21 @@ const numberOperand = (value: number): Operand => {
   }
   return o;
 };
+/**
+ * The same by the number's digits, a small integer (number() makes it): a Map keyed by small
+ * integers looks up without boxing a double.
+ */
+const keyed = new Map<number, Operand>();
+const keyedNumber = (key: number, value: number): Operand => {
+  let o = keyed.get(key);
+  if (!o) {
+    o = { kind: 'number', value };
+    if (keyed.size < 50_000) keyed.set(key, o);
+  }
+  return o;
+};
+/** Two-byte hex strings by value, shared (string operands' bytes are never changed): a page shows a few hundred glyphs thousands of times. */
+const shortStrings: (Uint8Array | undefined)[] = new Array(65536);
 /** Operator names of one or two characters, shared (no string made per operator). */
 const shortOps = new Map<number, string>();
 for (const op of ['b', 'B', 'c', 'd', 'f', 'F', 'g', 'G', 'h', 'i', 'j', 'J', 'k', 'K', 'l', 'm', 'M', 'n', 'q', 'Q', 's', 'S', 'v', 'w', 'W', 'y', "'", '"',
@@ -81,6 +96,8 @@ class Lexer {
   start = 0;
   value: Operand | undefined;
   op = '';
+  /** Set by number(): its digits as a small integer (see there), or -1. */
+  private key = -1;
   private scratch = new Uint8Array(256);
   constructor(readonly s: string) {}
 
@@ -131,7 +148,7 @@ class Lexer {
     if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
       const v = this.number();
       if (Number.isNaN(v)) throw new Error(`bad number at ${start}`);
-      this.value = numberOperand(v);
+      this.value = this.key >= 0 ? keyedNumber(this.key, v) : numberOperand(v);
       return VALUE;
     }
     let end = this.pos;
@@ -171,6 +188,8 @@ class Lexer {
       digits++;
       c = s.charCodeAt(++p);
     }
+    let places = 0;
+    let mantissa = v;
     if (c === 0x2e) {
       let scale = 1;
       let frac = 0;
@@ -178,19 +197,24 @@ class Lexer {
       while (c >= 0x30 && c <= 0x39) {
         frac = frac * 10 + (c - 0x30);
         scale *= 10;
+        places++;
         digits++;
         c = s.charCodeAt(++p);
       }
-      // One division of exact integers: the double Number() reads (long fractions go through Number()).
-      if (scale <= 1e6) v = (v * scale + frac) / scale;
-      else v = NaN;
+      // One division of two exact doubles (at most 15 digits, a power of ten up to 1e15), rounded
+      // once: the double nearest the decimal, which is what Number() reads.
+      mantissa = v * scale + frac;
+      v = mantissa / scale;
     }
     if (p < s.length && WHITE[c] !== 1 && DELIM[c] !== 1) v = NaN; // more to this word
     if (digits > 0 && !Number.isNaN(v) && digits <= 15) {
       this.pos = p;
+      // The digits as a small integer key (mantissa, places, sign) when they fit one.
+      this.key = mantissa < 0x4000000 && places < 8 ? mantissa * 16 + places * 2 + (sign < 0 ? 1 : 0) : -1;
       return sign * v;
     }
     this.pos = from;
+    this.key = -1;
     return Number(this.word());
   }
 
@@ -254,6 +278,11 @@ class Lexer {
     }
     if (hi >= 0) out[n++] = hi << 4;
     this.pos = end + 1;
+    // A glyph or two (`<0011> Tj`: most strings of a page): shared by value, as numbers are.
+    if (n === 2) {
+      const code = (out[0]! << 8) | out[1]!;
+      return (shortStrings[code] ??= out.slice(0, 2));
+    }
     return out.slice(0, n);
   }
 }
@@ -266,7 +295,10 @@ export function parseContent(bytes: Uint8Array): Operation[] | undefined {
   const ops: Operation[] = [];
   // Operands pending, with nested arrays and dicts being built.
   const stack: { kind: 'array' | 'dict'; items: Operand[]; start: number }[] = [];
-  let operands: Operand[] = NO_OPERANDS;
+  // The operation's operands so far (a reused array), copied into one of their exact size at the
+  // operator: a pushed-to array would keep room for 17 (half the operations are `x y Td`).
+  const pending: Operand[] = [];
+  let count = 0;
   let opStart = -1;
   try {
     for (let tok = lex.next(); tok !== END; tok = lex.next()) {
@@ -292,21 +324,21 @@ export function parseContent(bytes: Uint8Array): Operation[] | undefined {
       } else if (tok === VALUE) value = lex.value;
       if (value) {
         if (stack.length) stack[stack.length - 1]!.items.push(value);
-        else if (operands === NO_OPERANDS) operands = [value];
-        else operands.push(value);
+        else pending[count++] = value;
         continue;
       }
       if (stack.length) return undefined;
       const op = lex.op;
       if (op === 'BI' || op === 'ID' || op === 'EI') return undefined;
+      const operands = count === 0 ? NO_OPERANDS : count === 1 ? [pending[0]!] : count === 2 ? [pending[0]!, pending[1]!] : pending.slice(0, count);
       ops.push({ operator: op, operands, start: opStart, end: lex.pos });
-      operands = NO_OPERANDS;
+      count = 0;
       opStart = -1;
     }
   } catch {
     return undefined;
   }
-  if (stack.length || operands.length) return undefined;
+  if (stack.length || count) return undefined;
   return ops;
 }
 

@@ -64,6 +64,7 @@ export async function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Promise<Uint8A
   // dropped (a form's are kept: other pages draw it too).
   cleanTextLayer(doc, {
     parsed,
+    fonts,
     onPage: (page, i) => {
       pages.push(readPage(doc, page, i, { parsed }, fonts));
       for (const c of pageContents(page)) if (c instanceof PDFRef) parsed.delete(c);

@@ -59,12 +59,28 @@ export function pageContents(page: PDFPage): PDFObject[] {
 export function readPage(doc: PDFDocument, page: PDFPage, i: number, options: { parsed?: Map<PDFRef, Operation[]> } = {}, fontCache: FontCache = new Map()): PageText {
   const out: PageText = { page: i + 1, objects: [], text: '', mcids: new Map(), untagged: 0, unreadable: 0 };
   const marks: Mark[] = [];
+  // The text of the marked content being read (`mcid`), put in out.mcids when another starts: not a
+  // map look-up and a new string per glyph. Same map (keys in order of first text) as before.
+  let mcid: number | undefined;
+  let mcidText = '';
+  const flush = () => {
+    if (mcid !== undefined) out.mcids.set(mcid, (out.mcids.get(mcid) ?? '') + mcidText);
+    mcid = undefined;
+    mcidText = '';
+  };
+  // Whether the text so far ends a line (or is empty), without reading it back.
+  let lineEnded = true;
   const append = (s: string) => {
     out.text += s;
+    if (s.length > 0) lineEnded = s.charCodeAt(s.length - 1) === 0x0a;
     for (let m = marks.length - 1; m >= 0; m--) {
       const id = marks[m]!.mcid;
       if (id !== undefined) {
-        out.mcids.set(id, (out.mcids.get(id) ?? '') + s);
+        if (id !== mcid) {
+          flush();
+          mcid = id;
+        }
+        mcidText += s;
         break;
       }
     }
@@ -117,7 +133,7 @@ export function readPage(doc: PDFDocument, page: PDFPage, i: number, options: { 
           break;
         case 'BT':
           // Text objects apart read apart (a line, a margin box ...), as an extractor would.
-          if (out.text && !out.text.endsWith('\n')) append('\n');
+          if (!lineEnded) append('\n');
           break;
         case 'Tf': {
           const name = op.operands[0]?.kind === 'name' ? op.operands[0].value : '';
@@ -149,6 +165,7 @@ export function readPage(doc: PDFDocument, page: PDFPage, i: number, options: { 
     walk(c, page.resources(), false, 0);
     marks.length = 0;
   }
+  flush();
   if (options.parsed) {
     out.text = out.text.replaceAll('\u00ad', '');
     for (const [id, t] of out.mcids) out.mcids.set(id, t.replaceAll('\u00ad', ''));
@@ -157,19 +174,21 @@ export function readPage(doc: PDFDocument, page: PDFPage, i: number, options: { 
 }
 
 function showText(operands: Operand[], font: ReturnType<typeof readFontText>): string {
-  const strings: Uint8Array[] = [];
-  for (const o of operands) {
-    if (o.kind === 'string') strings.push(o.bytes);
-    if (o.kind === 'array') for (const x of o.items) if (x.kind === 'string') strings.push(x.bytes);
-  }
   let s = '';
-  for (const b of strings) {
-    const n = font?.bytes ?? 1;
-    for (let k = 0; k + n <= b.length; k += n) {
-      const code = n === 2 ? (b[k]! << 8) | b[k + 1]! : b[k]!;
-      // Without a ToUnicode map, a one-byte code reads as Latin-1 (close enough to find U+00AD: WinAnsi's 0xAD is it).
-      s += font?.mapped ? (font.map.get(code) ?? '') : String.fromCharCode(code);
-    }
+  for (const o of operands) {
+    if (o.kind === 'string') s += glyphText(o.bytes, font);
+    if (o.kind === 'array') for (const x of o.items) if (x.kind === 'string') s += glyphText(x.bytes, font);
+  }
+  return s;
+}
+
+function glyphText(b: Uint8Array, font: ReturnType<typeof readFontText>): string {
+  let s = '';
+  const n = font?.bytes ?? 1;
+  for (let k = 0; k + n <= b.length; k += n) {
+    const code = n === 2 ? (b[k]! << 8) | b[k + 1]! : b[k]!;
+    // Without a ToUnicode map, a one-byte code reads as Latin-1 (close enough to find U+00AD: WinAnsi's 0xAD is it).
+    s += font?.mapped ? (font.map.get(code) ?? '') : String.fromCharCode(code);
   }
   return s;
 }

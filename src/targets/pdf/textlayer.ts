@@ -47,6 +47,8 @@ export interface TextLayerOptions {
    * made the post-process of a long report mostly garbage collection.
    */
   onPage?: (page: PDFPage, index: number) => void;
+  /** Fonts' ToUnicode maps read so far, shared with a later reader (pagetext.ts) so each is read once. */
+  fonts?: Map<PDFObject, FontText | undefined>;
 }
 
 /** Code -> text of a font's ToUnicode map, and its code length in bytes. */
@@ -63,7 +65,7 @@ interface FontText {
  */
 export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {}): TextLayerReport {
   const report: TextLayerReport = { removed: 0, rewritten: 0, artifacts: 0, unreadable: 0 };
-  const fonts = new Map<PDFObject, FontText | undefined>();
+  const fonts = options.fonts ?? new Map<PDFObject, FontText | undefined>();
   const done = new Set<PDFRef>();
   const visit = (ref: PDFObject | undefined, resources: PDFDict | undefined, pageHeight?: number) => {
     if (!(ref instanceof PDFRef) || done.has(ref)) return;
