@@ -75,7 +75,7 @@ const printTarget: Target = {
     const handedOver = new Promise<void>((resolve) => (started = resolve));
     const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(pool, printed.pdf, { slug: brief.slug, onStarted: started }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
-    // pdf-lib holds Node's thread (seconds for a long report): a long PDF goes to the previewer first,
+    // the post-process (setPdfInfo) holds Node's thread (seconds for a long report): a long PDF goes to the previewer first,
     // else the drawing waits for the end of pdf.info to receive it. A short one is not waited for:
     // pdf.info is soon over, and the wait (for PDFium still loading, say) would be the longer.
     if (withPreviews && printed.pdf.byteLength > handOverFirstBytes) await Promise.race([handedOver, previewing.catch(() => undefined)]);

@@ -47,7 +47,7 @@ const library = await PDFiumLibrary.init({ wasmUrl: './pdfium.wasm' });
 const pdfium = library.module;
 const REVERSE_BYTE_ORDER = 0x10; // RGBA, what a canvas takes; no LCD text, no annotations
 // Started by one call and collected by another: between the two, the page needs nothing from Node
-// (whose thread pdf-lib may hold for seconds), so the drawing really runs beside it.
+// (whose thread the PDF post-process may hold for seconds), so the drawing really runs beside it.
 let drawing;
 window.startPreviews = (width, base64) => {
   drawing = renderPreviews(width, base64);
