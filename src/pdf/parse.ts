@@ -17,6 +17,31 @@ const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 
 export const isWhite = (c: number) => WHITE[c] === 1;
+
+/**
+ * The bytes of the hex digits in s[from, to) written into `out` (a last odd digit is followed by
+ * 0, as the specification says); returns how many. White space is skipped; any other character is
+ * a PdfSyntaxError when `strict`, else skipped too (a content stream is read leniently).
+ */
+export function hexInto(s: string, from: number, to: number, out: Uint8Array, strict: boolean): number {
+  let n = 0;
+  let hi = -1;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (v < 0) {
+      if (strict && !isWhite(c)) throw new PdfSyntaxError('not a hex digit in a hex string', i);
+      continue;
+    }
+    if (hi < 0) hi = v;
+    else {
+      out[n++] = (hi << 4) | v;
+      hi = -1;
+    }
+  }
+  if (hi >= 0) out[n++] = hi << 4;
+  return n;
+}
 const isRegular = (c: number) => c < 256 && WHITE[c] === 0 && DELIM[c] === 0;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
@@ -218,22 +243,7 @@ export class Parser {
     const close = s.indexOf('>', start + 1);
     if (close < 0) throw new PdfSyntaxError('unterminated hex string', start);
     const out = new Uint8Array((close - start) >> 1);
-    let n = 0;
-    let hi = -1;
-    for (let i = start + 1; i < close; i++) {
-      const c = s.charCodeAt(i);
-      const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-      if (v < 0) {
-        if (!isWhite(c)) throw new PdfSyntaxError('not a hex digit in a hex string', i);
-        continue;
-      }
-      if (hi < 0) hi = v;
-      else {
-        out[n++] = (hi << 4) | v;
-        hi = -1;
-      }
-    }
-    if (hi >= 0) out[n++] = hi << 4;
+    const n = hexInto(s, start + 1, close, out, true);
     this.pos = close + 1;
     return out.slice(0, n);
   }

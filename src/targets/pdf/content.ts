@@ -6,6 +6,7 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decodeStream as decodeAny, PDFArray, PDFName, PDFRawStream, type PDFContext } from '../../pdf/index.js';
+import { hexInto } from '../../pdf/parse.js';
 
 /**
  * The decoded bytes of a stream. Plain Flate (what Chromium writes) goes through Node's zlib, ten
@@ -264,19 +265,7 @@ class Lexer {
     const end = close < 0 ? s.length : close;
     if (this.scratch.length < (end - this.pos) >> 1) this.scratch = new Uint8Array(end - this.pos);
     const out = this.scratch;
-    let n = 0;
-    let hi = -1;
-    for (let i = this.pos + 1; i < end; i++) {
-      const c = s.charCodeAt(i);
-      const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-      if (v < 0) continue; // white space
-      if (hi < 0) hi = v;
-      else {
-        out[n++] = (hi << 4) | v;
-        hi = -1;
-      }
-    }
-    if (hi >= 0) out[n++] = hi << 4;
+    const n = hexInto(s, this.pos + 1, end, out, false);
     this.pos = end + 1;
     // A glyph or two (`<0011> Tj`: most strings of a page): shared by value, as numbers are.
     if (n === 2) {
