@@ -94,8 +94,26 @@ function candidates(language: string): string[] {
   return out;
 }
 
-/** The messages for a brief's language, with the theme's and then the series' overrides applied. */
+/**
+ * The messages for a brief's language, with the theme's and then the series' overrides applied.
+ * Made once per language and overrides (the same objects: a build's theme and series) and shared:
+ * every edition of every brief asks, and the result is never changed.
+ */
 export function messagesFor(language: string, ...overrides: (MessageOverrides | undefined)[]): Messages {
+  let made = madeMessages.get(language);
+  if (!made) madeMessages.set(language, (made = []));
+  const hit = made.find((m) => m.overrides.length === overrides.length && m.overrides.every((o, i) => o === overrides[i]));
+  if (hit) return hit.messages;
+  const messages = makeMessages(language, overrides);
+  // Bounded: a long-lived process (preview) re-reads its theme and series on each change.
+  if (made.length >= 8) made.shift();
+  made.push({ overrides, messages });
+  return messages;
+}
+
+const madeMessages = new Map<string, { overrides: (MessageOverrides | undefined)[]; messages: Messages }[]>();
+
+function makeMessages(language: string, overrides: (MessageOverrides | undefined)[]): Messages {
   const tags = candidates(language);
   const overrideFor = (tag: string): Record<string, MessageValue> =>
     Object.assign({}, ...overrides.map((o) => Object.entries(o ?? {}).find(([k]) => k.toLowerCase() === tag)?.[1] ?? {}));
@@ -173,12 +191,17 @@ export function formatDate(iso: string, language: string): string {
   return f ? f.format(new Date(`${iso}T00:00:00Z`)) : iso;
 }
 
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+
 /** A file size in kB or MB, in the language (Intl unit formatting). */
 export function formatSize(bytes: number, language: string): string {
   const mb = bytes >= 1024 * 1024;
   const value = mb ? Math.round((bytes / 1024 / 1024) * 10) / 10 : Math.max(1, Math.round(bytes / 1024));
   try {
-    return new Intl.NumberFormat(language, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+    const key = `${language} ${mb}`;
+    let f = sizeFormats.get(key);
+    if (!f) sizeFormats.set(key, (f = new Intl.NumberFormat(language, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 })));
+    return f.format(value);
   } catch {
     return `${value} ${mb ? 'MB' : 'kB'}`;
   }

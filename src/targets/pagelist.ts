@@ -64,7 +64,18 @@ export function printedPages(source: string, pages: PageText[]): PrintedPages {
 /** Letters and digits, lower case, compatibility forms folded (ligatures): what both texts are compared by. */
 export function letters(s: string): string {
   let out = '';
-  for (const ch of s) for (const c of ch.normalize('NFKC').toLowerCase()) if (/[\p{L}\p{N}]/u.test(c)) out += c;
+  for (const ch of s) out += letterOf(ch);
+  return out;
+}
+
+const letterOrNumber = /[\p{L}\p{N}]/u;
+
+/** `letters` of one code point: ASCII decided by its code (the same answer, without normalizing). */
+function letterOf(ch: string): string {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ? ch : c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : '';
+  let out = '';
+  for (const l of ch.normalize('NFKC').toLowerCase()) if (letterOrNumber.test(l)) out += l;
   return out;
 }
 
@@ -146,7 +157,9 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
   const texts: TextAt[] = [];
   const partStarts = new Set<number>();
   let stream = '';
-  const from: { text: number; offset: number }[] = [];
+  // For each letter of the stream: the text it comes from and its offset there (two arrays of numbers, not an object a letter).
+  const fromText: number[] = [];
+  const fromOffset: number[] = [];
   parts.forEach((p, partIndex) => {
     const walk = (parent: Root | Element, path: Hop[]) => {
       parent.children.forEach((child, index) => {
@@ -154,12 +167,17 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
         if (child.type === 'text') {
           const t = texts.push({ node: child, path: here, part: partIndex }) - 1;
           let offset = 0;
+          let l = '';
           for (const ch of child.value) {
-            const l = letters(ch);
-            for (let k = 0; k < l.length; k++) from.push({ text: t, offset });
-            stream += l;
+            const one = letterOf(ch);
+            for (let k = 0; k < one.length; k++) {
+              fromText.push(t);
+              fromOffset.push(offset);
+            }
+            l += one;
             offset += ch.length;
           }
+          stream += l;
         } else if (child.type === 'element' && !opaque.has(child.tagName)) walk(child, here);
       });
     };
@@ -187,14 +205,13 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
       continue;
     }
     inserts.push({ at, label: page.label });
-    const where = texts[from[at]!.text]!;
+    const where = texts[fromText[at]!]!;
     const part = parts[where.part]!;
     placed.push({ page: page.page, label: page.label, id: `page-${page.label}`, part: part.name, author: part.author });
   }
   // Last first: an insertion never moves a place found earlier in the document.
   for (const ins of inserts.reverse()) {
-    const { text, offset } = from[ins.at]!;
-    insertMarker(texts, text, offset, marker(ins.label, style));
+    insertMarker(texts, fromText[ins.at]!, fromOffset[ins.at]!, marker(ins.label, style));
   }
   return { brief: copy, pages: placed, missing, source: printed.source };
 }

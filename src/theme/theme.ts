@@ -475,10 +475,46 @@ export function fontBytes(f: FontAsset): Buffer {
  */
 export function fontsFor(theme: Theme | FontAsset[], text: string): FontAsset[] {
   const all = Array.isArray(theme) ? theme : theme.fonts;
-  const seen = new Set<number>();
-  for (const ch of text) seen.add(ch.codePointAt(0)!);
-  const codes = [...seen];
-  return all.filter((f) => (f.subset === 'latin' && !f.script) || rangesOf(f.unicodeRange).some(([a, b]) => codes.some((c) => c >= a && c <= b)));
+  const codes = codePointsOf(text);
+  // Some code in [a, b]: the first code >= a (binary search) is <= b.
+  const anyIn = (a: number, b: number): boolean => {
+    let lo = 0;
+    let hi = codes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (codes[mid]! < a) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < codes.length && codes[lo]! <= b;
+  };
+  return all.filter((f) => (f.subset === 'latin' && !f.script) || rangesOf(f.unicodeRange).some(([a, b]) => anyIn(a, b)));
+}
+
+/** The distinct code points of `text`, ascending (a lone surrogate counts as itself, as codePointAt says). */
+function codePointsOf(text: string): Uint32Array {
+  const bmp = new Uint8Array(0x10000);
+  const astral = new Set<number>();
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        astral.add(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+        i++;
+        continue;
+      }
+    }
+    if (bmp[c] === 0) {
+      bmp[c] = 1;
+      n++;
+    }
+  }
+  const codes = new Uint32Array(n + astral.size);
+  let k = 0;
+  for (let c = 0; c < 0x10000; c++) if (bmp[c] === 1) codes[k++] = c;
+  for (const c of [...astral].sort((a, b) => a - b)) codes[k++] = c;
+  return codes;
 }
 
 /** Font files of a set of faces, each once (a script font's file serves several faces). */
