@@ -4,7 +4,7 @@
  * the time from a save to the new pages drawn is measured and logged.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -155,25 +155,35 @@ describe('briefpress preview', () => {
     const dateLine = lines.findIndex((l) => l.startsWith('date:')) + 1;
     expect(dateLine).toBeGreaterThan(0);
     const pagesBefore = await page.$$eval('.page', (els) => els.length);
-    writeFileSync(briefFile, original.replace(/^date: .*$/m, 'date: May 12th'));
-    await page.waitForSelector('#overlay:not([hidden])', { timeout: 60_000 });
-    const places = await page.$$eval('#overlay-list .place', (els) => els.map((el) => el.textContent ?? ''));
-    const m = places.map((p) => /brief\.md:(\d+):(\d+)$/.exec(p)).find(Boolean);
-    expect(m, places.join('\n')).toBeTruthy();
-    expect(Number(m![1])).toBe(dateLine);
-    expect(Number(m![2])).toBeGreaterThan(0);
-    expect(await page.$eval('#overlay-list', (el) => el.textContent)).toMatch(/date/);
-    expect(await page.$eval('body', (el) => el.dataset.state)).toBe('error');
-    // The last good pages stay behind the overlay.
-    expect(await page.$$eval('.page', (els) => els.length)).toBe(pagesBefore);
-    expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
-    // The editor may hide it to look at the pages, and bring it back from the status button.
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('#overlay[hidden]');
-    await page.click('#status');
-    await page.waitForSelector('#overlay:not([hidden])');
-
-    writeFileSync(briefFile, original);
+    try {
+      writeFileSync(briefFile, original.replace(/^date: .*$/m, 'date: May 12th'));
+      // writeFileSync truncates, then writes: a build already running may read the file in between
+      // and report that moment ("no front matter" at 1:1) before the next build reports the date.
+      // Wait for the error of the file as saved.
+      await page.waitForFunction(
+        (line: number) => Array.from(document.querySelectorAll('#overlay:not([hidden]) #overlay-list .place')).some((el) => new RegExp(`brief\\.md:${line}:\\d+$`).test(el.textContent ?? '')),
+        { timeout: 60_000, polling: 50 },
+        dateLine,
+      );
+      const places = await page.$$eval('#overlay-list .place', (els) => els.map((el) => el.textContent ?? ''));
+      const m = places.map((p) => /brief\.md:(\d+):(\d+)$/.exec(p)).find(Boolean);
+      expect(m, places.join('\n')).toBeTruthy();
+      expect(Number(m![1])).toBe(dateLine);
+      expect(Number(m![2])).toBeGreaterThan(0);
+      expect(await page.$eval('#overlay-list', (el) => el.textContent)).toMatch(/date/);
+      expect(await page.$eval('body', (el) => el.dataset.state)).toBe('error');
+      // The last good pages stay behind the overlay.
+      expect(await page.$$eval('.page', (els) => els.length)).toBe(pagesBefore);
+      expect(squash(await pageText(1))).toContain(squash('John Kerry in Russia'));
+      // The editor may hide it to look at the pages, and bring it back from the status button.
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#overlay[hidden]');
+      await page.click('#status');
+      await page.waitForSelector('#overlay:not([hidden])');
+    } finally {
+      // Restored even when an assertion failed: the tests after this one use the brief.
+      writeFileSync(briefFile, original);
+    }
     await page.waitForSelector('#overlay[hidden]', { timeout: 60_000 });
     await page.waitForFunction(() => document.body.dataset.state === 'ok', { timeout: 60_000 });
   });
@@ -211,10 +221,13 @@ describe('briefpress preview', () => {
   });
 
   it('lists a brief added to the series and builds it when picked', async () => {
-    const dir = path.join(ms, 'briefs', 'second-brief');
-    cpSync(path.join(ms, 'briefs', slug), dir, { recursive: true });
-    const text = readFileSync(path.join(dir, 'brief.md'), 'utf8').replace(/^title: .*$/m, 'title: A Second Question').replace(/^date: .*$/m, 'date: 2016-01-20');
-    writeFileSync(path.join(dir, 'brief.md'), text);
+    // Made beside the manuscript and moved in whole (one rename), as a careful user would: a copy
+    // made in place is seen half made (kerry's title and date, or brief.md being rewritten).
+    const staged = path.join(tmp, 'second-brief');
+    cpSync(path.join(ms, 'briefs', slug), staged, { recursive: true });
+    const text = readFileSync(path.join(staged, 'brief.md'), 'utf8').replace(/^title: .*$/m, 'title: A Second Question').replace(/^date: .*$/m, 'date: 2016-01-20');
+    writeFileSync(path.join(staged, 'brief.md'), text);
+    renameSync(staged, path.join(ms, 'briefs', 'second-brief'));
     await page.waitForFunction(() => document.querySelectorAll('#brief option').length === 2, { timeout: 30_000 });
     const options = await page.$$eval('#brief option', (els) => els.map((el) => el.textContent));
     // 'A Second Question' while it waits, 'No. 2 · A Second Question' once built in the background.
