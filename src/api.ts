@@ -217,7 +217,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     formats,
     previews,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [] }))))),
+    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [], wasmBaselineOnly: shortJob(toBuild) }))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // A brief this cache has never built needs Chromium: it starts now, before the build key below
@@ -491,6 +491,14 @@ let toolHashMemo: string | undefined;
  * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
  * local change (or an upgrade under the same version) rebuilds everything.
  */
+/**
+ * Whether the briefs to build are short enough (~15 printed pages in all: 64 k characters of Markdown) that
+ * the previews' PDFium is best left in V8's baseline WebAssembly compiler (PoolOptions.wasmBaselineOnly).
+ */
+function shortJob(briefs: readonly ScannedBrief[]): boolean {
+  return briefs.reduce((n, b) => n + b.text.length, 0) <= 64 * 1024;
+}
+
 function toolHash(): string {
   return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))]));
 }

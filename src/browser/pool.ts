@@ -212,6 +212,13 @@ export interface PoolOptions {
    * one brief uses each once, and a renderer kept idle to the end holds 40-60 MB.
    */
   useOnce?: readonly string[];
+  /**
+   * Keep WebAssembly in V8's baseline compiler (Liftoff) instead of tiering hot functions up to
+   * TurboFan: for a short job, compiling PDFium (3.9 MB) with TurboFan costs more CPU than its faster
+   * code saves (the sample's previews: renderer CPU ~380 -> ~245 ms); a long one (the 71-page
+   * report) draws ~25% slower without it. Same pixels either way (WebAssembly is deterministic).
+   */
+  wasmBaselineOnly?: boolean;
 }
 
 /** A Chromium we started: its process (leader of its own process group), profile and connection. */
@@ -343,9 +350,9 @@ function loadPuppeteer() {
 }
 
 /** Start Chromium with a DevTools pipe and connect Puppeteer to it; fail within `launchTimeoutMs`, naming the executable. */
-async function startChromium(executablePath: string): Promise<Chromium> {
+async function startChromium(executablePath: string, more: readonly string[] = []): Promise<Chromium> {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-chromium-'));
-  const extra = [...chromiumArgs];
+  const extra = [...chromiumArgs, ...more];
   if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) extra.push('--no-sandbox');
   // What puppeteer.launch({ headless: true, pipe: true }) would run (src/browser/args.ts): spawned
   // before Puppeteer is loaded, which then loads while Chromium starts.
@@ -421,7 +428,8 @@ async function startChromium(executablePath: string): Promise<Chromium> {
 
 export async function launchPool(size = 2, options: PoolOptions = {}): Promise<BrowserPool> {
   const executablePath = findChromium();
-  let current = await startChromium(executablePath);
+  const more = options.wasmBaselineOnly ? ['--js-flags=--liftoff-only'] : [];
+  let current = await startChromium(executablePath, more);
   /** Profile folders and processes to clean up if Node exits without closing the pool. */
   const started = new Set<Chromium>([current]);
   const cleanUp = () => {
@@ -467,7 +475,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
       restarts++;
       options.onNote?.(`Chromium quit unexpectedly (${reason}); starting it again`);
       const dead = death;
-      restarting = startChromium(executablePath).then(
+      restarting = startChromium(executablePath, more).then(
         (fresh) => {
           started.add(fresh);
           current = fresh;
