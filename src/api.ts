@@ -223,7 +223,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // A brief this cache has never built needs Chromium: it starts now, before the build key below
   // (which hashes briefpress' own code) is made. Other cases wait for the check further down.
   if (!options.pool && !catalogOnly && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && (!useCache || force || !cache.briefs.has(s.slug)))) {
-    ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
+    // Once it is up, it opens the pages the editions will print and draw with while Node reads and
+    // renders the brief (a failure reaches the targets that ask for a page).
+    ctx.browser().then((pool) => warmPages(pool, formats, previews), () => undefined);
   }
   // Everything besides a brief's own files that shapes its editions.
   const makeKey = () => ({
@@ -491,6 +493,15 @@ let toolHashMemo: string | undefined;
  * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
  * local change (or an upgrade under the same version) rebuilds everything.
  */
+/** Open the pages the chosen editions use (printer, cover, previewer) ahead of their first use. */
+async function warmPages(pool: BrowserPool, formats: readonly string[], previews: boolean): Promise<void> {
+  if (formats.includes('pdf')) {
+    (await import('./targets/pdf/print.js')).warmPrinter(pool);
+    if (previews) (await import('./targets/pdf/previews.js')).warmPreviews(pool);
+  }
+  if (formats.includes('epub')) (await import('./targets/cover.js')).warmCover(pool);
+}
+
 /**
  * Whether the briefs to build are short enough (~15 printed pages in all: 64 k characters of Markdown) that
  * the previews' PDFium is best left in V8's baseline WebAssembly compiler (PoolOptions.wasmBaselineOnly).

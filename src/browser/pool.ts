@@ -88,6 +88,8 @@ export class Lender<T> {
   private waiters: { resolve: (item: T) => void; reject: (e: unknown) => void }[] = [];
   /** Uses since each item was opened (for `recycleAfter`). */
   private uses = new Map<T, number>();
+  /** Items being opened by warm(): a use waits for one of them rather than open another. */
+  private warming = 0;
 
   constructor(
     readonly size: number,
@@ -132,6 +134,36 @@ export class Lender<T> {
     throw failure;
   }
 
+  /**
+   * Open one item ahead of its first use, if none is idle and there is room: Chromium sets up the
+   * page (its renderer process, the page's set-up calls) while Node still reads and renders the
+   * brief. Not a use (an item closed after one use serves its use). A failure is forgotten: the
+   * use opens another and reports its own.
+   */
+  warm(): void {
+    if (this.idle.length > 0 || this.warming > 0 || this.opened >= this.size) return;
+    this.opened++;
+    this.warming++;
+    void (async () => {
+      await this.hooks.ready?.();
+      return this.open();
+    })().then(
+      (fresh) => {
+        this.warming--;
+        this.uses.set(fresh, 0);
+        const w = this.waiters.shift();
+        if (w) w.resolve(fresh);
+        else this.idle.push(fresh);
+      },
+      () => {
+        this.warming--;
+        this.opened--;
+        const w = this.waiters.shift();
+        if (w) this.acquire().then(w.resolve, w.reject);
+      },
+    );
+  }
+
   /** Forget the idle items (their browser is gone): the next uses open fresh ones. */
   reset(): void {
     const idle = this.idle;
@@ -154,7 +186,7 @@ export class Lender<T> {
       if (this.hooks.alive?.(item) ?? true) return item;
       void this.discard(item);
     }
-    if (this.opened < this.size) {
+    if (this.opened < this.size && this.warming === 0) {
       this.opened++;
       try {
         await this.hooks.ready?.();

@@ -133,6 +133,15 @@ const fontStandIns = /briefpress-font-data-(\d+)-/g;
  * cover page first (below; a test draws a Cyrillic cover first thing in a fresh browser). Nothing
  * needs the front tab: covers draw in the background while pages print.
  */
+function coverPages(pool: BrowserPool) {
+  return pool.lender('cover', openCoverPage, (page) => page.close(), 1, (page) => page);
+}
+
+/** Open the cover page now (Chromium sets it up while Node reads and renders the brief). */
+export function warmCover(pool: BrowserPool): void {
+  coverPages(pool).warm();
+}
+
 async function openCoverPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
   // JavaScript stays on: the page holds no document but about:blank, so the only script is ours
@@ -151,7 +160,7 @@ async function openCoverPage(browser: Browser): Promise<Page> {
 /** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
   const { svg, styles } = coverSvg(brief, theme);
-  const covers = pool.lender('cover', openCoverPage, (page) => page.close(), 1, (page) => page);
+  const covers = coverPages(pool);
   const drawn = covers.use(
     (page) =>
     page.evaluate(

@@ -267,7 +267,15 @@ export function printBudgetMs(rendered: RenderedPage): number {
 
 /** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
 export function printWith(pool: BrowserPool, rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
-  return pool
-    .lender('printer', Printer.open, (p) => p.close(), pool.size, (p) => p.page)
+  return printers(pool)
     .use((printer) => printer.print(rendered, opts), { what: `printing ${opts.slug}`, timeoutMs: printBudgetMs(rendered) });
+}
+
+function printers(pool: BrowserPool) {
+  return pool.lender('printer', Printer.open, (p) => p.close(), pool.size, (p) => p.page);
+}
+
+/** Open a printer now (Chromium sets it up while Node reads and renders the brief). */
+export function warmPrinter(pool: BrowserPool): void {
+  printers(pool).warm();
 }
