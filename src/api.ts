@@ -511,7 +511,8 @@ function shortJob(briefs: readonly ScannedBrief[]): boolean {
 }
 
 function toolHash(): string {
-  return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))]));
+  // Source maps and type declarations shape no edition (lib/ has one of each per module).
+  return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))], (name) => name.endsWith('.map') || name.endsWith('.d.ts')));
 }
 
 /** The catalog of a sharded build: a brief whose editions no shard made from this manuscript. */
