@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/api.js';
 import { lintEditorial } from '../src/check/editorial.js';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { cmdline, descendants, isRunning, startCli, until } from './helpers/faults.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bp-check-'));
 const out = path.join(tmp, 'dist');
@@ -62,5 +63,22 @@ describe('briefpress check', () => {
     expect(errors.every((d) => d.ruleId === 'epubcheck')).toBe(true);
     expect(errors.some((d) => d.message.includes('brief.xhtml'))).toBe(true);
     expect(ds).toContainEqual(expect.objectContaining({ ruleId: 'edition-missing', severity: 'info' }));
+  });
+});
+
+describe('briefpress check stopped by a signal', () => {
+  it('SIGTERM to briefpress alone (not its process group) ends the epubcheck it started: exit 143, no validator left running', async () => {
+    const r = startCli(['check', 'manuscript', '--out', out]);
+    try {
+      // epubcheck is a JVM: found among briefpress' own descendants by its command line, never by name.
+      const java = await until(() => descendants(r.pid).find((pid) => cmdline(pid).some((a) => a.endsWith('.jar'))), 'epubcheck running', 120_000);
+      r.child.kill('SIGTERM');
+      const done = await r.done;
+      expect(done.code, done.stderr).toBe(143);
+      expect(done.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      await until(() => (isRunning(java) ? undefined : true), 'epubcheck gone', 10_000);
+    } finally {
+      if (r.child.exitCode === null) r.child.kill('SIGKILL');
+    }
   });
 });
