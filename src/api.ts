@@ -328,11 +328,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     // Issue #15: the EPUB and web page wait for the print's page starts (src/targets/pagelist.ts).
-    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined };
+    // The print goes first: the other targets start once its page is rendered (Node then renders
+    // them while Chromium prints; before, the print waited for them).
+    let printSent = () => {};
+    const printFirst = chosen.length > 1 && chosen.some((t) => t.name === 'pdf') ? new Promise<void>((resolve) => (printSent = resolve)) : undefined;
+    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined, printSent: () => printSent() };
+    // The cover (the EPUB's) is drawn by Chromium while Node renders the print: it starts first.
+    if (printFirst && chosen.some((t) => t.name === 'epub')) (await import('./targets/cover.js')).coverFor(brief, briefCtx).catch(() => undefined);
     // The targets' files are held until all of them succeed: a brief that fails (or that was still
     // running when another brief hit a bug) writes nothing and keeps its last good editions.
     const stage: Stage = { files: [] };
-    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug))));
+    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, async () => {
+      if (printFirst && t.name !== 'pdf') await printFirst;
+      return t.build(brief, briefCtx);
+    }, slug))));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {

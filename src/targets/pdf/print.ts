@@ -23,6 +23,8 @@ export interface PrintOptions {
   allowedRoots: string[];
   /** Chromium's PDF options; defaults give US Letter, tagged, with bookmarks. */
   pdf?: PDFOptions;
+  /** Called once the page is loaded (its files answered): Chromium needs Node no more until the PDF is made. */
+  onLoaded?: () => void;
 }
 
 export interface PrintLog {
@@ -184,6 +186,7 @@ export class Printer {
         await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: printBudgetMs(rendered) }));
         this.shown = { base, styleKey, styles };
       }
+      opts.onLoaded?.();
       // A test hook (tests/faults.test.ts): the renderer of the page printing this brief crashes, for real.
       if (process.env.BRIEFPRESS_TEST_CRASH === opts.slug) void page.createCDPSession().then((cdp) => cdp.send('Page.crash')).catch(() => {});
       // DevTools evaluation still runs with page scripts disabled: wait for every web font and image
