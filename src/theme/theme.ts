@@ -506,7 +506,8 @@ export function fontsFor(theme: Theme | FontAsset[], text: string): FontAsset[] 
 function codePointsOf(text: string): Uint32Array {
   const bmp = new Uint8Array(0x10000);
   const astral = new Set<number>();
-  let n = 0;
+  // The distinct ones in the order met (a text holds a few hundred at most), sorted at the end.
+  const met: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
@@ -519,13 +520,13 @@ function codePointsOf(text: string): Uint32Array {
     }
     if (bmp[c] === 0) {
       bmp[c] = 1;
-      n++;
+      met.push(c);
     }
   }
-  const codes = new Uint32Array(n + astral.size);
-  let k = 0;
-  for (let c = 0; c < 0x10000; c++) if (bmp[c] === 1) codes[k++] = c;
-  for (const c of [...astral].sort((a, b) => a - b)) codes[k++] = c;
+  const codes = new Uint32Array(met.length + astral.size);
+  codes.set(met);
+  codes.subarray(0, met.length).sort();
+  codes.set([...astral].sort((a, b) => a - b), met.length);
   return codes;
 }
 
