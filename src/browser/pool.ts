@@ -202,6 +202,9 @@ export const chromiumArgs = [
   // Nothing here draws on a GPU (PDFs, canvases in software): its process is a thread of the
   // browser's instead, ~30 MB less at a build's peak (the same bytes out).
   '--in-process-gpu',
+  // Nothing is fetched from the network either (every request is answered by us or refused): the
+  // network service is a thread of the browser's too, not a process of its own (~10 MB less).
+  '--enable-features=NetworkServiceInProcess2',
 ];
 
 export interface PoolOptions {
