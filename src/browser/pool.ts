@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, ConnectionTransport, Page } from 'puppeteer-core';
 import { defaultLaunchArgs } from './args.js';
+import { bodyParts, streamingConnections } from './respond.js';
 import { EnvironmentError } from '../util/diagnostics.js';
 import { BrowserFault, BrowserGone } from '../util/faults.js';
 import { findChromium } from './find.js';
@@ -278,7 +279,9 @@ class CheckedPipe implements ConnectionTransport {
 
   send(message: string): void {
     if (this.closed) return;
-    this.write.write(message);
+    const parts = bodyParts(message);
+    if (parts) for (const part of parts) this.write.write(part);
+    else this.write.write(message);
     this.write.write('\0');
   }
 
@@ -412,6 +415,9 @@ async function startChromium(executablePath: string): Promise<Chromium> {
   }
   junked.catch(() => {});
   quit.catch(() => {});
+  // Its messages go through our pipe, which writes large response bodies itself (./respond.ts).
+  const connection = (browser as unknown as { _connection?: object })._connection;
+  if (connection) streamingConnections.add(connection);
   // The tab Chromium opens as it starts is never used: its renderer would hold ~25 MB to the end.
   void browser.pages().then((pages) => Promise.all(pages.map((p) => p.close())), () => undefined).catch(() => undefined);
   const died = new Promise<string>((resolve) => {
