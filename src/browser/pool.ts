@@ -53,6 +53,11 @@ export interface BrowserPool {
    * `pageOf` names an item's page, so that a crash of its renderer fails its use at once.
    */
   lender<T>(kind: string, open: (browser: Browser) => Promise<T>, close: (item: T) => Promise<void>, limit?: number, pageOf?: (item: T) => Page): Lender<T>;
+  /**
+   * Resolves once no page of `kind` (a kind used once: see `PoolOptions.useOnce`) is open or being
+   * closed: at once if there is none, or if pages of that kind are kept between uses.
+   */
+  closedOnce?(kind: string): Promise<void>;
   close(): Promise<void>;
   /** The browser now (after a restart, the new one). */
   readonly browser: Browser;
@@ -143,10 +148,30 @@ export class Lender<T> {
   private async discard(item: T): Promise<void> {
     if (!this.uses.delete(item)) return;
     this.opened--;
+    this.disposing++;
     await withTimeout(this.dispose(item), closeTimeoutMs).catch(() => {});
+    this.disposing--;
     // Someone may be waiting for this slot: open a fresh item for them.
     const w = this.waiters.shift();
     if (w) this.acquire().then(w.resolve, w.reject);
+    this.checkEmpty();
+  }
+
+  /** Items being closed. */
+  private disposing = 0;
+  private emptied: (() => void)[] = [];
+
+  /** Resolves once no item is open, opening or closing (at once if none is). */
+  empty(): Promise<void> {
+    if (this.opened === 0 && this.disposing === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptied.push(resolve));
+  }
+
+  private checkEmpty(): void {
+    if (this.opened !== 0 || this.disposing !== 0) return;
+    const waiting = this.emptied;
+    this.emptied = [];
+    for (const resolve of waiting) resolve();
   }
 
   private async acquire(): Promise<T> {
@@ -167,6 +192,7 @@ export class Lender<T> {
         // A waiter may be next in line for this slot: let it try.
         const w = this.waiters.shift();
         if (w) this.acquire().then(w.resolve, w.reject);
+        this.checkEmpty();
         throw e;
       }
     }
@@ -628,6 +654,10 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
       }, opts);
     },
     lender,
+    closedOnce(kind: string): Promise<void> {
+      const l = lenders.get(kind);
+      return l && options.useOnce?.includes(kind) ? l.empty() : Promise.resolve();
+    },
     async close() {
       if (closing) return;
       closing = true;
