@@ -1,6 +1,6 @@
 /**
  * The command line of the Chromium a build starts: what `puppeteer.launch({ headless: true, pipe: true })`
- * would run (puppeteer-core's ChromeLauncher.defaultArgs, for our flags, which set no features), written
+ * would run (puppeteer-core's ChromeLauncher.defaultArgs, features flags merged as it merges them), written
  * out here so that Chromium is spawned before Puppeteer's Node entry is even loaded: Chromium boots
  * while Node loads the driver (~0.1-0.3 s of CPU less on the critical path of a one-brief build).
  * tests/browser-args.test.ts compares this list with Puppeteer's own for every case we use, so an
@@ -10,10 +10,13 @@ import path from 'node:path';
 
 export function defaultLaunchArgs(userDataDir: string, extra: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const experimental = env.PUPPETEER_TEST_EXPERIMENTAL_CHROME_FEATURES === 'true';
-  const disabledFeatures = ['Translate', 'AcceptCHFrame', 'MediaRouter', 'OptimizationHints', 'WebUIReloadButton', ...(experimental ? [] : ['ProcessPerSiteUpToMainFrameThreshold', 'IsolateSandboxedIframes'])];
-  if (extra.some((a) => a.startsWith('--disable-features') || a.startsWith('--enable-features'))) {
-    throw new Error('defaultLaunchArgs: features flags are merged by Puppeteer; add them to the lists here instead');
-  }
+  // Features flags among `extra` are merged into Puppeteer's own two lists (as defaultArgs() does),
+  // not passed twice: Chromium would read only the last of each.
+  const features = (flag: string) => extra.filter((a) => a.startsWith(`${flag}=`)).map((a) => a.slice(flag.length + 1).trim()).filter(Boolean);
+  const disabledFeatures = ['Translate', 'AcceptCHFrame', 'MediaRouter', 'OptimizationHints', 'WebUIReloadButton', ...(experimental ? [] : ['ProcessPerSiteUpToMainFrameThreshold', 'IsolateSandboxedIframes']), ...features('--disable-features')];
+  const enabledFeatures = ['PdfOopif', ...features('--enable-features')];
+  if (extra.some((a) => /^--(en|dis)able-features(?!=)/.test(a))) throw new Error('defaultLaunchArgs: write features flags as --enable-features=A,B');
+  extra = extra.filter((a) => !a.startsWith('--disable-features=') && !a.startsWith('--enable-features='));
   const args = [
     '--allow-pre-commit-input',
     '--disable-background-networking',
@@ -42,7 +45,7 @@ export function defaultLaunchArgs(userDataDir: string, extra: readonly string[],
     '--password-store=basic',
     '--use-mock-keychain',
     `--disable-features=${disabledFeatures.join(',')}`,
-    '--enable-features=PdfOopif',
+    `--enable-features=${enabledFeatures.join(',')}`,
   ];
   if (env.PUPPETEER_DANGEROUS_NO_SANDBOX === 'true' && !extra.includes('--no-sandbox')) args.push('--no-sandbox');
   args.push(`--user-data-dir=${path.posix.isAbsolute(userDataDir) || path.win32.isAbsolute(userDataDir) ? userDataDir : path.resolve(userDataDir)}`);

@@ -5,6 +5,7 @@
  * (no Chromium, Chromium crashed or stopped answering, a full or read-only disk ...); 70 a bug in
  * briefpress (with a stack trace); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM.
  */
+import './heap.js'; // first: see ./heap.ts
 import { writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

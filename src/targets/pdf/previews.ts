@@ -122,11 +122,15 @@ async function openPreviewer(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** Start loading PDFium in the browser now, so the first previews do not wait for it. */
+/**
+ * Start loading PDFium in the browser now, so the first previews do not wait for it. In a build of
+ * one brief, once its cover is drawn and the cover's page closed: the three renderers (cover, print,
+ * PDFium compiling) are not alive at once, and PDFium still loads long before the print is finished.
+ */
 export function warmPreviews(pool: BrowserPool): void {
   if (warmed.has(pool)) return;
   warmed.add(pool);
-  previewers(pool).use(async () => undefined, { what: 'loading PDFium' }).catch(() => undefined);
+  void (pool.closedOnce?.('cover') ?? Promise.resolve()).then(() => previewers(pool).use(async () => undefined, { what: 'loading PDFium' })).catch(() => undefined);
 }
 const warmed = new WeakSet<BrowserPool>();
 
