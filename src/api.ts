@@ -504,11 +504,13 @@ let toolHashMemo: string | undefined;
  */
 /** Open the pages the chosen editions use (printer, cover, previewer) ahead of their first use. */
 async function warmPages(pool: BrowserPool, formats: readonly string[], previews: boolean): Promise<void> {
+  // The cover first: in a build of one brief the previewer waits for the cover's page to close
+  // (warmPreviews), so that three renderers are not alive at once.
+  if (formats.includes('epub')) (await import('./targets/cover.js')).warmCover(pool);
   if (formats.includes('pdf')) {
     (await import('./targets/pdf/print.js')).warmPrinter(pool);
     if (previews) (await import('./targets/pdf/previews.js')).warmPreviews(pool);
   }
-  if (formats.includes('epub')) (await import('./targets/cover.js')).warmCover(pool);
 }
 
 /**
