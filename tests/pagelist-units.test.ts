@@ -55,6 +55,15 @@ describe('page break markers', () => {
     expect(html).toBe('<ol><li>First note of several words.</li><li>|2|Second note of several words.</li></ol>');
   });
 
+  it('a page that starts with the template\'s author block (heading, name, title, affiliation: 9+ words) gets its marker at the bio', () => {
+    const b = brief(root(el('p', [t('The body of the brief, long enough to be found.')])));
+    (b as unknown as { authors: unknown[] }).authors = [{ id: 'a', name: 'Sample Author', bio: root(el('p', [t('Sample Author is a senior fellow at Your Organization.')])) }];
+    const m = markPages(b, pages('ABOUT THE AUTHOR Sample Author Senior Fellow, Europe, Russia and Eurasia Program Your Organization Sample Author is a senior fellow at Your Organization.'), 'epub')!;
+    expect(m.missing).toEqual([]);
+    expect(m.pages.map((p) => [p.label, p.part, p.author])).toEqual([['1', undefined, undefined], ['2', 'bio', 0]]);
+    expect(toHtml(m.brief.authors[0]!.bio)).toMatch(/^<p><span id="page-2"[^>]*><\/span>Sample Author is/);
+  });
+
   it('a page whose start is not in the text gets none, and a repeated phrase is not mistaken for it', () => {
     const { m, html } = marked(root(el('p', [t('Storage is too small. Storage is too small to carry a week.')])), 'Nothing like this appears anywhere in it');
     expect(m.missing).toEqual([2]);

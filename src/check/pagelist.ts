@@ -46,7 +46,7 @@ export async function checkPageList(epub: string, pdf: string): Promise<Diagnost
       line: 0,
       column: 0,
       severity: 'warning',
-      message: `The page list marks ${pages - missing.length} of the PDF's ${pages} pages: no marker for page${missing.length > 1 ? 's' : ''} ${list} (the first words of ${missing.length > 1 ? 'those pages were' : 'that page was'} not found in the brief), in the EPUB and the web page`,
+      message: `The page list marks ${pages - missing.length} of the PDF's ${pages} pages: no marker for page${missing.length > 1 ? 's' : ''} ${list} (the first words of ${missing.length > 1 ? 'those pages' : 'that page'} were not found in the brief), in the EPUB and the web page`,
       ruleId: 'page-list-incomplete',
       hint: 'Often a page that starts inside a table, a figure caption or a hyphenated word: rewording the paragraph near that page break, or building again after an edit that moves it, gives the page its marker.',
     },

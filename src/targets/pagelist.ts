@@ -219,11 +219,12 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
 /**
  * Where the page's first letters are in the stream, at or after `cursor`: the longest probe found (160
  * letters, else 80, else 40: a long one does not mistake a repeated phrase for the page's start);
- * up to 8 leading words the brief's parts lack (a template's heading: "About the author") are skipped,
- * and then only the start of a part is taken.
+ * up to 24 leading words the brief's parts lack (what a template prints before a part: "About the
+ * author" and the author block, name, title and affiliation) are skipped, and then only the start of
+ * a part is taken.
  */
 function findPage(stream: string, words: string[], cursor: number, partStarts: Set<number>): number | undefined {
-  for (let skip = 0; skip <= Math.min(words.length - 1, 8); skip++) {
+  for (let skip = 0; skip <= Math.min(words.length - 1, 24); skip++) {
     const all = letters(words.slice(skip).join(' '));
     if (all.length === 0 || (all.length < 8 && skip > 0)) break;
     for (const n of [160, 80, 40]) {
