@@ -496,7 +496,12 @@ export function fontsFor(theme: Theme | FontAsset[], text: string): FontAsset[] 
   const seen = new Map<string, boolean>();
   const covered = (range: string): boolean => {
     let hit = seen.get(range);
-    if (hit === undefined) seen.set(range, (hit = rangesOf(range).some(([a, b]) => anyIn(a, b))));
+    if (hit === undefined) {
+      // By the shorter list: the range's intervals for each code (a few titles against a CJK subset's hundreds of intervals), or the codes for each interval.
+      const merged = mergedRangesOf(range);
+      hit = codes.length * 4 < merged.starts.length ? codes.some((c) => inMerged(merged, c)) : rangesOf(range).some(([a, b]) => anyIn(a, b));
+      seen.set(range, hit);
+    }
     return hit;
   };
   return all.filter((f) => (f.subset === 'latin' && !f.script) || covered(f.unicodeRange));
@@ -542,6 +547,43 @@ export function covers(fonts: FontAsset[], code: number): boolean {
 }
 
 const ranges = new Map<string, [number, number][]>();
+
+/** A unicode-range's intervals, sorted and overlapping ones joined: starts and ends ascending. */
+interface MergedRanges {
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+const merged = new Map<string, MergedRanges>();
+
+function mergedRangesOf(range: string): MergedRanges {
+  let m = merged.get(range);
+  if (!m) {
+    const sorted = [...rangesOf(range)].filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0]);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const [a, b] of sorted) {
+      if (ends.length > 0 && a <= ends[ends.length - 1]!) ends[ends.length - 1] = Math.max(ends[ends.length - 1]!, b);
+      else {
+        starts.push(a);
+        ends.push(b);
+      }
+    }
+    merged.set(range, (m = { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) }));
+  }
+  return m;
+}
+
+/** Whether `code` is in one of the intervals (the last one starting at or before it). */
+function inMerged(m: MergedRanges, code: number): boolean {
+  let lo = 0;
+  let hi = m.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (m.starts[mid]! <= code) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && code <= m.ends[lo - 1]!;
+}
 
 function rangesOf(range: string): [number, number][] {
   let r = ranges.get(range);
