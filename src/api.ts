@@ -217,13 +217,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     formats,
     previews,
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [] }))))),
+    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [], wasmBaselineOnly: shortJob(toBuild) }))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // A brief this cache has never built needs Chromium: it starts now, before the build key below
   // (which hashes briefpress' own code) is made. Other cases wait for the check further down.
   if (!options.pool && !catalogOnly && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && (!useCache || force || !cache.briefs.has(s.slug)))) {
-    ctx.browser().catch(() => undefined); // a failure reaches the targets that ask for it
+    // Once it is up, it opens the pages the editions will print and draw with while Node reads and
+    // renders the brief (a failure reaches the targets that ask for a page).
+    ctx.browser().then((pool) => warmPages(pool, formats, previews), () => undefined);
   }
   // Everything besides a brief's own files that shapes its editions.
   const makeKey = () => ({
@@ -326,11 +328,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (number !== undefined) brief.number = number;
     // One context for all of this brief's targets: per-build memos (the cover) are keyed by it.
     // Issue #15: the EPUB and web page wait for the print's page starts (src/targets/pagelist.ts).
-    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined };
+    // The print goes first: the other targets start once its page is rendered (Node then renders
+    // them while Chromium prints; before, the print waited for them).
+    let printSent = () => {};
+    const printFirst = chosen.length > 1 && chosen.some((t) => t.name === 'pdf') ? new Promise<void>((resolve) => (printSent = resolve)) : undefined;
+    const briefCtx = { ...ctx, links, pages: formats.includes('pdf') ? pageRendezvous() : undefined, printSent: () => printSent() };
+    // The cover (the EPUB's) is drawn by Chromium while Node renders the print: it starts first.
+    if (printFirst && chosen.some((t) => t.name === 'epub')) (await import('./targets/cover.js')).coverFor(brief, briefCtx).catch(() => undefined);
     // The targets' files are held until all of them succeed: a brief that fails (or that was still
     // running when another brief hit a bug) writes nothing and keeps its last good editions.
     const stage: Stage = { files: [] };
-    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, () => t.build(brief, briefCtx), slug))));
+    const settled = await runStaged(stage, () => Promise.allSettled(chosen.map((t) => traced(`target.${t.name}`, async () => {
+      if (printFirst && t.name !== 'pdf') await printFirst;
+      return t.build(brief, briefCtx);
+    }, slug))));
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {
@@ -491,8 +502,28 @@ let toolHashMemo: string | undefined;
  * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
  * local change (or an upgrade under the same version) rebuilds everything.
  */
+/** Open the pages the chosen editions use (printer, cover, previewer) ahead of their first use. */
+async function warmPages(pool: BrowserPool, formats: readonly string[], previews: boolean): Promise<void> {
+  // The cover first: in a build of one brief the previewer waits for the cover's page to close
+  // (warmPreviews), so that three renderers are not alive at once.
+  if (formats.includes('epub')) (await import('./targets/cover.js')).warmCover(pool);
+  if (formats.includes('pdf')) {
+    (await import('./targets/pdf/print.js')).warmPrinter(pool);
+    if (previews) (await import('./targets/pdf/previews.js')).warmPreviews(pool);
+  }
+}
+
+/**
+ * Whether the briefs to build are short enough (~15 printed pages in all: 64 k characters of Markdown) that
+ * the previews' PDFium is best left in V8's baseline WebAssembly compiler (PoolOptions.wasmBaselineOnly).
+ */
+function shortJob(briefs: readonly ScannedBrief[]): boolean {
+  return briefs.reduce((n, b) => n + b.text.length, 0) <= 64 * 1024;
+}
+
 function toolHash(): string {
-  return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))]));
+  // Source maps and type declarations shape no edition (lib/ has one of each per module).
+  return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))], (name) => name.endsWith('.map') || name.endsWith('.d.ts')));
 }
 
 /** The catalog of a sharded build: a brief whose editions no shard made from this manuscript. */

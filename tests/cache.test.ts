@@ -138,3 +138,30 @@ describe('incremental builds', () => {
     expect(r.diagnostics.map((d) => d.ruleId)).toEqual(['cache-ignored']);
   });
 });
+
+describe('hashTree (the build key of the theme and of briefpress\' own code)', () => {
+  it('changes with any file it reads, and not with the names it is told to skip', async () => {
+    const { hashTree } = await import('../src/build/cache.js');
+    const os = await import('node:os');
+    const { mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-hashtree-'));
+    try {
+      mkdirSync(path.join(dir, 'sub'));
+      writeFileSync(path.join(dir, 'a.js'), 'one');
+      writeFileSync(path.join(dir, 'sub', 'b.js'), 'two');
+      writeFileSync(path.join(dir, 'a.js.map'), '{}');
+      writeFileSync(path.join(dir, 'a.d.ts'), 'export {};');
+      const skip = (name: string) => name.endsWith('.map') || name.endsWith('.d.ts');
+      const all = hashTree([dir]);
+      const code = hashTree([dir], skip);
+      writeFileSync(path.join(dir, 'a.js.map'), '{"mappings":""}');
+      writeFileSync(path.join(dir, 'a.d.ts'), 'export declare const x: 1;');
+      expect(hashTree([dir], skip)).toBe(code);
+      expect(hashTree([dir])).not.toBe(all);
+      writeFileSync(path.join(dir, 'sub', 'b.js'), 'three');
+      expect(hashTree([dir], skip)).not.toBe(code);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/api.js';
 import { lintEditorial } from '../src/check/editorial.js';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { cmdline, descendants, isRunning, startCli, until } from './helpers/faults.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bp-check-'));
 const out = path.join(tmp, 'dist');
@@ -62,5 +63,45 @@ describe('briefpress check', () => {
     expect(errors.every((d) => d.ruleId === 'epubcheck')).toBe(true);
     expect(errors.some((d) => d.message.includes('brief.xhtml'))).toBe(true);
     expect(ds).toContainEqual(expect.objectContaining({ ruleId: 'edition-missing', severity: 'info' }));
+  });
+});
+
+describe('briefpress check: the EPUB\'s page list against the PDF', () => {
+  it('warns about a PDF page the EPUB has no marker for, naming it (the sample marks both of its pages: no warning above)', async () => {
+    const gap = path.join(tmp, 'gap');
+    cpSync(out, gap, { recursive: true });
+    const epub = path.join(gap, 'kerry-in-russia', 'kerry-in-russia.epub');
+    const zip = await JSZip.loadAsync(readFileSync(epub));
+    const doc = Object.keys(zip.files).find((n) => n.endsWith('brief.xhtml'))!;
+    const text = await zip.file(doc)!.async('string');
+    const marker = /<span id="page-2"[^>]*\/>/.exec(text)![0];
+    zip.file(doc, text.replace(marker, ''));
+    const nav = Object.keys(zip.files).find((n) => n.endsWith('toc.xhtml'))!;
+    zip.file(nav, (await zip.file(nav)!.async('string')).replace(/<li><a href="brief\.xhtml#page-2">2<\/a><\/li>/, ''));
+    writeFileSync(epub, await zip.generateAsync({ type: 'nodebuffer', mimeType: 'application/epub+zip' }));
+    const r = runCli(['check', 'manuscript', '--out', gap, '--json']);
+    const ds = JSON.parse(r.stdout).diagnostics as { severity: string; ruleId: string; message: string; file: string }[];
+    const gaps = ds.filter((d) => d.ruleId === 'page-list-incomplete');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.severity).toBe('warning');
+    expect(gaps[0]!.file).toMatch(/kerry-in-russia\.epub$/);
+    expect(gaps[0]!.message).toContain("The page list marks 1 of the PDF's 2 pages: no marker for page 2");
+  });
+});
+
+describe('briefpress check stopped by a signal', () => {
+  it('SIGTERM to briefpress alone (not its process group) ends the epubcheck it started: exit 143, no validator left running', async () => {
+    const r = startCli(['check', 'manuscript', '--out', out]);
+    try {
+      // epubcheck is a JVM: found among briefpress' own descendants by its command line, never by name.
+      const java = await until(() => descendants(r.pid).find((pid) => cmdline(pid).some((a) => a.endsWith('.jar'))), 'epubcheck running', 120_000);
+      r.child.kill('SIGTERM');
+      const done = await r.done;
+      expect(done.code, done.stderr).toBe(143);
+      expect(done.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      await until(() => (isRunning(java) ? undefined : true), 'epubcheck gone', 10_000);
+    } finally {
+      if (r.child.exitCode === null) r.child.kill('SIGKILL');
+    }
   });
 });

@@ -228,3 +228,20 @@ describe('a printer kept for many briefs', () => {
     }
   });
 });
+
+describe('previews of a short build (PDFium left in V8\'s baseline WebAssembly compiler)', () => {
+  it('are the same bytes as with TurboFan, and the flag reaches Chromium only when asked for', async () => {
+    const { renderPreviews } = await import('../src/targets/pdf/previews.js');
+    const baseline = await launchPool(1, { wasmBaselineOnly: true });
+    try {
+      const cmdline = (pid: number | undefined) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      expect(cmdline(baseline.pid)).toContain('--js-flags=--liftoff-only');
+      expect(cmdline(pool.pid)).not.toContain('--js-flags=--liftoff-only');
+      const [a, b] = await Promise.all([renderPreviews(baseline, bytes), renderPreviews(pool, bytes)]);
+      expect(a.length).toBe(2);
+      expect(a.map((png) => Buffer.from(png).toString('base64'))).toEqual(b.map((png) => Buffer.from(png).toString('base64')));
+    } finally {
+      await baseline.close();
+    }
+  });
+});

@@ -184,4 +184,36 @@ describe('Lender (the pool of printers and previewers)', () => {
     expect(closed).toEqual([1, 2, 3, 4]); // the stuck items were closed, not lent again
     expect(await lender.use(async (n) => n)).toBe(5);
   });
+
+  it('warm() opens one item ahead of its first use, which waits for it rather than open another; a failed warm-up is forgotten', async () => {
+    const { Lender } = await import('../src/browser/pool.js');
+    let made = 0;
+    let fail = true;
+    const opening: (() => void)[] = [];
+    const closed: number[] = [];
+    // Items open only when the test lets them, so a use can arrive while the warm-up is under way.
+    const open = () => new Promise<number>((resolve, reject) => opening.push(() => (fail ? reject(new Error('no page')) : resolve(++made))));
+    const lender = new Lender<number>(2, open, async (n) => void closed.push(n), {}, 1);
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    lender.warm();
+    await tick();
+    expect(opening).toHaveLength(1);
+    opening.shift()!(); // the warm-up fails: forgotten, nothing counted
+    await tick();
+    fail = false;
+    lender.warm();
+    lender.warm(); // one item at a time: a second warm-up while one is idle or opening opens nothing
+    await tick();
+    expect(opening).toHaveLength(1);
+    const use = lender.use(async (n) => n);
+    await tick();
+    expect(opening).toHaveLength(1); // the use waits for the warmed item
+    opening.shift()!();
+    expect(await use).toBe(1);
+    expect(closed).toEqual([1]); // recycleAfter 1: the warm-up was not a use, the use was
+    const next = lender.use(async (n) => n);
+    await tick();
+    opening.shift()!();
+    expect(await next).toBe(2);
+  });
 });

@@ -94,6 +94,8 @@ export class Lender<T> {
   private waiters: { resolve: (item: T) => void; reject: (e: unknown) => void }[] = [];
   /** Uses since each item was opened (for `recycleAfter`). */
   private uses = new Map<T, number>();
+  /** Items being opened by warm(): a use waits for one of them rather than open another. */
+  private warming = 0;
 
   constructor(
     readonly size: number,
@@ -138,6 +140,36 @@ export class Lender<T> {
     throw failure;
   }
 
+  /**
+   * Open one item ahead of its first use, if none is idle and there is room: Chromium sets up the
+   * page (its renderer process, the page's set-up calls) while Node still reads and renders the
+   * brief. Not a use (an item closed after one use serves its use). A failure is forgotten: the
+   * use opens another and reports its own.
+   */
+  warm(): void {
+    if (this.idle.length > 0 || this.warming > 0 || this.opened >= this.size) return;
+    this.opened++;
+    this.warming++;
+    void (async () => {
+      await this.hooks.ready?.();
+      return this.open();
+    })().then(
+      (fresh) => {
+        this.warming--;
+        this.uses.set(fresh, 0);
+        const w = this.waiters.shift();
+        if (w) w.resolve(fresh);
+        else this.idle.push(fresh);
+      },
+      () => {
+        this.warming--;
+        this.opened--;
+        const w = this.waiters.shift();
+        if (w) this.acquire().then(w.resolve, w.reject);
+      },
+    );
+  }
+
   /** Forget the idle items (their browser is gone): the next uses open fresh ones. */
   reset(): void {
     const idle = this.idle;
@@ -180,7 +212,7 @@ export class Lender<T> {
       if (this.hooks.alive?.(item) ?? true) return item;
       void this.discard(item);
     }
-    if (this.opened < this.size) {
+    if (this.opened < this.size && this.warming === 0) {
       this.opened++;
       try {
         await this.hooks.ready?.();
@@ -242,6 +274,13 @@ export interface PoolOptions {
    * one brief uses each once, and a renderer kept idle to the end holds 40-60 MB.
    */
   useOnce?: readonly string[];
+  /**
+   * Keep WebAssembly in V8's baseline compiler (Liftoff) instead of tiering hot functions up to
+   * TurboFan: for a short job, compiling PDFium (3.9 MB) with TurboFan costs more CPU than its faster
+   * code saves (the sample's previews: renderer CPU ~380 -> ~245 ms); a long one (the 71-page
+   * report) draws ~25% slower without it. Same pixels either way (WebAssembly is deterministic).
+   */
+  wasmBaselineOnly?: boolean;
 }
 
 /** A Chromium we started: its process (leader of its own process group), profile and connection. */
@@ -375,9 +414,9 @@ function loadPuppeteer() {
 }
 
 /** Start Chromium with a DevTools pipe and connect Puppeteer to it; fail within `launchTimeoutMs`, naming the executable. */
-async function startChromium(executablePath: string): Promise<Chromium> {
+async function startChromium(executablePath: string, more: readonly string[] = []): Promise<Chromium> {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-chromium-'));
-  const extra = [...chromiumArgs];
+  const extra = [...chromiumArgs, ...more];
   if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) extra.push('--no-sandbox');
   // What puppeteer.launch({ headless: true, pipe: true }) would run (src/browser/args.ts): spawned
   // before Puppeteer is loaded, which then loads while Chromium starts.
@@ -456,7 +495,8 @@ async function startChromium(executablePath: string): Promise<Chromium> {
 
 export async function launchPool(size = 2, options: PoolOptions = {}): Promise<BrowserPool> {
   const executablePath = findChromium();
-  let current = await startChromium(executablePath);
+  const more = options.wasmBaselineOnly ? ['--js-flags=--liftoff-only'] : [];
+  let current = await startChromium(executablePath, more);
   /** Profile folders and processes to clean up if Node exits without closing the pool. */
   const started = new Set<Chromium>([current]);
   const cleanUp = () => {
@@ -502,7 +542,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
       restarts++;
       options.onNote?.(`Chromium quit unexpectedly (${reason}); starting it again`);
       const dead = death;
-      restarting = startChromium(executablePath).then(
+      restarting = startChromium(executablePath, more).then(
         (fresh) => {
           started.add(fresh);
           current = fresh;

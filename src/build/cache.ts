@@ -259,10 +259,10 @@ function loadCacheFile(file: string, outDir: string): { data?: CacheFile; text?:
 
 /**
  * Hash of every file under some folders (a theme, briefpress' own src/), with paths relative to each
- * folder. Files are read as manuscript files are (src/manuscript/source.ts): a symlink may lead only to
+ * folder (`skip`: names left out, files and folders). Files are read as manuscript files are (src/manuscript/source.ts): a symlink may lead only to
  * a file inside the folders, and a FIFO, device or socket is an error, never read.
  */
-export function hashTree(dirs: string[]): string {
+export function hashTree(dirs: string[], skip?: (name: string) => boolean): string {
   const present = dirs.filter(exists);
   const roots = realRoots(present);
   const parts: string[] = [];
@@ -272,6 +272,7 @@ export function hashTree(dirs: string[]): string {
     if (seen.has(real)) return; // a folder linked twice (or a loop): hashed once
     seen.add(real);
     for (const name of readdirSync(dir).sort()) {
+      if (skip?.(name)) continue;
       const p = path.join(dir, name);
       const st = lstatSync(p);
       if (st.isDirectory()) {

@@ -20,6 +20,7 @@ import { applyFixes, lintBrief, lintSeries, toDiagnostic, unsilenced, type Linte
 import { writeAtomic } from '../util/write.js';
 import { epubcheckAvailable, runEpubcheck } from './epubcheck.js';
 import { checkPdf } from './pdf.js';
+import { checkPageList } from './pagelist.js';
 
 export interface CheckOptions {
   /** Manuscript folder (series) or one brief's folder. Default `manuscript`. */
@@ -168,6 +169,7 @@ async function checkEditions(slug: string, outDir: string, onProgress?: (line: s
   else {
     onProgress?.(`pdf: ${slug}.pdf`);
     out.push(...(await checkPdf(pdf, { fontFamilies, pageSize })));
+    if (existsSync(epub)) out.push(...(await checkPageList(epub, pdf)));
   }
   return out;
 }

@@ -54,6 +54,7 @@ export const rules = {
   'doubled-punctuation': 'Punctuation doubled (",,", "etc..") or after a space (" .") (check).',
   'series-spelling': "A term, a person's name or a brief's title spelled differently from another brief of the series (or a name two ways in one brief) (check).",
   epubcheck: 'W3C epubcheck reported a problem in the EPUB (check).',
+  'page-list-incomplete': 'A page of the PDF has no marker in the EPUB\'s page list and the web page: its first words were not found in the brief (check).',
   'pdf-tools': 'A PDF validator is not installed: that check was skipped (check).',
   'pdf-info': 'The PDF cannot be read (check).',
   'pdf-tagged': 'The PDF is not tagged: no /MarkInfo /Marked true or no structure tree (check).',

@@ -34,9 +34,12 @@ export interface ProcessOptions {
   ids?: Set<string>;
 }
 
+/** The Markdown parser (made once: its syntax extensions are the same for every file). */
+const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze();
+
 /** Parse Markdown to mdast (front matter included as a `yaml` node). */
 export function parseMarkdown(file: VFile): MdastRoot {
-  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).parse(file);
+  return markdownParser.parse(file);
 }
 
 /** Run the brief plugins over an mdast tree, giving hast. Messages land on `file`. */

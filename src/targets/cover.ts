@@ -52,16 +52,24 @@ export function coverFor(brief: Brief, ctx: BuildContext): Promise<CoverImage> {
 
 /** The cover page's HTML (exported for tests and for previews). */
 export function coverHtml(brief: Brief, theme: Theme): string {
-  return toHtml(coverTree(brief, theme));
+  const { tree, fonts } = coverTree(brief, theme);
+  const put = (value: string) => putFonts(value, fonts);
+  visit(tree, (node) => {
+    if (node.type === 'text') node.value = put(node.value);
+    else if (node.type === 'element') for (const [k, v] of Object.entries(node.properties)) if (typeof v === 'string') node.properties[k] = put(v);
+  });
+  return toHtml(tree);
 }
 
 /**
  * The cover as the SVG image that is drawn: the cover page's `<html>` in a `<foreignObject>`, written
  * as XHTML by the one XHTML serializer (../serialize.ts: attributes XML cannot name and characters
- * it forbids are left out), and the text of its style sheets (their faces are loaded first).
+ * it forbids are left out), and the text of its style sheets (their faces are loaded first). Each
+ * face's data: URL is left as its stand-in (`fonts` names them): the cover page puts them in (its
+ * faces' URLs are sent to it once, not with every cover; `putFonts` gives the same text in Node).
  */
-export function coverSvg(brief: Brief, theme: Theme): { svg: string; styles: string[] } {
-  const tree = coverTree(brief, theme);
+export function coverSvg(brief: Brief, theme: Theme): { svg: string; styles: string[]; fonts: Map<number, Buffer> } {
+  const { tree, fonts } = coverTree(brief, theme);
   const html = tree.children.find((c): c is Element => c.type === 'element' && c.tagName === 'html')!;
   html.properties.xmlns = 'http://www.w3.org/1999/xhtml';
   const styles: string[] = [];
@@ -69,21 +77,25 @@ export function coverSvg(brief: Brief, theme: Theme): { svg: string; styles: str
     if (node.tagName === 'style') styles.push(toString(node));
   });
   const size = { width: cssWidth, height: cssHeight };
-  return { svg: toXhtml(s('svg', { xmlns: 'http://www.w3.org/2000/svg', ...size }, [s('foreignObject', { x: 0, y: 0, ...size }, [html])])), styles };
+  return { svg: toXhtml(s('svg', { xmlns: 'http://www.w3.org/2000/svg', ...size }, [s('foreignObject', { x: 0, y: 0, ...size }, [html])])), styles, fonts };
 }
 
-function coverTree(brief: Brief, theme: Theme): Root {
+/** The cover page's tree, each face's data: URL as its stand-in (`fonts`: the stand-ins' numbers and the faces' bytes). */
+function coverTree(brief: Brief, theme: Theme): { tree: Root; fonts: Map<number, Buffer> } {
   const names = brief.authors.map((a) => a.name);
   const title = brief.title;
   const msgs = messagesFor(brief.language, theme.messages, brief.series.messages);
   const number = brief.number === undefined ? undefined : msgs.text('number', { n: brief.number });
   const text = [brief.series.name, brief.series.publisher, brief.series.publisherShort, theme.design.publisher.name, theme.design.publisher.short ?? '', title, brief.subtitle ?? '', ...names, formatDate(brief.date, brief.language), number ?? '', '0123456789. '].join(' ');
-  // The faces' data: URLs (hundreds of kB of base64) go into the tree after it is parsed: the
-  // template is parsed with a short stand-in for each (parsing them cost ~15 ms a cover).
-  const dataUrls: string[] = [];
+  // The faces' data: URLs (hundreds of kB of base64) go in after the template is parsed (parsing
+  // them cost ~15 ms a cover), or after the SVG is written, in the cover page: the template has a
+  // short stand-in for each, one number per font file through the build.
+  const used = new Map<number, Buffer>();
   const fonts = fontsFor(theme.fontsForLanguage(brief.language).fonts, text).map((f) => {
-    dataUrls.push(`data:font/woff2;base64,${fontBytes(f).toString('base64')}`);
-    return { ...f, href: fontStandIn(dataUrls.length - 1) };
+    const bytes = fontBytes(f);
+    const id = fontIdOf(bytes);
+    used.set(id, bytes);
+    return { ...f, href: fontStandIn(id) };
   });
   const filled = renderThemeFile(
     theme,
@@ -109,17 +121,36 @@ function coverTree(brief: Brief, theme: Theme): Root {
       publisherShort: brief.series.publisherShort,
     },
   );
-  const tree = fillTree(theme, 'cover.html', filled);
-  const put = (value: string) => value.replace(fontStandIns, (_m, i: string) => dataUrls[Number(i)]!);
-  visit(tree, (node) => {
-    if (node.type === 'text') node.value = put(node.value);
-    else if (node.type === 'element') for (const [k, v] of Object.entries(node.properties)) if (typeof v === 'string') node.properties[k] = put(v);
-  });
-  return tree;
+  return { tree: fillTree(theme, 'cover.html', filled), fonts: used };
 }
 
 const fontStandIn = (i: number) => `briefpress-font-data-${i}-`;
 const fontStandIns = /briefpress-font-data-(\d+)-/g;
+
+/** One number per font file (its bytes, read once per build), the same for every cover of the process. */
+const fontIds = new WeakMap<Buffer, number>();
+let fontCount = 0;
+function fontIdOf(bytes: Buffer): number {
+  let id = fontIds.get(bytes);
+  if (id === undefined) fontIds.set(bytes, (id = fontCount++));
+  return id;
+}
+
+/** A face's data: URL (base64 once per font file). */
+const dataUrls = new WeakMap<Buffer, string>();
+function dataUrlOf(bytes: Buffer): string {
+  let url = dataUrls.get(bytes);
+  if (url === undefined) dataUrls.set(bytes, (url = `data:font/woff2;base64,${bytes.toString('base64')}`));
+  return url;
+}
+
+/** `value` with each face's stand-in replaced by its data: URL (what the cover page does to the SVG). */
+export function putFonts(value: string, fonts: Map<number, Buffer>): string {
+  return value.replace(fontStandIns, (_m, i: string) => dataUrlOf(fonts.get(Number(i))!));
+}
+
+/** The faces' data: URLs each cover page has (sent with the first cover that uses a face). */
+const sentFonts = new WeakMap<Page, Set<number>>();
 
 /**
  * One cover page per browser: an empty page that refuses every request but data: URLs. A cover is
@@ -133,6 +164,15 @@ const fontStandIns = /briefpress-font-data-(\d+)-/g;
  * cover page first (below; a test draws a Cyrillic cover first thing in a fresh browser). Nothing
  * needs the front tab: covers draw in the background while pages print.
  */
+function coverPages(pool: BrowserPool) {
+  return pool.lender('cover', openCoverPage, (page) => page.close(), 1, (page) => page);
+}
+
+/** Open the cover page now (Chromium sets it up while Node reads and renders the brief). */
+export function warmCover(pool: BrowserPool): void {
+  coverPages(pool).warm();
+}
+
 async function openCoverPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
   // JavaScript stays on: the page holds no document but about:blank, so the only script is ours
@@ -150,46 +190,10 @@ async function openCoverPage(browser: Browser): Promise<Page> {
 
 /** Draw the brief's cover (a PNG of 1600 x 2400) in the browser's cover page. */
 export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool): Promise<CoverImage> {
-  const { svg, styles } = coverSvg(brief, theme);
-  const covers = pool.lender('cover', openCoverPage, (page) => page.close(), 1, (page) => page);
+  const { svg, styles, fonts } = coverSvg(brief, theme);
+  const covers = coverPages(pool);
   const drawn = covers.use(
-    (page) =>
-    page.evaluate(
-      async (svg, styles, width, height, scale) => {
-        // An SVG image does not wait for its web fonts: a face it meets for the first time is still
-        // loading when the image is drawn, and its text is left out. So the cover's style sheets
-        // (each new one once) go into this page too, and every face is loaded here first: the image
-        // then finds the fonts decoded in the renderer's memory cache (kept alive by this page).
-        const known = ((window as unknown as { coverStyles?: Set<string> }).coverStyles ??= new Set());
-        for (const css of styles) {
-          if (known.has(css)) continue;
-          known.add(css);
-          const style = document.createElement('style');
-          style.textContent = css;
-          document.head.append(style);
-        }
-        const faces: Promise<FontFace>[] = [];
-        document.fonts.forEach((face) => faces.push(face.load()));
-        await Promise.all(faces);
-        const image = new Image();
-        image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = width * scale;
-        canvas.height = height * scale;
-        const ctx = canvas.getContext('2d', { alpha: false })!;
-        ctx.fillStyle = '#fff'; // what a page shows where the cover paints nothing
-        ctx.fillRect(0, 0, canvas.width, canvas.height);
-        // An SVG image is vector: drawn at twice its size, it is painted at twice the resolution.
-        ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
-        return (window as unknown as CanvasPngWindow).canvasPng(canvas);
-      },
-      svg,
-      styles,
-      cssWidth,
-      cssHeight,
-      scale,
-    ),
+    (page) => drawCover(page, svg, styles, fonts),
     // A cover draws in ~0.1 s; its HTML is small whatever the brief.
     { what: `drawing the cover of ${brief.slug}`, timeoutMs: 30_000 },
   );
@@ -204,4 +208,58 @@ export async function renderCover(brief: Brief, theme: Theme, pool: BrowserPool)
     );
   }
   return { data: Buffer.from(png, 'base64'), mediaType: 'image/png', ext: 'png', width: cssWidth * scale, height: cssHeight * scale };
+}
+
+/** Draw the cover's SVG (with its faces' stand-ins) in the cover page: the PNG's base64. */
+async function drawCover(page: Page, svg: string, styles: string[], fonts: Map<number, Buffer>): Promise<string> {
+  let sent = sentFonts.get(page);
+  if (!sent) sentFonts.set(page, (sent = new Set()));
+  const newFonts = [...fonts].filter(([id]) => !sent.has(id)).map(([id, bytes]) => [id, dataUrlOf(bytes)] as [number, string]);
+  const png = await page.evaluate(
+    async (svgWithStandIns, stylesWithStandIns, newFonts, standIns, width, height, scale) => {
+      // Each face's data: URL, sent once to this page: the SVG and style sheets come with stand-ins.
+      const urls = ((window as unknown as { coverFonts?: Map<number, string> }).coverFonts ??= new Map());
+      for (const [id, url] of newFonts) urls.set(id, url);
+      const pattern = new RegExp(standIns, 'g');
+      if (Array.from(svgWithStandIns.matchAll(pattern)).some((m) => !urls.has(Number(m[1])))) throw new Error('the cover page lacks a font');
+      const svg = svgWithStandIns.replace(pattern, (_m, i: string) => urls.get(Number(i))!);
+      const styles = stylesWithStandIns.map((css) => css.replace(pattern, (_m, i: string) => urls.get(Number(i))!));
+      // An SVG image does not wait for its web fonts: a face it meets for the first time is still
+      // loading when the image is drawn, and its text is left out. So the cover's style sheets
+      // (each new one once) go into this page too, and every face is loaded here first: the image
+      // then finds the fonts decoded in the renderer's memory cache (kept alive by this page).
+      const known = ((window as unknown as { coverStyles?: Set<string> }).coverStyles ??= new Set());
+      for (const css of styles) {
+        if (known.has(css)) continue;
+        known.add(css);
+        const style = document.createElement('style');
+        style.textContent = css;
+        document.head.append(style);
+      }
+      const faces: Promise<FontFace>[] = [];
+      document.fonts.forEach((face) => faces.push(face.load()));
+      await Promise.all(faces);
+      const image = new Image();
+      image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = width * scale;
+      canvas.height = height * scale;
+      const ctx = canvas.getContext('2d', { alpha: false })!;
+      ctx.fillStyle = '#fff'; // what a page shows where the cover paints nothing
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      // An SVG image is vector: drawn at twice its size, it is painted at twice the resolution.
+      ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+      return (window as unknown as CanvasPngWindow).canvasPng(canvas);
+    },
+    svg,
+    styles,
+    newFonts,
+    fontStandIns.source,
+    cssWidth,
+    cssHeight,
+    scale,
+  );
+  for (const [id] of newFonts) sent.add(id);
+  return png;
 }

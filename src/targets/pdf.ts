@@ -46,7 +46,11 @@ export function allowedRoots(brief: Brief, theme: Theme): string[] {
 export const pdfTarget: Target = {
   name: 'pdf',
   // Issue #15: however the print ends, the brief's EPUB and web page stop waiting for its page starts.
-  build: (brief, ctx) => printTarget.build(brief, ctx).finally(() => ctx.pages?.settle(undefined)),
+  build: (brief, ctx) =>
+    printTarget.build(brief, ctx).finally(() => {
+      ctx.printSent?.();
+      ctx.pages?.settle(undefined);
+    }),
 };
 
 /** A PDF this long (~10 pages and more) is handed to the previewer before pdf.info runs (A/B: the sample, 80 kB, was 8% slower waiting; the 71-page report, 1.1 MB, 28% faster). */
@@ -67,7 +71,7 @@ const printTarget: Target = {
     const pool = await browser;
     const withPreviews = ctx.previews ?? true;
     if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
-    const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme) }), brief.slug);
+    const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme), onLoaded: ctx.printSent }), brief.slug);
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
     // The previews are drawn from the printed PDF (in Chromium) while src/pdf finishes it (in Node):
     // setPdfInfo keeps every page's drawing as printed (./pdf/textlayer.ts), so the pixels are the same.

@@ -151,7 +151,7 @@ export function fillTree(theme: Theme, file: string, filled: string, parts: Map<
     return index + children.length;
   });
   // What is left of a marker after that sits where no element may go.
-  const misplaced = [...parts.keys()].filter((key) => mentions(tree, markerText(key)));
+  const misplaced = parts.size === 0 ? [] : mentioned(tree, [...parts.keys()]);
   if (misplaced.length > 0) {
     throw new BriefpressError(
       misplaced.map((key) => ({
@@ -171,12 +171,20 @@ export function fillTree(theme: Theme, file: string, filled: string, parts: Map<
   return tree;
 }
 
-function mentions(tree: Root, text: string): boolean {
-  let hit = false;
+/** The keys whose marker text is left somewhere in the tree (a text, an attribute's value): one walk for them all. */
+function mentioned(tree: Root, keys: string[]): string[] {
+  const texts = keys.map(markerText);
+  const prefix = markerText('');
+  const hits = new Set<number>();
+  const look = (value: string) => {
+    if (!value.includes(prefix)) return;
+    texts.forEach((text, i) => {
+      if (value.includes(text)) hits.add(i);
+    });
+  };
   visit(tree, (node) => {
-    if (node.type === 'text' && node.value.includes(text)) hit = true;
-    if (node.type === 'element' && Object.values(node.properties).some((v) => String(v).includes(text))) hit = true;
-    return hit ? false : undefined;
+    if (node.type === 'text') look(node.value);
+    else if (node.type === 'element') for (const v of Object.values(node.properties)) look(String(v));
   });
-  return hit;
+  return keys.filter((_, i) => hits.has(i));
 }

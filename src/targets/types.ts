@@ -34,6 +34,11 @@ export interface BuildContext {
   links?: SeriesLinks;
   /** Issue #15: the print's page starts, published by the PDF target for the EPUB and web edition (set per brief when the PDF is built). */
   pages?: PageRendezvous;
+  /**
+   * Called by the PDF target once its page is rendered and handed to Chromium (or it failed before):
+   * the brief's other targets start then, so Node renders them while Chromium prints, not before.
+   */
+  printSent?: () => void;
 }
 
 export interface Target {

@@ -229,6 +229,8 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain
     }),
   );
   const byLanguage = new Map<string, { fonts: FontAsset[]; missing?: string }>();
+  /** Every face of the theme and its script fonts (made once: a series' web pages each ask). */
+  let anyFonts: FontAsset[] | undefined;
   const citationStyle = v.value.citationStyle;
   if (!bundledCslStyles.includes(citationStyle) && !find(`csl/${citationStyle}.csl`)) {
     fail(`Theme \`${name}\` names the citation style \`${citationStyle}\`, which it does not ship`, 'theme-schema', `Put csl/${citationStyle}.csl in the theme folder, or name one of ${bundledCslStyles.join(', ')}.`, { file: yaml.file, ...keyPosition(yaml, v.doc, ['citationStyle'], 'value') });
@@ -242,10 +244,13 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain
     messages: v.value.messages,
     families: [...new Set([...fonts.map((f) => f.family), ...scripts.map((s) => s.family)])],
     anyFonts() {
-      const all = new Map<string, FontAsset>();
-      for (const script of scripts) for (const f of this.fontsForLanguage(script.languages[0]!).fonts) all.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
-      for (const f of fonts) all.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
-      return [...all.values()];
+      if (!anyFonts) {
+        const all = new Map<string, FontAsset>();
+        for (const script of scripts) for (const f of this.fontsForLanguage(script.languages[0]!).fonts) all.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
+        for (const f of fonts) all.set(`${f.href}|${f.family}|${f.weight}|${f.style}`, f);
+        anyFonts = [...all.values()];
+      }
+      return [...anyFonts];
     },
     fontsForLanguage(language) {
       const tag = language.toLowerCase();
@@ -487,14 +492,22 @@ export function fontsFor(theme: Theme | FontAsset[], text: string): FontAsset[] 
     }
     return lo < codes.length && codes[lo]! <= b;
   };
-  return all.filter((f) => (f.subset === 'latin' && !f.script) || rangesOf(f.unicodeRange).some(([a, b]) => anyIn(a, b)));
+  // Faces share ranges (a script font's subsets, every weight and style of a family): each range is looked at once.
+  const seen = new Map<string, boolean>();
+  const covered = (range: string): boolean => {
+    let hit = seen.get(range);
+    if (hit === undefined) seen.set(range, (hit = rangesOf(range).some(([a, b]) => anyIn(a, b))));
+    return hit;
+  };
+  return all.filter((f) => (f.subset === 'latin' && !f.script) || covered(f.unicodeRange));
 }
 
 /** The distinct code points of `text`, ascending (a lone surrogate counts as itself, as codePointAt says). */
 function codePointsOf(text: string): Uint32Array {
   const bmp = new Uint8Array(0x10000);
   const astral = new Set<number>();
-  let n = 0;
+  // The distinct ones in the order met (a text holds a few hundred at most), sorted at the end.
+  const met: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
@@ -507,13 +520,13 @@ function codePointsOf(text: string): Uint32Array {
     }
     if (bmp[c] === 0) {
       bmp[c] = 1;
-      n++;
+      met.push(c);
     }
   }
-  const codes = new Uint32Array(n + astral.size);
-  let k = 0;
-  for (let c = 0; c < 0x10000; c++) if (bmp[c] === 1) codes[k++] = c;
-  for (const c of [...astral].sort((a, b) => a - b)) codes[k++] = c;
+  const codes = new Uint32Array(met.length + astral.size);
+  codes.set(met);
+  codes.subarray(0, met.length).sort();
+  codes.set([...astral].sort((a, b) => a - b), met.length);
   return codes;
 }
 

@@ -47,10 +47,16 @@ export function citeBlock(input: CiteBlockInput, xhtml = false): Root {
   return { type: 'root', children: [...(input.pageBreak ? [input.pageBreak] : []), section] };
 }
 
-/** The elements of an HTML fragment. */
+/** The elements of an HTML fragment (a copy: the web page, the print and the EPUB each ask for the brief's reference, parsed once). */
 function fragment(html: string): ElementContent[] {
-  return parseFragment(html).children.filter((c): c is ElementContent => c.type === 'element' || c.type === 'text');
+  let parsed = parsedReferences.get(html);
+  if (!parsed) {
+    if (parsedReferences.size >= 100) parsedReferences.clear();
+    parsedReferences.set(html, (parsed = parseFragment(html).children.filter((c): c is ElementContent => c.type === 'element' || c.type === 'text')));
+  }
+  return structuredClone(parsed);
 }
+const parsedReferences = new Map<string, ElementContent[]>();
 
 /** The block's text as printed (heading and reference), for finding a page that starts in it (src/targets/pagelist.ts). */
 export function citeBlockText(referenceText: string): string {

@@ -171,17 +171,19 @@ function formatReference(item: Record<string, unknown>, style: { key: string; xm
     engines.set(key, e);
   }
   const id = String(item.id);
-  const run = (format: 'html' | 'text'): string => {
-    const { engine, items } = e!;
-    // The registry is emptied first: a brief rebuilt with new values is never formatted from the old ones.
-    engine.updateItems([]);
-    items.clear();
-    items.set(id, structuredClone(item));
+  const { engine, items } = e;
+  // The registry is emptied first: a brief rebuilt with new values is never formatted from the old ones.
+  engine.updateItems([]);
+  items.clear();
+  items.set(id, structuredClone(item));
+  engine.setOutputFormat('html');
+  engine.updateItems([id]);
+  // The item is registered once for both formats (registering it again, with its disambiguation, cost as much as formatting).
+  const bibliography = (format: 'html' | 'text'): string => {
     engine.setOutputFormat(format);
-    engine.updateItems([id]);
     const [meta, entries] = engine.makeBibliography();
     const body = format === 'html' ? entries.map((entry) => entry.replace(/^\s*<[a-z]+/i, `$& data-csl-entry-id="${id}"`)) : entries;
     return (meta.bibstart + body.join('') + meta.bibend).trim();
   };
-  return { html: run('html'), text: run('text') };
+  return { html: bibliography('html'), text: bibliography('text') };
 }

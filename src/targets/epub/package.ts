@@ -46,6 +46,8 @@ export interface PackageInput {
 
 class BriefEpub extends EPub {
   private readonly input: PackageInput;
+  /** The bytes briefpress handed over (cover, fonts, images), by zip entry: taken as they are, not copied back out of JSZip. */
+  private readonly own = new Map<string, { entry: unknown; data: Uint8Array }>();
 
   constructor(input: PackageInput) {
     super(input.options, input.chapters);
@@ -66,11 +68,17 @@ class BriefEpub extends EPub {
   }
 
   protected override async makeCover(): Promise<void> {
-    this.zip.file(`OEBPS/${this.input.cover.href}`, this.input.cover.data, stored(this.input.cover.href));
+    this.addFile(this.input.cover);
   }
 
   private addFiles(): void {
-    for (const f of this.input.files) this.zip.file(`OEBPS/${f.href}`, f.data, stored(f.href));
+    for (const f of this.input.files) this.addFile(f);
+  }
+
+  private addFile(f: PackagedFile): void {
+    const name = `OEBPS/${f.href}`;
+    this.zip.file(name, f.data, stored(f.href));
+    this.own.set(name, { entry: this.zip.file(name), data: f.data });
   }
 
   /**
@@ -83,7 +91,9 @@ class BriefEpub extends EPub {
     const entries: ZipEntry[] = [];
     for (const [name, entry] of Object.entries(this.zip.files)) {
       const store = (entry as unknown as { options: { compression?: string | null } }).options.compression === 'STORE';
-      entries.push({ name, store, data: entry.dir ? new Uint8Array() : await entry.async('uint8array') });
+      // (An entry the library wrote again since is read from JSZip.)
+      const own = this.own.get(name);
+      entries.push({ name, store, data: entry.dir ? new Uint8Array() : own?.entry === entry ? own.data : await entry.async('uint8array') });
     }
     const problems = verifyEpub(new Map(entries.filter((e) => e.name !== 'mimetype').map((e) => [e.name, e.data])));
     if (problems.length > 0) {

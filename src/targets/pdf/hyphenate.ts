@@ -38,7 +38,16 @@ export function hyphenatorFor(language: string): Hyphenator | undefined {
     const name = names.find((n) => dir && existsSync(path.join(dir, n, 'index.js')));
     if (name) {
       const mod = require(`hyphen/${name}`) as { hyphenateSync: (text: string, opts?: { minWordLength?: number }) => string };
-      found = (text: string) => mod.hyphenateSync(text, { minWordLength: 6 });
+      // A word hyphenates the same every time: each is looked up once (the package's own call costs more than the look-up, per word).
+      const done = new Map<string, string>();
+      found = (text: string) => {
+        let hyphenated = done.get(text);
+        if (hyphenated === undefined) {
+          if (done.size >= 100_000) done.clear();
+          done.set(text, (hyphenated = mod.hyphenateSync(text, { minWordLength: 6 })));
+        }
+        return hyphenated;
+      };
     }
   }
   cache.set(tag, found);

@@ -23,6 +23,8 @@ export interface PrintOptions {
   allowedRoots: string[];
   /** Chromium's PDF options; defaults give US Letter, tagged, with bookmarks. */
   pdf?: PDFOptions;
+  /** Called once the page is loaded (its files answered): Chromium needs Node no more until the PDF is made. */
+  onLoaded?: () => void;
 }
 
 export interface PrintLog {
@@ -184,6 +186,7 @@ export class Printer {
         await traced('print.goto', () => page.goto(`${base}index.html`, { waitUntil: 'load', timeout: printBudgetMs(rendered) }));
         this.shown = { base, styleKey, styles };
       }
+      opts.onLoaded?.();
       // A test hook (tests/faults.test.ts): the renderer of the page printing this brief crashes, for real.
       if (process.env.BRIEFPRESS_TEST_CRASH === opts.slug) void page.createCDPSession().then((cdp) => cdp.send('Page.crash')).catch(() => {});
       // DevTools evaluation still runs with page scripts disabled: wait for every web font and image
@@ -267,7 +270,15 @@ export function printBudgetMs(rendered: RenderedPage): number {
 
 /** Print `rendered` with one of the pool's printers (at most `--jobs` print at once). */
 export function printWith(pool: BrowserPool, rendered: RenderedPage, opts: PrintOptions): Promise<PrintResult> {
-  return pool
-    .lender('printer', Printer.open, (p) => p.close(), pool.size, (p) => p.page)
+  return printers(pool)
     .use((printer) => printer.print(rendered, opts), { what: `printing ${opts.slug}`, timeoutMs: printBudgetMs(rendered) });
+}
+
+function printers(pool: BrowserPool) {
+  return pool.lender('printer', Printer.open, (p) => p.close(), pool.size, (p) => p.page);
+}
+
+/** Open a printer now (Chromium sets it up while Node reads and renders the brief). */
+export function warmPrinter(pool: BrowserPool): void {
+  printers(pool).warm();
 }
