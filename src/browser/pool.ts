@@ -264,6 +264,9 @@ export const chromiumArgs = [
   // Nothing is fetched from the network either (every request is answered by us or refused): the
   // network service is a thread of the browser's too, not a process of its own (~10 MB less).
   '--enable-features=NetworkServiceInProcess2',
+  // With both in the browser, nothing is left for the zygote of unsandboxed helper processes: it is
+  // not started (renderers come from the other zygote as before; ~9 MB less).
+  '--no-unsandboxed-zygote',
 ];
 
 export interface PoolOptions {
