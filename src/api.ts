@@ -342,6 +342,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       if (printFirst && t.name !== 'pdf') await printFirst;
       return t.build(brief, briefCtx);
     }, slug))));
+    // Promises made in the stage (memos, the pool's uses) keep it as their async context as long as
+    // they live: it lets go of the files' bytes now (over a series, every brief's EPUB was kept).
+    const staged = stagedFiles(stage);
+    const after = stage.after ?? [];
+    stage.files = [];
+    stage.after = undefined;
     const diagnostics = [...read.diagnostics];
     const files: WrittenFile[] = [];
     for (const r of settled) {
@@ -358,12 +364,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (fatal || settled.some((r) => r.status === 'rejected')) return failed(diagnostics);
     // Then written together; a write that fails half-way (a full disk) puts every last good file back
     // (src/build/keep.ts), so the brief's folder is all old or all new.
-    const staged = stagedFiles(stage);
     let kept: ReturnType<typeof keepEditions> | undefined;
     try {
       kept = keepEditions(path.join(outDir, slug));
       await writeFilesAtomic(staged);
-      for (const fn of stage.after ?? []) fn();
+      for (const fn of after) fn();
       kept.release();
     } catch (e) {
       try {

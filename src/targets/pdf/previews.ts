@@ -7,7 +7,7 @@
  * two files and the PDF are answered, everything else is refused. JavaScript is on here: the only
  * script is ours and PDFium's (the PDF holds none: Chromium writes no JavaScript into it).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
@@ -39,11 +39,29 @@ function pdfiumFile(name: string): string {
 // The page draws with PDFium's own calls (the wrapper's render() asks for LCD text, which fringes
 // glyphs with colour), through the wrapper's module and page handle: internals, hence the exact
 // version pinned in package.json.
-const shell = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews</title></head><body>
+//
+// PDFium's 4 MB of WebAssembly comes in parts of `wasmPart` bytes, one request after the other,
+// compiled as they come (one streamed response): one DevTools message of 5.3 MB would be held two
+// or three times over by Chromium's browser process as it passes through (~25 MB at a one-brief
+// build's peak); a part's message is gone before the next is asked for.
+const shell = (parts: number) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews</title></head><body>
 <script>${canvasPngScript}</script>
 <script type="module">
 import { PDFiumLibrary } from './pdfium.mjs';
-const library = await PDFiumLibrary.init({ wasmUrl: './pdfium.wasm' });
+const instantiateWasm = (imports, done) => {
+  let part = 0;
+  const body = new ReadableStream({
+    async pull(controller) {
+      if (part === ${parts}) return controller.close();
+      const response = await fetch('./pdfium.wasm?part=' + part++);
+      if (!response.ok) throw new Error('pdfium.wasm: part ' + (part - 1) + ' not served');
+      controller.enqueue(new Uint8Array(await response.arrayBuffer()));
+    },
+  });
+  WebAssembly.instantiateStreaming(new Response(body, { headers: { 'content-type': 'application/wasm' } }), imports).then((r) => done(r.instance, r.module));
+  return {};
+};
+const library = await PDFiumLibrary.init({ instantiateWasm });
 const pdfium = library.module;
 const REVERSE_BYTE_ORDER = 0x10; // RGBA, what a canvas takes; no LCD text, no annotations
 // Started by one call and collected by another: between the two, the page needs nothing from Node
@@ -99,14 +117,29 @@ function previewers(pool: BrowserPool) {
   return pool.lender('previewer', openPreviewer, (p) => p.close(), 1, (p) => p);
 }
 
+/** Bytes of PDFium's WebAssembly per request (see `shell`). */
+const wasmPart = 512 * 1024;
+
+function readPart(file: string, at: number, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, at));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function openPreviewer(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
   const base = `${printOrigin}/.previews/`;
+  const wasm = pdfiumFile('pdfium.wasm');
+  const parts = Math.ceil(statSync(wasm).size / wasmPart);
   const files = new Map<string, () => { body: Buffer | string; contentType: string }>([
-    [`${base}index.html`, () => ({ body: shell, contentType: 'text/html; charset=utf-8' })],
+    [`${base}index.html`, () => ({ body: shell(parts), contentType: 'text/html; charset=utf-8' })],
     [`${base}pdfium.mjs`, () => ({ body: readFileSync(pdfiumFile('index.esm.browser.js')), contentType: 'text/javascript' })],
-    [`${base}pdfium.wasm`, () => ({ body: readFileSync(pdfiumFile('pdfium.wasm')), contentType: 'application/wasm' })],
   ]);
+  for (let i = 0; i < parts; i++) files.set(`${base}pdfium.wasm?part=${i}`, () => ({ body: readPart(wasm, i * wasmPart, wasmPart), contentType: 'application/octet-stream' }));
   // Sandboxed like a print: only PDFium's own files are answered, everything else is refused.
   await page.setRequestInterception(true);
   page.on('request', (req: HTTPRequest) => {
