@@ -14,7 +14,13 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 export PUPPETEER_SKIP_DOWNLOAD=1
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # The registry can drop a connection now and then: up to 3 tries, a pause between them.
+  for try in 1 2 3; do
+    npm ci --no-audit --no-fund --loglevel=error --fetch-retries=4 >&2 && break
+    [ "$try" = 3 ] && { say "npm ci failed 3 times: check the connection to the npm registry"; exit 1; }
+    say "npm ci failed (try $try of 3); trying again in $((try * 10)) s"
+    sleep $((try * 10))
+  done
 fi
 
 # 1b. The compiled CLI and library in lib/ (src/cli/bin.js runs it while it is current, else the
@@ -46,13 +52,13 @@ if [ "${#need[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq >&2
+    $SUDO apt-get -o Acquire::Retries=3 update -qq >&2
     # The browser: the headless shell where the packages have it, else Chromium.
     browser=chromium
     apt-cache show chromium-headless-shell >/dev/null 2>&1 && browser=chromium-headless-shell
     need=("${need[@]/BROWSER/$browser}")
     say "installing OS packages: ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends "${need[@]}" >&2
   else
     need=("${need[@]/BROWSER/chromium}")
     say "missing: ${need[*]}. Install them with your package manager (macOS: brew install --cask chromium; brew install epubcheck poppler qpdf)."

@@ -200,14 +200,14 @@ describe('a crashed browser', () => {
     expect(rerun(root, out)).toEqual({ built: n - finished.length, unchanged: finished.length, failed: 0 });
   });
 
-  it('that never answers as it starts is exit 3 naming the executable, once its 10 s are up', () => {
+  it('that never answers as it starts is exit 3 naming the executable, once its launch budget is up (BRIEFPRESS_LAUNCH_TIMEOUT)', () => {
     const { root, out } = series(1);
     const mute = path.join(tmp, 'mute-chromium');
     writeFileSync(mute, '#!/bin/sh\nexec sleep 120\n');
     chmodSync(mute, 0o755);
-    const r = runCli(['build', root, '--out', out], { env: { PUPPETEER_EXECUTABLE_PATH: mute } });
+    const r = runCli(['build', root, '--out', out], { env: { PUPPETEER_EXECUTABLE_PATH: mute, BRIEFPRESS_LAUNCH_TIMEOUT: '3' } });
     expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr).toContain(`Chromium (${mute}) did not answer within 10 s of starting`);
+    expect(r.stderr).toContain(`Chromium (${mute}) did not answer within 3 s of starting`);
     noTrace(r.stderr);
   });
 
