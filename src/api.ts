@@ -216,8 +216,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     version,
     formats,
     previews,
+    wasmBaselineOnly: shortJob(toBuild),
     epoch: (b: Brief) => envEpoch ?? Date.parse(`${b.date}T00:00:00Z`) / 1000,
-    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [], wasmBaselineOnly: shortJob(toBuild) }))))),
+    browser: () => (fatal instanceof BuildStopped ? Promise.reject(fatal) : options.pool ? Promise.resolve(options.pool) : (pool ??= traced('browser.launch', () => import('./browser/pool.js').then((m) => m.launchPool(jobs, { onNote: (message) => options.onEvent?.({ type: 'note', message }), useOnce: toBuild.length === 1 ? ['printer', 'cover'] : [] }))))),
   };
   const chosen = targets.filter((t) => formats.includes(t.name));
   // A brief this cache has never built needs Chromium: it starts now, before the build key below
@@ -225,7 +226,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (!options.pool && !catalogOnly && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && (!useCache || force || !cache.briefs.has(s.slug)))) {
     // Once it is up, it opens the pages the editions will print and draw with while Node reads and
     // renders the brief (a failure reaches the targets that ask for a page).
-    ctx.browser().then((pool) => warmPages(pool, formats, previews), () => undefined);
+    ctx.browser().then((pool) => warmPages(pool, formats, previews, ctx.wasmBaselineOnly), () => undefined);
   }
   // Everything besides a brief's own files that shapes its editions.
   const makeKey = () => ({
@@ -502,30 +503,33 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
 }
 
-let toolHashMemo: string | undefined;
 /**
- * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
- * local change (or an upgrade under the same version) rebuilds everything.
+ * Open the pages the chosen editions use (printer, cover) ahead of their first use, and load the
+ * previews' PDFium in its worker thread.
  */
-/** Open the pages the chosen editions use (printer, cover, previewer) ahead of their first use. */
-async function warmPages(pool: BrowserPool, formats: readonly string[], previews: boolean): Promise<void> {
-  // The cover first: in a build of one brief the previewer waits for the cover's page to close
-  // (warmPreviews), so that three renderers are not alive at once.
+async function warmPages(pool: BrowserPool, formats: readonly string[], previews: boolean, baselineOnly?: boolean): Promise<void> {
+  // The cover first: in a build of one brief PDFium waits for the cover's page to close
+  // (warmPreviews), so that its memory does not add to two renderers'.
   if (formats.includes('epub')) (await import('./targets/cover.js')).warmCover(pool);
   if (formats.includes('pdf')) {
     (await import('./targets/pdf/print.js')).warmPrinter(pool);
-    if (previews) (await import('./targets/pdf/previews.js')).warmPreviews(pool);
+    if (previews) (await import('./targets/pdf/previews.js')).warmPreviews({ baselineOnly, pool });
   }
 }
 
 /**
  * Whether the briefs to build are short enough (~15 printed pages in all: 64 k characters of Markdown) that
- * the previews' PDFium is best left in V8's baseline WebAssembly compiler (PoolOptions.wasmBaselineOnly).
+ * the previews' PDFium is best left in V8's baseline WebAssembly compiler (BuildContext.wasmBaselineOnly).
  */
 function shortJob(briefs: readonly ScannedBrief[]): boolean {
   return briefs.reduce((n, b) => n + b.text.length, 0) <= 64 * 1024;
 }
 
+let toolHashMemo: string | undefined;
+/**
+ * briefpress' own code (the folder of this module: src/, or the compiled lib/ of the package): a
+ * local change (or an upgrade under the same version) rebuilds everything.
+ */
 function toolHash(): string {
   // Source maps and type declarations shape no edition (lib/ has one of each per module).
   return (toolHashMemo ??= hashTree([path.dirname(fileURLToPath(import.meta.url))], (name) => name.endsWith('.map') || name.endsWith('.d.ts')));

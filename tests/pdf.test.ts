@@ -229,19 +229,34 @@ describe('a printer kept for many briefs', () => {
   });
 });
 
-describe('previews of a short build (PDFium left in V8\'s baseline WebAssembly compiler)', () => {
-  it('are the same bytes as with TurboFan, and the flag reaches Chromium only when asked for', async () => {
+describe('page previews (PDFium in a worker thread of Node)', () => {
+  it('are the same bytes with PDFium left in V8\'s baseline compiler (a short build) as with TurboFan', async () => {
     const { renderPreviews } = await import('../src/targets/pdf/previews.js');
-    const baseline = await launchPool(1, { wasmBaselineOnly: true });
-    try {
-      const cmdline = (pid: number | undefined) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
-      expect(cmdline(baseline.pid)).toContain('--js-flags=--liftoff-only');
-      expect(cmdline(pool.pid)).not.toContain('--js-flags=--liftoff-only');
-      const [a, b] = await Promise.all([renderPreviews(baseline, bytes), renderPreviews(pool, bytes)]);
-      expect(a.length).toBe(2);
-      expect(a.map((png) => Buffer.from(png).toString('base64'))).toEqual(b.map((png) => Buffer.from(png).toString('base64')));
-    } finally {
-      await baseline.close();
-    }
+    // One after the other: the compiler flag is the process's, set as each worker compiles PDFium.
+    const a = await renderPreviews(bytes, { baselineOnly: true });
+    const b = await renderPreviews(bytes, { baselineOnly: false });
+    expect(a.length).toBe(2);
+    expect(a.map((png) => Buffer.from(png).toString('base64'))).toEqual(b.map((png) => Buffer.from(png).toString('base64')));
+    // Chromium does none of it: no page of the pool draws previews, and no flag reaches it.
+    expect(readFileSync(`/proc/${pool.pid}/cmdline`, 'latin1')).not.toContain('liftoff');
+  });
+
+  it('fail with a message naming the brief for a PDF PDFium cannot read, and the worker draws the next', async () => {
+    const { renderPreviews } = await import('../src/targets/pdf/previews.js');
+    const { BrowserFault } = await import('../src/util/faults.js');
+    const junk = Buffer.from('%PDF-1.7\nthis is not a PDF\n%%EOF\n');
+    const e = await renderPreviews(junk, { slug: 'junk-brief' }).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(BrowserFault);
+    expect((e as Error).message).toMatch(/^PDFium failed while drawing the page previews of junk-brief: /);
+    expect((await renderPreviews(bytes)).length).toBe(2);
+  });
+
+  it('past their budget end the worker with a message; the next drawing gets a fresh one', async () => {
+    const { renderPreviews } = await import('../src/targets/pdf/previews.js');
+    const e = await renderPreviews(bytes, { slug: 'slow-brief', timeoutMs: 1 }).then(() => undefined, (x: unknown) => x);
+    expect((e as Error).message).toBe('PDFium took more than 0 s drawing the page previews of slow-brief');
+    const again = await renderPreviews(bytes, { slug: 'next-brief' });
+    expect(again.length).toBe(2);
+    expect(decodePng(again[0]!).width).toBe(340);
   });
 });

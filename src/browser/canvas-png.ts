@@ -1,5 +1,5 @@
 /**
- * In-page code shared by the pages that draw (the cover page, the previewer): a canvas to the base64
+ * In-page code for the pages that draw (the cover page): a canvas to the base64
  * of its PNG. By `toBlob`, because an opaque canvas then gives an RGB PNG (`toDataURL` writes RGBA),
  * and by FileReader, which base64-encodes natively. The callbacks need the page's JavaScript on.
  */

@@ -281,13 +281,6 @@ export interface PoolOptions {
    * one brief uses each once, and a renderer kept idle to the end holds 40-60 MB.
    */
   useOnce?: readonly string[];
-  /**
-   * Keep WebAssembly in V8's baseline compiler (Liftoff) instead of tiering hot functions up to
-   * TurboFan: for a short job, compiling PDFium (3.9 MB) with TurboFan costs more CPU than its faster
-   * code saves (the sample's previews: renderer CPU ~380 -> ~245 ms); a long one (the 71-page
-   * report) draws ~25% slower without it. Same pixels either way (WebAssembly is deterministic).
-   */
-  wasmBaselineOnly?: boolean;
 }
 
 /** A Chromium we started: its process (leader of its own process group), profile and connection. */
@@ -421,9 +414,9 @@ function loadPuppeteer() {
 }
 
 /** Start Chromium with a DevTools pipe and connect Puppeteer to it; fail within `launchTimeoutMs`, naming the executable. */
-async function startChromium(executablePath: string, more: readonly string[] = []): Promise<Chromium> {
+async function startChromium(executablePath: string): Promise<Chromium> {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'briefpress-chromium-'));
-  const extra = [...chromiumArgs, ...more];
+  const extra = [...chromiumArgs];
   if (process.getuid?.() === 0 || process.env.BRIEFPRESS_NO_SANDBOX) extra.push('--no-sandbox');
   // What puppeteer.launch({ headless: true, pipe: true }) would run (src/browser/args.ts): spawned
   // before Puppeteer is loaded, which then loads while Chromium starts.
@@ -502,8 +495,7 @@ async function startChromium(executablePath: string, more: readonly string[] = [
 
 export async function launchPool(size = 2, options: PoolOptions = {}): Promise<BrowserPool> {
   const executablePath = findChromium();
-  const more = options.wasmBaselineOnly ? ['--js-flags=--liftoff-only'] : [];
-  let current = await startChromium(executablePath, more);
+  let current = await startChromium(executablePath);
   /** Profile folders and processes to clean up if Node exits without closing the pool. */
   const started = new Set<Chromium>([current]);
   const cleanUp = () => {
@@ -555,7 +547,7 @@ export async function launchPool(size = 2, options: PoolOptions = {}): Promise<B
       restarts++;
       options.onNote?.(`Chromium quit unexpectedly (${reason}); starting it again`);
       const dead = death;
-      restarting = startChromium(executablePath, more).then(
+      restarting = startChromium(executablePath).then(
         (fresh) => {
           started.add(fresh);
           current = fresh;
@@ -753,14 +745,14 @@ class Died extends BrowserFault {
 
 /**
  * Pages drawn in again and again keep some of what they drew (the cover page's decoded fonts and
- * images, the previewer's WebAssembly heap): a fresh one every so many uses keeps memory flat.
+ * images): a fresh one every so many uses keeps memory flat.
  * A printer navigates for a brief whose style differs and is reset by each print; it is recycled
  * less often (a fresh printer loads the page again instead of swapping: ~100 ms).
  */
 function recycleAfter(kind: string): number {
   const env = Number(process.env.BRIEFPRESS_RECYCLE_PAGES);
   if (Number.isInteger(env) && env > 0) return env;
-  return kind === 'printer' ? 100 : kind === 'cover' || kind === 'previewer' ? 50 : Infinity;
+  return kind === 'printer' ? 100 : kind === 'cover' ? 50 : Infinity;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, error?: () => Error): Promise<T> {

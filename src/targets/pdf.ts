@@ -53,9 +53,6 @@ export const pdfTarget: Target = {
     }),
 };
 
-/** A PDF this long (~10 pages and more) is handed to the previewer before pdf.info runs (A/B: the sample, 80 kB, was 8% slower waiting; the 71-page report, 1.1 MB, 28% faster). */
-const handOverFirstBytes = 256_000;
-
 const printTarget: Target = {
   name: 'pdf',
   async build(brief: Brief, ctx: BuildContext): Promise<WrittenFile[]> {
@@ -70,19 +67,14 @@ const printTarget: Target = {
     }));
     const pool = await browser;
     const withPreviews = ctx.previews ?? true;
-    if (withPreviews) warmPreviews(pool); // loads PDFium while this brief prints
+    if (withPreviews) warmPreviews({ baselineOnly: ctx.wasmBaselineOnly, pool }); // loads PDFium while this brief prints
     const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme), onLoaded: ctx.printSent }), brief.slug);
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
-    // The previews are drawn from the printed PDF (in Chromium) while src/pdf finishes it (in Node):
-    // setPdfInfo keeps every page's drawing as printed (./pdf/textlayer.ts), so the pixels are the same.
-    let started: () => void = () => undefined;
-    const handedOver = new Promise<void>((resolve) => (started = resolve));
-    const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(pool, printed.pdf, { slug: brief.slug, onStarted: started }), brief.slug) : Promise.resolve([]);
+    // The previews are drawn from the printed PDF (in a worker thread: the PDF is posted to it now)
+    // while src/pdf finishes it on Node's main thread: setPdfInfo keeps every page's drawing as
+    // printed (./pdf/textlayer.ts), so the pixels are the same.
+    const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(printed.pdf, { slug: brief.slug, baselineOnly: ctx.wasmBaselineOnly }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
-    // the post-process (setPdfInfo) holds Node's thread (seconds for a long report): a long PDF goes to the previewer first,
-    // else the drawing waits for the end of pdf.info to receive it. A short one is not waited for:
-    // pdf.info is soon over, and the wait (for PDFium still loading, say) would be the longer.
-    if (withPreviews && printed.pdf.byteLength > handOverFirstBytes) await Promise.race([handedOver, previewing.catch(() => undefined)]);
     const pdf = await traced('pdf.info', () => setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
@@ -102,7 +94,7 @@ const printTarget: Target = {
       outlineTitles: printed.headings,
       onPages: ctx.pages ? (pages) => ctx.pages!.settle(printedPages(`${brief.slug}.pdf`, pages)) : undefined,
     })).catch(async (e: unknown) => {
-      await previewing.catch(() => undefined); // no drawing left running in the pool
+      await previewing.catch(() => undefined); // no drawing left running
       throw e;
     });
     const previews = await previewing;

@@ -30,6 +30,8 @@ export interface BuildContext {
   formats: readonly string[];
   /** Page previews beside the PDF (`pages/page-N.png`). Default true. */
   previews?: boolean;
+  /** Draw the previews with PDFium in V8's baseline WebAssembly compiler (a short job: see PreviewOptions.baselineOnly). */
+  wasmBaselineOnly?: boolean;
   /** Series navigation for the web edition, when building a series. */
   links?: SeriesLinks;
   /** Issue #15: the print's page starts, published by the PDF target for the EPUB and web edition (set per brief when the PDF is built). */

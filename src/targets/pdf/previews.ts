@@ -1,20 +1,22 @@
 /**
- * Page previews (small PNGs for the catalog and reviewers), drawn from the finished PDF in the same
- * browser by PDFium (Chromium's own PDF renderer, built to WebAssembly: `@hyzyla/pdfium`) onto a
- * canvas, which encodes the PNG. PDFium draws a page in a fifth of the time pdf.js took (whose
- * JavaScript font conversion and FontFace loading cost ~250 ms of CPU per brief: a third of a cold
- * series build). The page is sandboxed like a print: served from the made-up origin, only PDFium's
- * two files and the PDF are answered, everything else is refused. JavaScript is on here: the only
- * script is ours and PDFium's (the PDF holds none: Chromium writes no JavaScript into it).
+ * Page previews (small PNGs for the catalog and reviewers), drawn from the finished PDF by PDFium
+ * (Chromium's own PDF renderer, built to WebAssembly: `@hyzyla/pdfium`) in a worker thread of Node,
+ * and encoded as PNG there (zlib). Until 2026-12-02 they were drawn in a page of the build's
+ * Chromium and encoded by its canvas: a renderer process of its own (~70-110 MB at a one-brief
+ * build's peak), PDFium's 3.9 MB of WebAssembly and the PDF sent over DevTools, and the PNGs back as
+ * base64. The pixels are the same (PDFium is the same code, and draws deterministically).
+ *
+ * The worker's code is a string (like the pages' scripts), run as an ES module from a data: URL: it
+ * runs from the sources and from lib/ alike, and reads nothing but PDFium's two files and the PDF it
+ * is sent.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { BrowserPool } from '../../browser/pool.js';
-import { canvasPngScript } from '../../browser/canvas-png.js';
-import { fulfill } from '../../browser/respond.js';
-import { printOrigin } from './print.js';
+import { BrowserFault } from '../../util/faults.js';
 import { traced } from '../../util/trace.js';
 
 export interface PreviewOptions {
@@ -23,59 +25,97 @@ export interface PreviewOptions {
   /** The brief's slug, for messages. */
   slug?: string;
   /**
-   * Called once the PDF is in the previewer and its pages are being drawn: the browser needs Node's
-   * thread no more until it answers. (At once when another PDF's previews are under way: this one
-   * waits its turn, which may be long.)
+   * Keep PDFium in V8's baseline WebAssembly compiler (Liftoff) instead of tiering hot functions up
+   * to TurboFan: for a short job, compiling PDFium with TurboFan costs more CPU than its faster code
+   * saves; a long one (the 71-page report) draws faster with it. Same pixels either way.
    */
-  onStarted?: () => void;
+  baselineOnly?: boolean;
+  /** The drawing's budget (default: 30 s, and a second more per 100 kB of PDF); past it the worker is ended. */
+  timeoutMs?: number;
 }
 
 const require = createRequire(import.meta.url);
 
-function pdfiumFile(name: string): string {
-  return path.join(path.dirname(require.resolve('@hyzyla/pdfium/pdfium.wasm')), name);
+/** PDFium's files: its Node module (which takes the WebAssembly as bytes) and the WebAssembly. */
+function pdfiumFiles(): { module: string; wasm: string } {
+  const dir = path.dirname(require.resolve('@hyzyla/pdfium/pdfium.wasm'));
+  return { module: pathToFileURL(path.join(dir, 'index.esm.js')).href, wasm: path.join(dir, 'pdfium.wasm') };
 }
 
-// The page draws with PDFium's own calls (the wrapper's render() asks for LCD text, which fringes
-// glyphs with colour), through the wrapper's module and page handle: internals, hence the exact
-// version pinned in package.json.
-//
-// PDFium's 4 MB of WebAssembly comes in parts of `wasmPart` bytes, one request after the other,
-// compiled as they come (one streamed response): one DevTools message of 5.3 MB would be held two
-// or three times over by Chromium's browser process as it passes through (~25 MB at a one-brief
-// build's peak); a part's message is gone before the next is asked for.
-const shell = (parts: number) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>previews</title></head><body>
-<script>${canvasPngScript}</script>
-<script type="module">
-import { PDFiumLibrary } from './pdfium.mjs';
-const instantiateWasm = (imports, done) => {
-  let part = 0;
-  const body = new ReadableStream({
-    async pull(controller) {
-      if (part === ${parts}) return controller.close();
-      const response = await fetch('./pdfium.wasm?part=' + part++);
-      if (!response.ok) throw new Error('pdfium.wasm: part ' + (part - 1) + ' not served');
-      controller.enqueue(new Uint8Array(await response.arrayBuffer()));
-    },
-  });
-  WebAssembly.instantiateStreaming(new Response(body, { headers: { 'content-type': 'application/wasm' } }), imports).then((r) => done(r.instance, r.module));
-  return {};
+/**
+ * The worker. It draws with PDFium's own calls (the wrapper's render() asks for LCD text, which
+ * fringes glyphs with colour), through the wrapper's module and page handle: internals, hence the
+ * exact version pinned in package.json. A page is drawn on white, as RGBA, and written as an RGB PNG
+ * (8 bits; every row filtered Up; one IDAT at zlib's default level 6): the 71-page report's previews
+ * take 5.4 MB, against 6.7 MB from the canvas before (libpng's choice of a filter per row saves 5 %
+ * more for twice the time; level 9 1 % for five times).
+ */
+const workerCode = String.raw`
+import { parentPort, workerData } from 'node:worker_threads';
+import v8 from 'node:v8';
+import zlib from 'node:zlib';
+// Flags are the process's: set just before this worker compiles PDFium, read as it compiles.
+v8.setFlagsFromString(workerData.baselineOnly ? '--liftoff-only' : '--no-liftoff-only');
+const loading = import(workerData.module).then(({ PDFiumLibrary }) => PDFiumLibrary.init({ wasmBinary: workerData.wasmBinary }));
+loading.catch(() => {});
+const REVERSE_BYTE_ORDER = 0x10; // RGBA; no LCD text, no annotations
+
+const crcTable = new Int32Array(256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  crcTable[n] = c;
+}
+// zlib's own from Node 20.15.
+const crc32 = zlib.crc32 || function crc32(bytes) {
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
 };
-const library = await PDFiumLibrary.init({ instantiateWasm });
-const pdfium = library.module;
-const REVERSE_BYTE_ORDER = 0x10; // RGBA, what a canvas takes; no LCD text, no annotations
-// Started by one call and collected by another: between the two, the page needs nothing from Node
-// (whose thread the PDF post-process may hold for seconds), so the drawing really runs beside it.
-let drawing;
-window.startPreviews = (width, base64) => {
-  drawing = renderPreviews(width, base64);
-  drawing.catch(() => {}); // collected by previews()
-};
-window.previews = () => drawing;
-const renderPreviews = async (width, base64) => {
-  // Decoded by the browser, not by a loop over atob's characters.
-  const data = new Uint8Array(await (await fetch('data:application/pdf;base64,' + base64)).arrayBuffer());
-  const doc = await library.loadDocument(data);
+function chunk(type, body) {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, 'latin1');
+  body.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
+  return out;
+}
+/** RGBA pixels (alpha ignored: drawn on white) to an RGB PNG. */
+function png(rgba, w, h) {
+  const stride = w * 3;
+  const raw = Buffer.alloc((stride + 1) * h);
+  for (let y = 0, at = 0, s = 0; y < h; y++) {
+    raw[at++] = 2; // Up: each byte less the one above it
+    for (let x = 0; x < w; x++, s += 4) {
+      if (y === 0) {
+        raw[at++] = rgba[s];
+        raw[at++] = rgba[s + 1];
+        raw[at++] = rgba[s + 2];
+      } else {
+        const u = s - w * 4;
+        raw[at++] = rgba[s] - rgba[u];
+        raw[at++] = rgba[s + 1] - rgba[u + 1];
+        raw[at++] = rgba[s + 2] - rgba[u + 2];
+      }
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bits per channel
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 6 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function draw(pdf, width) {
+  const library = await loading;
+  const pdfium = library.module;
+  const doc = await library.loadDocument(pdf);
   const pngs = [];
   try {
     for (const page of doc.pages()) {
@@ -88,12 +128,7 @@ const renderPreviews = async (width, base64) => {
       try {
         pdfium._FPDFBitmap_FillRect(bitmap, 0, 0, w, h, 0xffffffff);
         pdfium._FPDF_RenderPageBitmap(bitmap, page.pageIdx, 0, 0, w, h, 0, REVERSE_BYTE_ORDER);
-        const canvas = document.createElement('canvas');
-        canvas.width = w;
-        canvas.height = h;
-        const pixels = new Uint8ClampedArray(pdfium.HEAPU8.buffer, ptr, w * h * 4);
-        canvas.getContext('2d', { alpha: false }).putImageData(new ImageData(new Uint8ClampedArray(pixels), w, h), 0, 0);
-        pngs.push(window.canvasPng(canvas));
+        pngs.push(png(pdfium.HEAPU8.subarray(ptr, ptr + w * h * 4), w, h));
       } finally {
         pdfium._FPDFBitmap_Destroy(bitmap);
         pdfium.wasmExports.free(ptr);
@@ -103,94 +138,131 @@ const renderPreviews = async (width, base64) => {
   } finally {
     doc.destroy();
   }
-  return Promise.all(pngs);
-};
-document.title = 'ready';
-</script></body></html>`;
-
-/**
- * The previewer page, loaded once per build (PDFium is 3.9 MB of WebAssembly to compile) and kept
- * for the whole build. One, not one per `--jobs`: a second one would compile PDFium again, and one
- * draws a brief's pages in ~50 ms.
- */
-function previewers(pool: BrowserPool) {
-  return pool.lender('previewer', openPreviewer, (p) => p.close(), 1, (p) => p);
+  return pngs;
 }
 
-/** Bytes of PDFium's WebAssembly per request (see `shell`). */
-const wasmPart = 512 * 1024;
+parentPort.on('message', ({ id, pdf, width }) => {
+  const work = pdf ? draw(pdf, width) : loading.then(() => []);
+  work.then(
+    (pngs) => {
+      const buffers = pngs.map((p) => p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength));
+      parentPort.postMessage({ id, pngs: buffers }, buffers);
+    },
+    (e) => parentPort.postMessage({ id, error: String((e && e.message) || e) }),
+  );
+});
+`;
 
-function readPart(file: string, at: number, length: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(length);
-    return buffer.subarray(0, readSync(fd, buffer, 0, length, at));
-  } finally {
-    closeSync(fd);
+interface Job {
+  resolve: (pngs: Uint8Array[]) => void;
+  reject: (e: Error) => void;
+  what: string;
+}
+
+/** Idle this long, the worker ends (a preview server's next build starts another: ~70 ms). */
+const idleMs = 15_000;
+
+/** One worker thread with PDFium loaded: draws one PDF's previews at a time, in the order asked. */
+class Previewer {
+  private readonly worker: Worker;
+  private readonly jobs = new Map<number, Job>();
+  private next = 0;
+  private idle: NodeJS.Timeout | undefined;
+  ended = false;
+
+  constructor(readonly baselineOnly: boolean, private readonly onEnd: () => void) {
+    const { module, wasm } = pdfiumFiles();
+    // An ES module from a data: URL: the same whatever the process's flags (an eval'd script is
+    // CommonJS, or an ES module under --input-type=module).
+    this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerCode)}`), { workerData: { module, wasmBinary: readFileSync(wasm), baselineOnly } });
+    this.worker.on('message', (m: { id: number; pngs?: ArrayBuffer[]; error?: string }) => {
+      const job = this.jobs.get(m.id);
+      if (!job) return;
+      this.jobs.delete(m.id);
+      this.settled();
+      if (m.error !== undefined) job.reject(new BrowserFault(`PDFium failed while ${job.what}: ${m.error}`, 'Build again; if it happens again, report it with the brief (`--no-previews` builds without the previews).'));
+      else job.resolve(m.pngs!.map((b) => new Uint8Array(b)));
+    });
+    const fail = (why: string) => {
+      this.end();
+      for (const job of this.jobs.values()) job.reject(new BrowserFault(`PDFium's worker ${why} while ${job.what}`, 'Build again: only the briefs that failed are built.'));
+      this.jobs.clear();
+    };
+    this.worker.on('error', (e) => fail(`failed (${e.message})`));
+    this.worker.on('exit', (code) => fail(`stopped (exit code ${code})`));
+    this.settled();
+  }
+
+  /** The previews of `pdf` (null: just load PDFium). */
+  run(pdf: Uint8Array | null, width: number, what: string, timeoutMs: number): Promise<Uint8Array[]> {
+    if (this.ended) return Promise.reject(new BrowserFault(`PDFium's worker had stopped before ${what}`));
+    const id = this.next++;
+    clearTimeout(this.idle);
+    this.worker.ref();
+    return new Promise<Uint8Array[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // A drawing this slow is stuck: the worker goes (with every job it had), the next use starts another.
+        this.jobs.get(id)?.reject(new BrowserFault(`PDFium took more than ${Math.round(timeoutMs / 1000)} s ${what}`, 'A PDF this slow to draw is stuck: build again; if it happens again, report it with the brief.'));
+        this.jobs.delete(id);
+        this.end();
+      }, timeoutMs);
+      const done = () => clearTimeout(timer);
+      this.jobs.set(id, { resolve: (v) => (done(), resolve(v)), reject: (e) => (done(), reject(e)), what });
+      // A copy goes over (the caller keeps its PDF: it is also written, and post-processed meanwhile).
+      const copy = pdf ? new Uint8Array(pdf) : null;
+      this.worker.postMessage({ id, pdf: copy, width }, copy ? [copy.buffer] : []);
+    });
+  }
+
+  /** Nothing to do: the worker no longer keeps Node alive, and ends after a while. */
+  private settled(): void {
+    if (this.jobs.size > 0 || this.ended) return;
+    this.worker.unref();
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.end(), idleMs);
+    this.idle.unref();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.idle);
+    this.onEnd();
+    void this.worker.terminate().catch(() => undefined);
   }
 }
 
-async function openPreviewer(browser: Browser): Promise<Page> {
-  const page = await browser.newPage();
-  const base = `${printOrigin}/.previews/`;
-  const wasm = pdfiumFile('pdfium.wasm');
-  const parts = Math.ceil(statSync(wasm).size / wasmPart);
-  const files = new Map<string, () => { body: Buffer | string; contentType: string }>([
-    [`${base}index.html`, () => ({ body: shell(parts), contentType: 'text/html; charset=utf-8' })],
-    [`${base}pdfium.mjs`, () => ({ body: readFileSync(pdfiumFile('index.esm.browser.js')), contentType: 'text/javascript' })],
-  ]);
-  for (let i = 0; i < parts; i++) files.set(`${base}pdfium.wasm?part=${i}`, () => ({ body: readPart(wasm, i * wasmPart, wasmPart), contentType: 'application/octet-stream' }));
-  // Sandboxed like a print: only PDFium's own files are answered, everything else is refused.
-  await page.setRequestInterception(true);
-  page.on('request', (req: HTTPRequest) => {
-    const url = req.url();
-    const file = files.get(url);
-    if (file) void fulfill(req, file()).catch(() => {});
-    else if (url.startsWith('data:') || url.startsWith('blob:')) void req.continue().catch(() => {});
-    else void req.abort('blockedbyclient').catch(() => {});
+/** The worker of each kind (baseline only, or tiered), started on first use. */
+const previewers = new Map<boolean, Previewer>();
+
+function previewer(baselineOnly: boolean): Previewer {
+  const have = previewers.get(baselineOnly);
+  if (have && !have.ended) return have;
+  const made: Previewer = new Previewer(baselineOnly, () => {
+    if (previewers.get(baselineOnly) === made) previewers.delete(baselineOnly);
   });
-  await page.goto(`${base}index.html`, { waitUntil: 'load', timeout: 40_000 });
-  // Poll on a timer, not on animation frames (a background page gets none).
-  await page.waitForFunction(() => document.title === 'ready', { timeout: 40_000, polling: 25 });
-  return page;
+  previewers.set(baselineOnly, made);
+  return made;
 }
 
 /**
- * Start loading PDFium in the browser now, so the first previews do not wait for it. In a build of
- * one brief, once its cover is drawn and the cover's page closed: the three renderers (cover, print,
- * PDFium compiling) are not alive at once, and PDFium still loads long before the print is finished.
+ * Start loading PDFium now, so the first previews do not wait for it. In a build of one brief, once
+ * its cover is drawn and the cover's page closed (`pool`), so that it does not add to the memory
+ * of the cover's renderer and the print's at once.
  */
-export function warmPreviews(pool: BrowserPool): void {
-  if (warmed.has(pool)) return;
-  warmed.add(pool);
-  void (pool.closedOnce?.('cover') ?? Promise.resolve()).then(() => previewers(pool).use(async () => undefined, { what: 'loading PDFium' })).catch(() => undefined);
+export function warmPreviews(opts: { baselineOnly?: boolean; pool?: BrowserPool } = {}): void {
+  const after = opts.pool?.closedOnce?.('cover') ?? Promise.resolve();
+  void after.then(() => previewer(opts.baselineOnly ?? false).run(null, 0, 'loading PDFium', 60_000)).catch(() => undefined);
 }
-const warmed = new WeakSet<BrowserPool>();
 
-/** Calls of renderPreviews under way, per pool. */
-const underWay = new WeakMap<BrowserPool, number>();
-
-/** One PNG per page of `pdf`, drawn by PDFium in the browser's previewer page. */
-export async function renderPreviews(pool: BrowserPool, pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
-  const busy = underWay.get(pool) ?? 0;
-  if (busy > 0) opts.onStarted?.();
-  underWay.set(pool, busy + 1);
-  type PreviewWindow = { startPreviews: (w: number, b: string) => void; previews: () => Promise<string[]> };
-  try {
-    const pngs = await previewers(pool).use(
-      (page) =>
-        traced('previews.draw', async () => {
-          // The PDF goes over in a call of its own, answered once the page has it: a DevTools message
-          // of megabytes leaves Node in pieces, each written when Node's event loop turns.
-          await page.evaluate((w, b64) => (window as unknown as PreviewWindow).startPreviews(w, b64), opts.width ?? 340, Buffer.from(pdf).toString('base64'));
-          opts.onStarted?.();
-          return page.evaluate(() => (window as unknown as PreviewWindow).previews());
-        }),
-      // ~50 ms a page: 30 s, and a second more per 100 kB of PDF.
-      { what: `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`, timeoutMs: 30_000 + Math.ceil(pdf.byteLength / 100_000) * 1000 },
-    );
-    return pngs.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
-  } finally {
-    underWay.set(pool, (underWay.get(pool) ?? 1) - 1);
-  }
+/**
+ * One PNG per page of `pdf`, drawn by PDFium in a worker thread. A copy of the PDF is posted to the
+ * worker before this returns: the caller's thread is free meanwhile. Drawings wait their turn in the
+ * worker's queue.
+ */
+export function renderPreviews(pdf: Uint8Array, opts: PreviewOptions = {}): Promise<Uint8Array[]> {
+  const what = `drawing the page previews${opts.slug ? ` of ${opts.slug}` : ''}`;
+  // ~20 ms a page: 30 s, and a second more per 100 kB of PDF.
+  const timeoutMs = opts.timeoutMs ?? 30_000 + Math.ceil(pdf.byteLength / 100_000) * 1000;
+  return traced('previews.draw', () => previewer(opts.baselineOnly ?? false).run(pdf, opts.width ?? 340, what, timeoutMs));
 }
