@@ -10,13 +10,13 @@
  * runs from the sources and from lib/ alike, and reads nothing but PDFium's two files and the PDF it
  * is sent.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BrowserPool } from '../../browser/pool.js';
 import { BrowserFault } from '../../util/faults.js';
+import { afterWorkerStart } from '../../util/young.js';
 import { traced } from '../../util/trace.js';
 
 export interface PreviewOptions {
@@ -54,9 +54,16 @@ const workerCode = String.raw`
 import { parentPort, workerData } from 'node:worker_threads';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
+import { readFileSync } from 'node:fs';
 // Flags are the process's: set just before this worker compiles PDFium, read as it compiles.
 v8.setFlagsFromString(workerData.baselineOnly ? '--liftoff-only' : '--no-liftoff-only');
-const loading = import(workerData.module).then(({ PDFiumLibrary }) => PDFiumLibrary.init({ wasmBinary: workerData.wasmBinary }));
+// Compiled from bytes read here and let go once instantiated (given as wasmBinary, PDFium's
+// module would keep them).
+const instantiateWasm = (imports, done) => {
+  WebAssembly.instantiate(readFileSync(workerData.wasm), imports).then((r) => done(r.instance, r.module));
+  return {};
+};
+const loading = import(workerData.module).then(({ PDFiumLibrary }) => PDFiumLibrary.init({ instantiateWasm }));
 loading.catch(() => {});
 const REVERSE_BYTE_ORDER = 0x10; // RGBA; no LCD text, no annotations
 
@@ -174,7 +181,8 @@ class Previewer {
     const { module, wasm } = pdfiumFiles();
     // An ES module from a data: URL: the same whatever the process's flags (an eval'd script is
     // CommonJS, or an ES module under --input-type=module).
-    this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerCode)}`), { workerData: { module, wasmBinary: readFileSync(wasm), baselineOnly } });
+    this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerCode)}`), { workerData: { module, wasm, baselineOnly } });
+    this.worker.once('online', afterWorkerStart);
     this.worker.on('message', (m: { id: number; pngs?: ArrayBuffer[]; error?: string }) => {
       const job = this.jobs.get(m.id);
       if (!job) return;

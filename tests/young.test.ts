@@ -1,0 +1,44 @@
+/**
+ * src/util/young.ts: the CLI's young generation stops growing at its cap, and stays there after a
+ * worker thread starts (Node puts V8's flags back as it starts one: the page previews' worker undid
+ * the cap, and Node's young generation grew 16 -> 32 MB in a build of the sample).
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const young = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'util', 'young.ts')).href;
+
+/** The young generation's size (MiB) after churning garbage, with the cap or not, and a worker started midway or not. */
+function youngAfter(cap: boolean, worker: 'none' | 'plain' | 'reapplied'): number {
+  const script = `
+    import v8 from 'node:v8';
+    import { Worker } from 'node:worker_threads';
+    const { capYoungGeneration, afterWorkerStart } = await import(${JSON.stringify(young)});
+    const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+    if (${cap}) capYoungGeneration(8);
+    let keep = [];
+    // In slices, the event loop turning between them (as in a build): the cap is applied from a GC observer.
+    const churn = async (n) => { for (let i = 0; i < n; i++) { keep.push({ i, pair: [i, i + 1], s: 'x' + i }); if (keep.length > 100000) keep = []; if (i % 20000 === 0) await new Promise((r) => setImmediate(r)); } };
+    await churn(2e6);
+    if (${JSON.stringify(worker)} !== 'none') {
+      const w = new Worker('setTimeout(() => {}, 300)', { eval: true });
+      if (${JSON.stringify(worker)} === 'reapplied') w.once('online', afterWorkerStart);
+      await new Promise((r) => w.once('exit', r));
+    }
+    await churn(4e6);
+    console.log(size());`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return Number(r.stdout.trim());
+}
+
+describe('the young generation cap', () => {
+  it('holds through a worker thread\'s start when applied again once it is online', () => {
+    expect(youngAfter(false, 'none')).toBeGreaterThan(16); // what V8 does left alone
+    expect(youngAfter(true, 'none')).toBeLessThanOrEqual(16);
+    expect(youngAfter(true, 'plain')).toBeGreaterThan(16); // the worker undid it
+    expect(youngAfter(true, 'reapplied')).toBeLessThanOrEqual(16);
+  });
+});
