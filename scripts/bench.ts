@@ -388,6 +388,14 @@ if (s20 && s200) {
   const a = s20.ms / 20;
   const b = s200.ms / 200;
   console.log(`  per brief: ${sec(a)} at 20, ${sec(b)} at 200 (${(((b - a) / a) * 100).toFixed(0)} %; target within 10 %)`);
+  // The same net of the fixed cost (start-up, Chromium, the catalog), taken as the time of one brief:
+  // what each further brief adds.
+  const s1 = sizes.find((s) => s.briefs === 1);
+  if (s1) {
+    const c = (s20.ms - s1.ms) / 19;
+    const d = (s200.ms - s1.ms) / 199;
+    console.log(`  per brief beyond the first: ${sec(c)} at 20, ${sec(d)} at 200 (${(((d - c) / c) * 100).toFixed(0)} %)`);
+  }
 }
 for (const s of sizes) console.log(`  ${String(s.briefs).padStart(3)} brief(s): ${sec(s.ms)}${s.peerMs ? `  (peer ${sec(s.peerMs)})` : ''}`);
 
