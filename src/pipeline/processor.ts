@@ -5,8 +5,6 @@ import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList } from 'unified';
@@ -19,6 +17,7 @@ import remarkHeadings from './remark-headings.js';
 import remarkRawHtml from './remark-raw-html.js';
 import { sanitizeSchema } from './html-schema.js';
 import rehypeSafeHtml from './rehype-safe-html.js';
+import { frontmatterSyntax, gfmSyntax } from './markdown-syntax.js';
 
 export interface ProcessOptions {
   briefDir: string;
@@ -35,7 +34,7 @@ export interface ProcessOptions {
 }
 
 /** The Markdown parser (made once: its syntax extensions are the same for every file). */
-const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze();
+const markdownParser = unified().use(remarkParse).use(frontmatterSyntax).use(gfmSyntax).freeze();
 
 /** Parse Markdown to mdast (front matter included as a `yaml` node). */
 export function parseMarkdown(file: VFile): MdastRoot {
@@ -44,7 +43,8 @@ export function parseMarkdown(file: VFile): MdastRoot {
 
 /** Run the brief plugins over an mdast tree, giving hast. Messages land on `file`. */
 export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions): Promise<HastRoot> {
-  const remarkPlugins: PluggableList = [remarkGfm];
+  // (The syntax extensions are the parser's: none of them changes a parsed tree.)
+  const remarkPlugins: PluggableList = [];
   if (!opts.rawHtml) remarkPlugins.push(remarkRawHtml);
   if (opts.kind === 'body') remarkPlugins.push(remarkHeadings);
   const rehypePlugins: PluggableList = [];
