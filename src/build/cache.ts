@@ -248,7 +248,7 @@ function loadCacheFile(file: string, outDir: string): { data?: CacheFile; text?:
   }
   const format = (json as { format?: unknown } | null)?.format;
   if (typeof format === 'number' && format !== cacheFormat) return ignore(`written by ${format < cacheFormat ? 'an older' : 'a newer'} briefpress (format ${format})`, 'info');
-  const v = fileSchema.safeParse(json);
+  const v = fileSchema.safeParse(json, { jitless: true }); // as src/config/validate.ts
   if (!v.success) {
     const issue = v.error.issues[0]!;
     const where = issue.path.map(String).join('.') || 'the file';

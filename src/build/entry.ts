@@ -45,7 +45,7 @@ export function catalogEntry(b: Brief, number: number, updated: number): Catalog
  */
 export function entryFromFrontMatter(s: ScannedBrief, src: SeriesSource, number: number, updated: (date: string) => number): CatalogEntry | undefined {
   if (!s.frontMatter) return undefined;
-  const v = frontMatterSchema.safeParse(s.frontMatter);
+  const v = frontMatterSchema.safeParse(s.frontMatter, { jitless: true }); // as src/config/validate.ts
   if (!v.success) return undefined;
   const fm = v.data;
   const authors: CatalogEntry['authors'] = [];

@@ -9,8 +9,6 @@
  * their place in the YAML. Each block of text becomes a run: its characters and, for each, its
  * offset in the file; the rules work on runs.
  */
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { toNlcst } from 'mdast-util-to-nlcst';
@@ -21,6 +19,7 @@ import type { Node as NlcstNode, Parent as NlcstParent } from 'nlcst';
 import type { Root as MdastRoot, RootContent as MdastContent } from 'mdast';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { splitFrontMatter } from '../manuscript/frontmatter.js';
+import { frontmatterSyntax, gfmSyntax } from '../pipeline/markdown-syntax.js';
 
 /** The editorial rules (ids in src/check/rules.ts). */
 export const editorialRules = [
@@ -87,7 +86,7 @@ const titled = new Set(['title', 'subtitle', 'heading']);
 
 function nlcstRuns(text: string): { runs: Run[]; mdast: MdastRoot } {
   const file = new VFile(text);
-  const mdast = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter).parse(file) as MdastRoot;
+  const mdast = unified().use(remarkParse).use(gfmSyntax).use(frontmatterSyntax).parse(file) as MdastRoot;
   let tree;
   try {
     tree = toNlcst(mdast, file, ParseEnglish, { ignore: ['yaml', 'toml', 'code', 'html', 'definition', 'math', 'inlineMath'] });

@@ -3,10 +3,6 @@
  */
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
-import rehypeRaw from 'rehype-raw';
-import rehypeSanitize from 'rehype-sanitize';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList } from 'unified';
@@ -17,8 +13,7 @@ import rehypeNotes from './rehype-notes.js';
 import rehypeQuestions from './rehype-questions.js';
 import remarkHeadings from './remark-headings.js';
 import remarkRawHtml from './remark-raw-html.js';
-import { sanitizeSchema } from './html-schema.js';
-import rehypeSafeHtml from './rehype-safe-html.js';
+import { frontmatterSyntax, gfmSyntax } from './markdown-syntax.js';
 
 export interface ProcessOptions {
   briefDir: string;
@@ -35,7 +30,7 @@ export interface ProcessOptions {
 }
 
 /** The Markdown parser (made once: its syntax extensions are the same for every file). */
-const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze();
+const markdownParser = unified().use(remarkParse).use(frontmatterSyntax).use(gfmSyntax).freeze();
 
 /** Parse Markdown to mdast (front matter included as a `yaml` node). */
 export function parseMarkdown(file: VFile): MdastRoot {
@@ -44,11 +39,15 @@ export function parseMarkdown(file: VFile): MdastRoot {
 
 /** Run the brief plugins over an mdast tree, giving hast. Messages land on `file`. */
 export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions): Promise<HastRoot> {
-  const remarkPlugins: PluggableList = [remarkGfm];
+  // (The syntax extensions are the parser's: none of them changes a parsed tree.)
+  const remarkPlugins: PluggableList = [];
   if (!opts.rawHtml) remarkPlugins.push(remarkRawHtml);
   if (opts.kind === 'body') remarkPlugins.push(remarkHeadings);
   const rehypePlugins: PluggableList = [];
-  if (opts.rawHtml) rehypePlugins.push(rehypeRaw, [rehypeSafeHtml, { ids: opts.ids ?? new Set<string>() }], [rehypeSanitize, schema]);
+  if (opts.rawHtml) {
+    const raw = await rawHtmlPlugins();
+    rehypePlugins.push(raw.rehypeRaw, [raw.rehypeSafeHtml, { ids: opts.ids ?? new Set<string>() }], [raw.rehypeSanitize, raw.schema]);
+  }
   rehypePlugins.push([rehypeImages, { briefDir: opts.briefDir, root: opts.root }], rehypeLinks);
   if (opts.kind === 'body') rehypePlugins.push(rehypeNotes);
   if (opts.kind === 'body' && opts.qa) rehypePlugins.push(rehypeQuestions);
@@ -71,5 +70,14 @@ export async function toHast(mdast: MdastRoot, file: VFile, opts: ProcessOptions
   return (await processor.run(mdast, file)) as HastRoot;
 }
 
-/** Behind rehype-safe-html (which reports what it changes), the same rules as rehype-sanitize's schema. */
-const schema = sanitizeSchema();
+/**
+ * The raw HTML plugins (hast-util-raw, the sanitizer and their schema: some 30 modules), loaded
+ * only for a series that allows raw HTML (`rawHtml: true`; most do not).
+ */
+let rawHtmlLoaded: ReturnType<typeof loadRawHtml> | undefined;
+const rawHtmlPlugins = () => (rawHtmlLoaded ??= loadRawHtml());
+async function loadRawHtml() {
+  const [raw, sanitize, safe, schema] = await Promise.all([import('rehype-raw'), import('rehype-sanitize'), import('./rehype-safe-html.js'), import('./html-schema.js')]);
+  // Behind rehype-safe-html (which reports what it changes), the same rules as rehype-sanitize's schema.
+  return { rehypeRaw: raw.default, rehypeSanitize: sanitize.default, rehypeSafeHtml: safe.default, schema: schema.sanitizeSchema() };
+}

@@ -12,7 +12,6 @@ import { writeFilesAtomic, type WrittenFile } from '../util/write.js';
 import { renderPage } from './html.js';
 import { messagesFor } from '../i18n/messages.js';
 import { hyphenateTree } from './pdf/hyphenate.js';
-import { setPdfInfo } from './pdf/metadata.js';
 import { renderPreviews, warmPreviews } from './pdf/previews.js';
 import { printWith, type PrintLog, type PrintResult } from './pdf/print.js';
 import type { BuildContext, Target } from './types.js';
@@ -66,6 +65,10 @@ const printTarget: Target = {
       transform: (tree, b) => hyphenateTree(tree, b.language),
     }));
     const pool = await browser;
+    // src/pdf and the PDF's finishing (some 20 modules) load while Chromium loads and prints the page:
+    // Node is idle then, and they are needed only once the PDF is back.
+    const finishing = import('./pdf/metadata.js');
+    finishing.catch(() => undefined); // awaited below
     const withPreviews = ctx.previews ?? true;
     if (withPreviews) warmPreviews({ baselineOnly: ctx.wasmBaselineOnly, pool }); // loads PDFium while this brief prints
     const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme), onLoaded: ctx.printSent }), brief.slug);
@@ -75,7 +78,7 @@ const printTarget: Target = {
     // printed (./pdf/textlayer.ts), so the pixels are the same.
     const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(printed.pdf, { slug: brief.slug, baselineOnly: ctx.wasmBaselineOnly }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
-    const pdf = await traced('pdf.info', () => setPdfInfo(printed.pdf, {
+    const pdf = await traced('pdf.info', async () => (await finishing).setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
       subject: brief.summary,
