@@ -15,9 +15,9 @@ function youngAfter(cap: boolean, worker: 'none' | 'plain' | 'reapplied'): numbe
   const script = `
     import v8 from 'node:v8';
     import { Worker } from 'node:worker_threads';
-    const { capYoungGeneration, afterWorkerStart } = await import(${JSON.stringify(young)});
+    const { capHeap, afterWorkerStart } = await import(${JSON.stringify(young)});
     const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
-    if (${cap}) capYoungGeneration(8);
+    if (${cap}) capHeap(8, 1024);
     let keep = [];
     // In slices, the event loop turning between them (as in a build): the cap is applied from a GC observer.
     const churn = async (n) => { for (let i = 0; i < n; i++) { keep.push({ i, pair: [i, i + 1], s: 'x' + i }); if (keep.length > 100000) keep = []; if (i % 20000 === 0) await new Promise((r) => setImmediate(r)); } };

@@ -1,35 +1,63 @@
 /**
- * Node's young generation kept small (src/cli/heap.ts turns it on for the CLI). V8 doubles it (two
- * semi-spaces of 0.5 up to 16 MB) while the modules load and objects survive, and a build's garbage
- * then fills it whole: ~25 MB of Node's ~150 MB at a build's peak. Node flags cannot be passed
- * through the `briefpress` bin, but the growth factor is read at each growth: once the young
- * generation has reached the cap (checked after each garbage collection), it grows no more.
+ * Node's heap kept near what it holds (src/cli/heap.ts turns this on for the CLI).
+ *
+ * The young generation: V8 doubles it (two semi-spaces of 0.5 up to 16 MB) while the modules load
+ * and objects survive, and a build's garbage then fills it whole: ~25 MB of Node's ~150 MB at a
+ * build's peak. Node flags cannot be passed through the `briefpress` bin, but the growth factor is
+ * read at each growth: once the young generation has reached its cap (checked after each garbage
+ * collection), it grows no more.
+ *
+ * The old generation, likewise, once it passes its cap: V8 lets it grow to 2-4 times what a full
+ * collection leaves alive, and a long series keeps it there (200 briefs: 190-220 MB of heap for
+ * 50-100 MB alive, the largest part of the build's peak). Past the cap it grows by half what is
+ * alive (--heap-growing-percent=50; read at each collection): a build of one brief (35 MB) or 20
+ * (53 MB) never gets there, a long series pays a few more full collections.
  *
  * Starting a worker thread puts V8's flags back as Node set them (measured: the main thread's young
- * generation then grew 16 -> 32 MB in a build with page previews): `afterWorkerStart` applies the cap
- * again.
+ * generation then grew 16 -> 32 MB in a build with page previews): `afterWorkerStart` applies the
+ * caps again.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
-let capBytes = 0;
+let youngCap = 0;
+let oldCap = 0;
+let youngSet = false;
+let oldSet = false;
 
-const reached = () => (v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0) >= capBytes;
-const stopGrowing = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
+const size = (space: string) => v8.getHeapSpaceStatistics().find((s) => s.space_name === space)?.space_size ?? 0;
+const youngReached = () => size('new_space') >= youngCap;
+const oldReached = () => size('old_space') >= oldCap;
+const stopYoung = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
+const slowOld = () => v8.setFlagsFromString('--heap-growing-percent=50');
 
-/** Stop the young generation's growth once it holds `capMiB` (both semi-spaces together). */
-export function capYoungGeneration(capMiB: number): void {
-  capBytes = capMiB * 2 ** 20;
-  if (reached()) return stopGrowing();
+/**
+ * Stop the young generation's growth once it holds `youngMiB` (both semi-spaces together), and let
+ * the old generation grow by half what is alive once it holds `oldMiB`.
+ */
+export function capHeap(youngMiB: number, oldMiB: number): void {
+  youngCap = youngMiB * 2 ** 20;
+  oldCap = oldMiB * 2 ** 20;
+  const check = () => {
+    if (!youngSet && youngReached()) {
+      youngSet = true;
+      stopYoung();
+    }
+    if (!oldSet && oldReached()) {
+      oldSet = true;
+      slowOld();
+    }
+    return youngSet && oldSet;
+  };
+  if (check()) return;
   const observer = new PerformanceObserver(() => {
-    if (!reached()) return;
-    stopGrowing();
-    observer.disconnect();
+    if (check()) observer.disconnect();
   });
   observer.observe({ entryTypes: ['gc'] });
 }
 
-/** Call once a worker thread is online: its start undid the cap. */
+/** Call once a worker thread is online: its start undid the caps already applied. */
 export function afterWorkerStart(): void {
-  if (capBytes > 0 && reached()) stopGrowing();
+  if (youngSet) stopYoung();
+  if (oldSet) slowOld();
 }
