@@ -78,6 +78,11 @@ const printTarget: Target = {
     // printed (./pdf/textlayer.ts), so the pixels are the same.
     const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(printed.pdf, { slug: brief.slug, baselineOnly: ctx.wasmBaselineOnly }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
+    // One turn of the event loop before the post-process holds Node's thread (~0.2 s for the sample,
+    // seconds for a long report): a printer page used once is closed now, not after it. Its close is
+    // a DevTools message sent a few promise steps after the print; without the turn it waited for the
+    // post-process, and the renderer's ~80 MB with it (at a one-brief build's peak of memory).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const pdf = await traced('pdf.info', async () => (await finishing).setPdfInfo(printed.pdf, {
       title: brief.subtitle ? `${brief.title}: ${brief.subtitle}` : brief.title,
       author: brief.authors.map((a) => a.name).join(', '),
