@@ -159,9 +159,10 @@ describe('briefpress preview', () => {
       writeFileSync(briefFile, original.replace(/^date: .*$/m, 'date: May 12th'));
       // writeFileSync truncates, then writes: a build already running may read the file in between
       // and report that moment ("no front matter" at 1:1) before the next build reports the date.
-      // Wait for the error of the file as saved.
+      // Wait for the error of the file as saved, with no build under way (the save's second event
+      // may start one more build, which shows "building" over the same error until it ends).
       await page.waitForFunction(
-        (line: number) => Array.from(document.querySelectorAll('#overlay:not([hidden]) #overlay-list .place')).some((el) => new RegExp(`brief\\.md:${line}:\\d+$`).test(el.textContent ?? '')),
+        (line: number) => document.body.dataset.state === 'error' && Array.from(document.querySelectorAll('#overlay:not([hidden]) #overlay-list .place')).some((el) => new RegExp(`brief\\.md:${line}:\\d+$`).test(el.textContent ?? '')),
         { timeout: 60_000, polling: 50 },
         dateLine,
       );
