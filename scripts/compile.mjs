@@ -1,11 +1,12 @@
 // Compile src/ into lib/ (ESM .js, .d.ts, source maps; the preview's static files copied beside
-// their module): `npm run compile`, run by `prepack` and by scripts/setup.sh. Skipped when lib/ is
+// their module; the CLI bundled, scripts/bundle.mjs): `npm run compile`, run by `prepack` and by scripts/setup.sh. Skipped when lib/ is
 // current (lib/.stamp, scripts/fingerprint.mjs) unless --force. lib/ is replaced whole, by a rename:
 // a CLI running from lib/ meanwhile never sees a half-written folder.
 import { spawnSync } from 'node:child_process';
 import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { bundleCli } from './bundle.mjs';
 import { fingerprint, libIsCurrent, root } from './fingerprint.mjs';
 
 if (!process.argv.includes('--force') && libIsCurrent()) process.exit(0);
@@ -24,6 +25,14 @@ cpSync(path.join(root, 'src/preview/ui'), path.join(tmp, 'preview/ui'), { recurs
 cpSync(path.join(root, 'src/i18n/messages'), path.join(tmp, 'i18n/messages'), { recursive: true });
 // The CSL styles and locales briefpress ships, likewise (src/targets/cite/record.ts).
 cpSync(path.join(root, 'src/targets/cite/csl'), path.join(tmp, 'targets/cite/csl'), { recursive: true });
+// The CLI runs from one bundle of these modules and the packages they use (scripts/bundle.mjs).
+try {
+  await bundleCli(tmp);
+} catch (e) {
+  rmSync(tmp, { recursive: true, force: true });
+  console.error(`compile: bundling the CLI failed: ${e.message}`);
+  process.exit(1);
+}
 writeFileSync(path.join(tmp, '.stamp'), `${stamp}\n`);
 try {
   renameSync(path.join(root, 'lib'), old);

@@ -1,5 +1,6 @@
-// The fingerprint of what lib/ is compiled from: every file under src/ and the two tsconfigs (path,
-// size, modification time). scripts/compile.mjs writes it to lib/.stamp; src/cli/bin.js runs lib/
+// The fingerprint of what lib/ is compiled from: every file under src/, the two tsconfigs and the compile
+// scripts (path, size, modification time). (The dependencies the CLI's bundle holds are checked
+// each time it runs: src/cli/start.ts.) scripts/compile.mjs writes it to lib/.stamp; src/cli/bin.js runs lib/
 // only when the sources still have it, so a stale lib/ is never what runs in this repository.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -23,7 +24,7 @@ export function fingerprint() {
     }
   };
   walk(path.join(root, 'src'));
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'scripts/compile.mjs']) add(path.join(root, f));
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'scripts/compile.mjs', 'scripts/bundle.mjs']) add(path.join(root, f));
   return h.digest('hex');
 }
 

@@ -43,13 +43,22 @@ describe('briefpress CLI', () => {
     expect(existsSync(path.join(pkg, 'lib', 'cli', 'main.js'))).toBe(true);
     expect(existsSync(path.join(pkg, 'lib', 'api.d.ts'))).toBe(true);
     expect(existsSync(path.join(pkg, 'lib', 'preview', 'ui', 'index.html'))).toBe(true);
-    // lib/ is current: it is what runs (a marker put into the compiled code shows).
-    const main = path.join(pkg, 'lib', 'cli', 'main.js');
+    // lib/ is current: it is what runs, from its bundle (a marker put into the bundle shows).
+    const main = path.join(pkg, 'lib', 'cli', 'bundle', 'main.js');
     writeFileSync(main, `${readFileSync(main, 'utf8')}\nconsole.error('from lib');\n`);
-    const fromLib = run();
+    const fromLib = run({ BRIEFPRESS_TRACE: '1' });
     expect(fromLib.status).toBe(0);
     expect(fromLib.stderr).toContain('from lib');
+    expect(fromLib.stderr).toContain('running the bundle');
     expect(fromLib.stdout).toBe(fromSource.stdout);
+    // One file the bundle holds is not as it was: the compiled modules run, one by one.
+    const api = path.join(pkg, 'lib', 'api.js');
+    writeFileSync(api, `${readFileSync(api, 'utf8')}\nconsole.error('from the modules');\n`);
+    const fromModules = run({ BRIEFPRESS_TRACE: '1' });
+    expect(fromModules.status).toBe(0);
+    expect(fromModules.stderr).not.toContain('from lib');
+    expect(fromModules.stderr).toContain('running the modules (api.js changed)');
+    expect(fromModules.stdout).toBe(fromSource.stdout);
     // A source changes: lib/ is stale and never runs.
     writeFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), readFileSync(path.join(pkg, 'src', 'cli', 'report.ts'), 'utf8') + '\n// changed\n');
     const stale = run();

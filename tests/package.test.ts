@@ -162,10 +162,23 @@ export const lines: string[] = [...messages, ...report.diagnostics].map((d) => f
   it('runs a patched dependency as it is on disk (no cached copy of the dependencies)', () => {
     const yaml = createRequire(path.join(installed, 'package.json')).resolve('yaml');
     expect(yaml.startsWith(nm)).toBe(true);
+    // The CLI runs its bundle only while the files it holds are the ones installed (src/cli/start.ts):
+    // the install may have newer versions within the ranges than the repository's lock file, and then
+    // the file named differs from the one bundled (this repository's).
+    const before = run(cliBin, ['--version'], { env: { BRIEFPRESS_TRACE: '1' } });
+    expect(before.code, before.stderr).toBe(0);
+    const which = /running the (bundle|modules \((.+) (changed|is missing|is not installed)\))/.exec(before.stderr);
+    expect(which, before.stderr).not.toBeNull();
+    if (which![2]) {
+      const bundled = path.join(repoRoot, 'node_modules', which![2]);
+      const mine = path.join(nm, which![2]);
+      expect(existsSync(mine) && readFileSync(mine).equals(readFileSync(bundled)), `${which![2]} is the same as bundled`).toBe(false);
+    }
     appendFileSync(yaml, `\n;console.error('patched yaml in use');\n`);
-    const r = run(cliBin, ['build', 'manuscript', '--out', 'out-patched', '--format', 'html']);
+    const r = run(cliBin, ['build', 'manuscript', '--out', 'out-patched', '--format', 'html'], { env: { BRIEFPRESS_TRACE: '1' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('patched yaml in use');
+    expect(r.stderr).toMatch(/running the modules \(.+ (changed|is missing|is not installed)\)/);
   });
 
   it('serves the preview from the installed package: its UI files and PDFium ship with it', async () => {

@@ -259,10 +259,10 @@ function loadCacheFile(file: string, outDir: string): { data?: CacheFile; text?:
 
 /**
  * Hash of every file under some folders (a theme, briefpress' own src/), with paths relative to each
- * folder (`skip`: names left out, files and folders). Files are read as manuscript files are (src/manuscript/source.ts): a symlink may lead only to
+ * folder (`skip`: files and folders left out, by name and path). Files are read as manuscript files are (src/manuscript/source.ts): a symlink may lead only to
  * a file inside the folders, and a FIFO, device or socket is an error, never read.
  */
-export function hashTree(dirs: string[], skip?: (name: string) => boolean): string {
+export function hashTree(dirs: string[], skip?: (name: string, file: string) => boolean): string {
   const present = dirs.filter(exists);
   const roots = realRoots(present);
   const parts: string[] = [];
@@ -276,8 +276,8 @@ export function hashTree(dirs: string[], skip?: (name: string) => boolean): stri
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const name = entry.name;
-      if (skip?.(name)) continue;
       const p = path.join(dir, name);
+      if (skip?.(name, p)) continue;
       if (entry.isDirectory()) {
         walk(root, p);
         continue;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI in this repository (tests/helpers, `npm run build`). It runs the compiled CLI in lib/ when
+// The CLI in this repository (tests/helpers, `npm run build`). It runs the compiled CLI in lib/ (its bundle
+// while current: src/cli/start.ts) when
 // lib/ was compiled from the sources as they are now (lib/.stamp: scripts/fingerprint.mjs), else the
 // sources through tsx (a devDependency). Nothing is written at run time: `npm run compile` (or
 // scripts/setup.sh, run by `npm run build` and `npm test`) makes lib/. The installed package runs
@@ -9,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { libIsCurrent, root } from '../../scripts/fingerprint.mjs';
 
 let main;
-if (!process.env.BRIEFPRESS_FROM_SOURCE && libIsCurrent()) ({ main } = await import(pathToFileURL(path.join(root, 'lib', 'cli', 'main.js')).href));
+if (!process.env.BRIEFPRESS_FROM_SOURCE && libIsCurrent()) main = await (await import(pathToFileURL(path.join(root, 'lib', 'cli', 'start.js')).href)).loadMain();
 else {
   const { register } = await import('tsx/esm/api');
   register();
