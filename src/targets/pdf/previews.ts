@@ -186,7 +186,9 @@ class Previewer {
     // An ES module from a data: URL: the same whatever the process's flags (an eval'd script is
     // CommonJS, or an ES module under --input-type=module).
     this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerCode)}`), { workerData: { module, wasm, baselineOnly } });
+    // A worker's start, and its end, put V8's flags back: the heap caps are applied again (src/util/young.ts).
     this.worker.once('online', afterWorkerStart);
+    this.worker.once('exit', afterWorkerStart);
     this.worker.on('message', (m: { id: number; pngs?: ArrayBuffer[]; error?: string }) => {
       const job = this.jobs.get(m.id);
       if (!job) return;
