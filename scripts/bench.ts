@@ -325,7 +325,7 @@ else {
 }
 console.log('briefpress makes the web edition, EPUB, PDF, cover, page previews and the series catalog; peak memory is the whole process tree.\n');
 
-// The CLI bundle (bin.js) is made once per source change: made now, outside the timings.
+// One run of each CLI outside the timings (its files read once; a stale lib/ shows here as tsx's slow start).
 await run(process.execPath, [bin, '--version']);
 if (versusBin) await run(process.execPath, [versusBin, '--version']);
 
