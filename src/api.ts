@@ -33,6 +33,7 @@ import { displayPath } from './util/paths.js';
 import { version } from './util/version.js';
 import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
+import { resumeOptimizing } from './util/young.js';
 import { asOutputError, BrowserFault, BrowserGone, BuildStopped } from './util/faults.js';
 import { runStaged, stagedFiles, type Stage } from './util/stage.js';
 import { removeStaleTemps, writeFilesAtomic, type WrittenFile } from './util/write.js';
@@ -188,12 +189,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   // Every brief.md is read (once) and its front matter parsed, every build: numbers, titles and
   // catalog entries come from the manuscript, never from the cache.
+  // The CLI builds with V8's optimizing compiler off until it knows the job is long (src/util/young.ts):
+  // a series of more than a few briefs is (its scan alone runs the YAML parser a thousand times).
+  if (seriesDirs.length > 10) resumeOptimizing(`a series of ${seriesDirs.length} briefs`);
   const scanned = seriesDirs.map((d) => scanBrief(d, src.roots));
   const plan = planSeries(scanned);
   const titles = new Map(scanned.filter((s) => s.head).map((s) => [s.slug, s.head!.title]));
   const wanted = new Set(loc.briefDirs.map((d) => path.resolve(d)));
   const toBuild = scanned.filter((s) => wanted.has(path.resolve(s.dir)) && (!shard || shardOf(s.slug, shard.count) === shard.index));
   options.onEvent?.({ type: 'read', briefs: toBuild.length, series: wholeSeries });
+  if (!shortJob(toBuild)) resumeOptimizing('more than 64 kB of Markdown to build');
 
   let pool: Promise<BrowserPool> | undefined;
   let closing: Promise<void> | undefined;
@@ -519,7 +524,8 @@ async function warmPages(pool: BrowserPool, formats: readonly string[], previews
 
 /**
  * Whether the briefs to build are short enough (~15 printed pages in all: 64 k characters of Markdown) that
- * the previews' PDFium is best left in V8's baseline WebAssembly compiler (BuildContext.wasmBaselineOnly).
+ * the previews' PDFium is best left in V8's baseline WebAssembly compiler (BuildContext.wasmBaselineOnly),
+ * and the CLI's JavaScript out of its optimizing compiler (src/util/young.ts).
  */
 function shortJob(briefs: readonly ScannedBrief[]): boolean {
   return briefs.reduce((n, b) => n + b.text.length, 0) <= 64 * 1024;

@@ -5,7 +5,8 @@
 import puppeteer from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { defaultLaunchArgs } from '../src/browser/args.js';
-import { chromiumArgs } from '../src/browser/pool.js';
+import { chromiumArgs, launchPool } from '../src/browser/pool.js';
+import { cmdline, descendants } from './helpers/faults.js';
 
 describe('Chromium launch arguments', () => {
   const cases: [string, string[], NodeJS.ProcessEnv][] = [
@@ -27,6 +28,33 @@ describe('Chromium launch arguments', () => {
       }
     } finally {
       process.env = saved;
+    }
+  });
+});
+
+describe('the browser a build starts', () => {
+  it('opens no tab of its own: no renderer runs until a page is asked for', async () => {
+    // Every renderer seen from the launch on (Puppeteer's `about:blank` tab started one at once, which
+    // was closed unused after ~0.3 s: measured ~60 MB and ~0.1 s of CPU).
+    const seen = new Set<number>();
+    const look = () => {
+      for (const pid of descendants(process.pid)) if (cmdline(pid).includes('--type=renderer')) seen.add(pid);
+    };
+    const sampler = setInterval(look, 5);
+    const pool = await launchPool(1);
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      look();
+      expect([...seen]).toEqual([]);
+      expect((await pool.browser.pages()).length).toBe(0);
+      const page = await pool.browser.newPage();
+      await page.setContent('<p>x</p>');
+      look();
+      expect(seen.size).toBeGreaterThan(0); // the test sees renderers when there are some
+      await page.close();
+    } finally {
+      clearInterval(sampler);
+      await pool.close();
     }
   });
 });
