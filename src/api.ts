@@ -231,7 +231,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (!options.pool && !catalogOnly && chosen.some((t) => t.usesBrowser) && toBuild.some((s) => !plan.errors.has(s.slug) && (!useCache || force || !cache.briefs.has(s.slug)))) {
     // Once it is up, it opens the pages the editions will print and draw with while Node reads and
     // renders the brief (a failure reaches the targets that ask for a page).
-    ctx.browser().then((pool) => warmPages(pool, formats, previews, ctx.wasmBaselineOnly), () => undefined);
+    ctx.browser().then((pool) => traced('warm', () => warmPages(pool, formats, previews, ctx.wasmBaselineOnly)), () => undefined);
   }
   // Everything besides a brief's own files that shapes its editions.
   const makeKey = () => ({
@@ -513,13 +513,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
  * previews' PDFium in its worker thread.
  */
 async function warmPages(pool: BrowserPool, formats: readonly string[], previews: boolean, baselineOnly?: boolean): Promise<void> {
-  // The cover first: in a build of one brief PDFium waits for the cover's page to close
-  // (warmPreviews), so that its memory does not add to two renderers'.
-  if (formats.includes('epub')) (await import('./targets/cover.js')).warmCover(pool);
-  if (formats.includes('pdf')) {
-    (await import('./targets/pdf/print.js')).warmPrinter(pool);
-    if (previews) (await import('./targets/pdf/previews.js')).warmPreviews({ baselineOnly, pool });
-  }
+  // The printer first: it opens in the tab Chromium started with (openPage), its renderer already up.
+  // In a build of one brief PDFium waits for the cover's page to close (warmPreviews), so that its
+  // memory does not add to two renderers'.
+  const [print, cover] = await Promise.all([formats.includes('pdf') ? import('./targets/pdf/print.js') : undefined, formats.includes('epub') ? import('./targets/cover.js') : undefined]);
+  print?.warmPrinter(pool);
+  cover?.warmCover(pool);
+  if (print && previews) (await import('./targets/pdf/previews.js')).warmPreviews({ baselineOnly, pool });
 }
 
 /**

@@ -5,7 +5,7 @@
  * The EPUB embeds the PNG; the catalog reuses it: `coverFor` renders each brief once per build.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import type { BrowserPool } from '../browser/pool.js';
+import { openPage, type BrowserPool } from '../browser/pool.js';
 import { canvasPngScript, type CanvasPngWindow } from '../browser/canvas-png.js';
 import type { Brief } from '../model/brief.js';
 import { fontBytes, fontFaceCss, fontsFor, type Theme } from '../theme/theme.js';
@@ -174,7 +174,7 @@ export function warmCover(pool: BrowserPool): void {
 }
 
 async function openCoverPage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   // JavaScript stays on: the page holds no document but about:blank, so the only script is ours
   // (with it off, canvasPng's callbacks never come). The theme's HTML never runs: it only
   // reaches this page inside an SVG image, and SVG images run no script.

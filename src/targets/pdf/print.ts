@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
-import type { BrowserPool } from '../../browser/pool.js';
+import { openPage, type BrowserPool } from '../../browser/pool.js';
 import { fulfill } from '../../browser/respond.js';
 import { readAsset } from '../../util/files.js';
 import type { Asset, RenderedPage } from '../html.js';
@@ -124,15 +124,23 @@ export class Printer {
 
   private constructor(readonly page: Page) {}
 
-  static async open(browser: Browser): Promise<Printer> {
-    const page = await browser.newPage();
+  static open(browser: Browser): Promise<Printer> {
+    return traced('printer.open', () => Printer.setUp(browser));
+  }
+
+  private static async setUp(browser: Browser): Promise<Printer> {
+    const page = await openPage(browser);
     const printer = new Printer(page);
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    // The memory cache would let a second print skip interception (and the log).
-    await page.setCacheEnabled(false);
-    await page.emulateMediaType('print');
     page.on('request', (req) => printer.answer(req));
+    // Sent together (Chromium answers them in turn): one round trip instead of four while Chromium
+    // is busy starting (~30 ms sooner to the print).
+    await Promise.all([
+      page.setJavaScriptEnabled(false),
+      page.setRequestInterception(true),
+      // The memory cache would let a second print skip interception (and the log).
+      page.setCacheEnabled(false),
+      page.emulateMediaType('print'),
+    ]);
     return printer;
   }
 
