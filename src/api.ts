@@ -33,7 +33,7 @@ import { displayPath } from './util/paths.js';
 import { version } from './util/version.js';
 import { sha256 } from './util/hash.js';
 import { traced } from './util/trace.js';
-import { resumeOptimizing } from './util/young.js';
+import { tuneForLongJob } from './util/young.js';
 import { asOutputError, BrowserFault, BrowserGone, BuildStopped } from './util/faults.js';
 import { runStaged, stagedFiles, type Stage } from './util/stage.js';
 import { removeStaleTemps, writeFilesAtomic, type WrittenFile } from './util/write.js';
@@ -191,14 +191,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // catalog entries come from the manuscript, never from the cache.
   // The CLI builds with V8's optimizing compiler off until it knows the job is long (src/util/young.ts):
   // a series of more than a few briefs is (its scan alone runs the YAML parser a thousand times).
-  if (seriesDirs.length > 10) resumeOptimizing(`a series of ${seriesDirs.length} briefs`);
+  if (seriesDirs.length > 10) tuneForLongJob(`a series of ${seriesDirs.length} briefs`, youngMiB());
   const scanned = seriesDirs.map((d) => scanBrief(d, src.roots));
   const plan = planSeries(scanned);
   const titles = new Map(scanned.filter((s) => s.head).map((s) => [s.slug, s.head!.title]));
   const wanted = new Set(loc.briefDirs.map((d) => path.resolve(d)));
   const toBuild = scanned.filter((s) => wanted.has(path.resolve(s.dir)) && (!shard || shardOf(s.slug, shard.count) === shard.index));
   options.onEvent?.({ type: 'read', briefs: toBuild.length, series: wholeSeries });
-  if (!shortJob(toBuild)) resumeOptimizing('more than 64 kB of Markdown to build');
+  if (!shortJob(toBuild)) tuneForLongJob('more than 64 kB of Markdown to build', youngMiB());
 
   let pool: Promise<BrowserPool> | undefined;
   let closing: Promise<void> | undefined;
@@ -529,6 +529,9 @@ async function warmPages(pool: BrowserPool, formats: readonly string[], previews
 function shortJob(briefs: readonly ScannedBrief[]): boolean {
   return briefs.reduce((n, b) => n + b.text.length, 0) <= 64 * 1024;
 }
+
+/** The young generation's cap for a long build (src/util/young.ts; BRIEFPRESS_YOUNG_MIB, for measuring). */
+const youngMiB = (): number => Number(process.env.BRIEFPRESS_YOUNG_MIB) || 8;
 
 /**
  * Whether the previews' PDFium is best left in V8's baseline WebAssembly compiler

@@ -47,3 +47,26 @@ describe('the young generation cap', () => {
     expect(youngAfter(true, 'reapplied')).toBeLessThanOrEqual(16);
   });
 });
+
+describe('a short build\'s tuning', () => {
+  it('keeps the young generation at 4 MB until the job turns out long, then lets it grow', () => {
+    const script = `
+      import v8 from 'node:v8';
+      const { capHeap, tuneForShortJob, tuneForLongJob } = await import(${JSON.stringify(young)});
+      const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+      capHeap(8, 1024);
+      tuneForShortJob();
+      let keep = [];
+      const churn = async (n) => { for (let i = 0; i < n; i++) { keep.push({ i, pair: [i, i + 1], s: 'x' + i }); if (keep.length > 100000) keep = []; if (i % 2000 === 0) await new Promise((r) => setImmediate(r)); } };
+      await churn(3e6);
+      const short = size();
+      tuneForLongJob('a test', 32);
+      await churn(6e6);
+      console.log(JSON.stringify([short, size()]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [short, long] = JSON.parse(r.stdout.trim()) as [number, number];
+    expect(short).toBeLessThanOrEqual(4);
+    expect(long).toBeGreaterThan(4);
+  });
+});
