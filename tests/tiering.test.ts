@@ -17,13 +17,14 @@ import { runCli, repoRoot } from './helpers/cli.js';
 const young = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'util', 'young.ts')).href;
 
 /** Whether a function run hot is optimized by TurboFan (V8's status bit 16), in a fresh process. */
-function optimized(setup: 'none' | 'off' | 'off-worker' | 'off-then-on' | 'resume-only'): boolean {
+function optimized(setup: 'none' | 'off' | 'off-worker' | 'off-then-on' | 'resume-only' | 'slow' | 'slow-worker'): boolean {
   const script = `
     import { Worker } from 'node:worker_threads';
-    const { optimizeCode, resumeOptimizing, afterWorkerStart } = await import(${JSON.stringify(young)});
+    const { optimizeCode, resumeOptimizing, afterWorkerStart, slowTierUp } = await import(${JSON.stringify(young)});
     const setup = ${JSON.stringify(setup)};
     if (setup.startsWith('off')) optimizeCode(false);
-    if (setup === 'off-worker') {
+    if (setup.startsWith('slow')) slowTierUp(10000); // a budget no test run spends (670 MB of bytecode)
+    if (setup === 'off-worker' || setup === 'slow-worker') {
       const w = new Worker('setTimeout(() => {}, 100)', { eval: true });
       w.once('online', afterWorkerStart);
       await new Promise((r) => w.once('online', r));
@@ -47,6 +48,11 @@ describe('optimizeCode', () => {
     expect(optimized('off-worker')).toBe(false);
     expect(optimized('off-then-on')).toBe(true);
     expect(optimized('resume-only')).toBe(true); // nothing turned it off: resuming changes nothing
+  });
+
+  it('slowTierUp raises the budget a function spends before it is optimized, through a worker thread\'s start', () => {
+    expect(optimized('slow')).toBe(false);
+    expect(optimized('slow-worker')).toBe(false);
   });
 });
 
