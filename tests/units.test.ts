@@ -185,6 +185,36 @@ describe('Lender (the pool of printers and previewers)', () => {
     expect(await lender.use(async (n) => n)).toBe(5);
   });
 
+  it('tidies an item every `tidyEvery` uses before its next use (never one about to be recycled), and replaces one whose tidying fails', async () => {
+    const { Lender } = await import('../src/browser/pool.js');
+    let made = 0;
+    const closed: number[] = [];
+    const log: string[] = [];
+    let failTidy = false;
+    const hooks = {
+      tidy: async (n: number) => {
+        log.push(`tidy ${n}`);
+        await new Promise((r) => setTimeout(r, 5));
+        if (failTidy) throw new Error('renderer gone');
+      },
+    };
+    const lender = new Lender<number>(1, async () => ++made, async (n) => void closed.push(n), hooks, 5, 2);
+    for (let i = 0; i < 6; i++) await lender.use(async (n) => void log.push(`use ${n}`));
+    // Tidied after uses 2 and 4 (and each use after a tidy waits for it); use 5 recycles item 1 instead.
+    expect(log).toEqual(['use 1', 'use 1', 'tidy 1', 'use 1', 'use 1', 'tidy 1', 'use 1', 'use 2']);
+    expect(closed).toEqual([1]);
+    // Uses that arrive while an item is tidied wait for it, one at a time.
+    log.length = 0;
+    const both = Promise.all([lender.use(async (n) => void log.push(`use ${n}`)), lender.use(async (n) => void log.push(`use ${n}`))]);
+    await both;
+    expect(log).toEqual(['use 2', 'tidy 2', 'use 2']);
+    failTidy = true;
+    await lender.use(async (n) => void log.push(`use ${n}`));
+    await lender.use(async (n) => void log.push(`use ${n}`)); // its tidying fails: item 2 is closed
+    expect(await lender.use(async (n) => n)).toBe(3);
+    expect(closed).toEqual([1, 2]);
+  });
+
   it('warm() opens one item ahead of its first use, which waits for it rather than open another; a failed warm-up is forgotten', async () => {
     const { Lender } = await import('../src/browser/pool.js');
     let made = 0;
