@@ -195,7 +195,7 @@ export class Lender<T> {
     if (!this.uses.delete(item)) return;
     this.opened--;
     this.disposing++;
-    await withTimeout(this.dispose(item), closeTimeoutMs).catch(() => {});
+    await traced('page.close', () => withTimeout(this.dispose(item), closeTimeoutMs)).catch(() => {});
     this.disposing--;
     // Someone may be waiting for this slot: open a fresh item for them.
     const w = this.waiters.shift();
