@@ -247,3 +247,35 @@ describe('Lender (the pool of printers and previewers)', () => {
     expect(await next).toBe(2);
   });
 });
+
+describe("page previews' PNG rows (four pixels a word)", () => {
+  it('are the bytes a filter taking one byte at a time writes, for any width, height and alignment', async () => {
+    const { filterRowsSource } = await import('../src/targets/pdf/previews.js');
+    const filterRows = new Function(`${filterRowsSource}\nreturn filterRows;`)() as (rgba: Uint8Array, w: number, h: number) => Buffer;
+    // What the worker wrote before (each row: filter byte 2, then RGB less the row above).
+    const reference = (rgba: Uint8Array, w: number, h: number) => {
+      const raw = new Uint8Array((w * 3 + 1) * h);
+      for (let y = 0, at = 0; y < h; y++) {
+        raw[at++] = 2;
+        for (let x = 0; x < w; x++) {
+          for (let c = 0; c < 3; c++) {
+            const s = (y * w + x) * 4 + c;
+            raw[at++] = (rgba[s]! - (y > 0 ? rgba[s - w * 4]! : 0)) & 0xff;
+          }
+        }
+      }
+      return raw;
+    };
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
+    for (const [w, h] of [[1, 1], [2, 3], [3, 2], [4, 1], [4, 4], [5, 3], [7, 5], [8, 2], [340, 4], [343, 3]] as const) {
+      for (const offset of [0, 1, 4]) {
+        // Every byte value against every other, and runs where the row above is larger (borrows).
+        const backing = new Uint8Array(offset + w * h * 4);
+        for (let i = 0; i < backing.length; i++) backing[i] = i % 3 === 0 ? 255 - random() : random();
+        const rgba = backing.subarray(offset);
+        expect(Buffer.from(filterRows(rgba, w, h)).equals(Buffer.from(reference(rgba, w, h))), `${w} x ${h} at offset ${offset}`).toBe(true);
+      }
+    }
+  });
+});
