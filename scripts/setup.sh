@@ -23,10 +23,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   done
 fi
 
-# 1b. The compiled CLI and library in lib/ (src/cli/bin.js runs it while it is current, else the
-# sources through tsx): compiled again only when a source changed (scripts/compile.mjs).
-node scripts/compile.mjs >&2
-
 # 2. OS packages: Chromium always; validators and poppler/qpdf for the tests.
 # Chromium's headless shell is preferred (it starts in 0.2 s against 0.7 s; src/browser/find.ts);
 # any Chromium or Chrome will do.
@@ -65,3 +61,8 @@ if [ "${#need[@]}" -gt 0 ]; then
     exit 1
   fi
 fi
+
+# 3. The compiled CLI and library in lib/ (src/cli/bin.js runs it while it is current, else the
+# sources through tsx): compiled again only when a source changed (scripts/compile.mjs). After the
+# OS packages: the CLI's code cache is made by a build of the sample, its PDF too when Chromium is there.
+node scripts/compile.mjs >&2

@@ -24,7 +24,7 @@ describe('briefpress CLI', () => {
   it('runs the compiled lib/ only while it is current, else the sources through tsx, and writes nothing at run time', () => {
     // A copy of the package (its own src/ and lib/, the same node_modules), so the real ones are not touched.
     const pkg = path.join(tmp, 'pkg');
-    for (const f of ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) cpSync(path.join(repoRoot, f), path.join(pkg, f), { recursive: true });
+    for (const f of ['src', 'scripts', 'manuscript', 'templates', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) cpSync(path.join(repoRoot, f), path.join(pkg, f), { recursive: true });
     symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'));
     const bin = path.join(pkg, 'src', 'cli', 'bin.js');
     const run = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -43,7 +43,39 @@ describe('briefpress CLI', () => {
     expect(existsSync(path.join(pkg, 'lib', 'cli', 'main.js'))).toBe(true);
     expect(existsSync(path.join(pkg, 'lib', 'api.d.ts'))).toBe(true);
     expect(existsSync(path.join(pkg, 'lib', 'preview', 'ui', 'index.html'))).toBe(true);
-    // lib/ is current: it is what runs, from its bundle (a marker put into the bundle shows).
+    // lib/ is current: it is what runs, from its bundle's CommonJS file with the code cache a build
+    // of the sample made (scripts/bundle.mjs).
+    expect(compiled.stderr).toMatch(/code cache made \(\d+\.\d MB, from a build of the sample: html,epub(,pdf)?\)/);
+    const fromCache = run({ BRIEFPRESS_TRACE: '1' });
+    expect(fromCache.status, fromCache.stderr).toBe(0);
+    expect(fromCache.stderr).toContain('running the bundle (main.cjs, its code cache used)');
+    expect(fromCache.stdout).toBe(fromSource.stdout);
+    // Other V8 flags: V8 refuses the cache and compiles the file as it would without one.
+    const otherFlags = spawnSync(process.execPath, ['--max-semi-space-size=64', bin, '--help'], { encoding: 'utf8', env: { ...process.env, BRIEFPRESS_TRACE: '1' } });
+    expect(otherFlags.status, otherFlags.stderr).toBe(0);
+    expect(otherFlags.stderr).toContain('running the bundle (main.cjs, its code cache refused)');
+    expect(otherFlags.stdout).toBe(fromSource.stdout);
+    // A damaged cache is never given to V8 (it would not refuse it: the process would die), nor one
+    // left from other bytes of main.cjs of the same length: the ES bundle runs.
+    const cjs = path.join(pkg, 'lib', 'cli', 'bundle', 'main.cjs');
+    const cache = readFileSync(`${cjs}.cache`);
+    const damaged = Buffer.from(cache);
+    for (let i = 0; i < 64; i++) damaged[(cache.length >> 1) + i] ^= 0x5a;
+    writeFileSync(`${cjs}.cache`, damaged);
+    const fromDamaged = run({ BRIEFPRESS_TRACE: '1' });
+    expect(fromDamaged.status, fromDamaged.stderr).toBe(0);
+    expect(fromDamaged.stderr).toContain('running the bundle;');
+    expect(fromDamaged.stdout).toBe(fromSource.stdout);
+    writeFileSync(`${cjs}.cache`, cache);
+    expect(run({ BRIEFPRESS_TRACE: '1' }).stderr).toContain('its code cache used');
+    const source = readFileSync(cjs, 'latin1');
+    const edited = source.replace('__bpBundleUrl', '__bpBundleUrX');
+    expect(edited.length).toBe(source.length);
+    writeFileSync(cjs, edited, 'latin1');
+    const fromEdited = run({ BRIEFPRESS_TRACE: '1' });
+    expect(fromEdited.status, fromEdited.stderr).toBe(0);
+    expect(fromEdited.stderr).toContain('running the bundle;');
+    // The ES bundle (a marker put into it shows).
     const main = path.join(pkg, 'lib', 'cli', 'bundle', 'main.js');
     writeFileSync(main, `${readFileSync(main, 'utf8')}\nconsole.error('from lib');\n`);
     const fromLib = run({ BRIEFPRESS_TRACE: '1' });
@@ -67,6 +99,26 @@ describe('briefpress CLI', () => {
     expect(stale.stdout).toBe(fromSource.stdout);
     // Nothing under node_modules was written by these runs (no cache, no bundle).
     expect(listing()).toBe('');
+  });
+
+  it('makes the same files from its bundle with the code cache as from the sources, byte for byte', () => {
+    const env = { SOURCE_DATE_EPOCH: '1700000000', BRIEFPRESS_TRACE: '1' };
+    const viaBundle = runCli(['build', 'manuscript', '--out', path.join(tmp, 'same-bundle')], { env });
+    expect(viaBundle.code, viaBundle.stderr).toBe(0);
+    // lib/ is compiled by the tests' setup (scripts/setup.sh --test), with its code cache.
+    expect(viaBundle.stderr).toContain('running the bundle (main.cjs, its code cache used)');
+    const viaSource = runCli(['build', 'manuscript', '--out', path.join(tmp, 'same-source')], { env: { ...env, BRIEFPRESS_FROM_SOURCE: '1' } });
+    expect(viaSource.code, viaSource.stderr).toBe(0);
+    expect(viaSource.stderr).not.toContain('running the bundle');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name !== '.briefpress-cache.json') // it records the tool's hash
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+        .sort();
+    const made = files(path.join(tmp, 'same-bundle'));
+    expect(made).toEqual(files(path.join(tmp, 'same-source')));
+    expect(made.filter((f) => /\.(pdf|epub|png|html)$/.test(f)).length).toBeGreaterThan(5);
+    for (const f of made) expect(readFileSync(path.join(tmp, 'same-bundle', f)).equals(readFileSync(path.join(tmp, 'same-source', f))), f).toBe(true);
   });
 
   it('build --json prints a report on stdout: each brief, its files and time, the totals', () => {

@@ -5,7 +5,8 @@
  */
 const enabled = Boolean(process.env.BRIEFPRESS_TRACE);
 const spans = new Map<string, number[]>();
-const t0 = performance.now();
+/** The timeline's zero: the process's start (performance.now() counts from it). */
+const t0 = 0;
 const timeline: string[] = [];
 
 export async function traced<T>(name: string, fn: () => Promise<T>, label = ''): Promise<T> {
@@ -24,6 +25,8 @@ export async function traced<T>(name: string, fn: () => Promise<T>, label = ''):
 
 if (enabled) {
   process.on('exit', () => {
+    const exit = performance.now();
+    if (process.env.BRIEFPRESS_TRACE === 'timeline') timeline.push(`${exit.toFixed(0).padStart(6)} ${exit.toFixed(0).padStart(6)} exit `);
     const rows = [...spans].map(([name, ms]) => {
       const sorted = [...ms].sort((a, b) => a - b);
       const total = ms.reduce((a, b) => a + b, 0);

@@ -27,6 +27,14 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
+/**
+ * V8's flags, set for this process, unless a code cache is being made (src/cli/start.ts): V8 accepts
+ * a cache only under the flags it was made with, and a new process starts with V8's own.
+ */
+const setFlag = (flag: string) => {
+  if (!process.env.BRIEFPRESS_CODE_CACHE_OUT) v8.setFlagsFromString(flag);
+};
+
 let youngCap = 0;
 let oldCap = 0;
 let youngSet = false;
@@ -35,8 +43,8 @@ let oldSet = false;
 const size = (space: string) => v8.getHeapSpaceStatistics().find((s) => s.space_name === space)?.space_size ?? 0;
 const youngReached = () => size('new_space') >= youngCap;
 const oldReached = () => size('old_space') >= oldCap;
-const stopYoung = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
-const slowOld = () => v8.setFlagsFromString('--heap-growing-percent=50');
+const stopYoung = () => setFlag('--semi-space-growth-factor=1');
+const slowOld = () => setFlag('--heap-growing-percent=50');
 
 /**
  * Stop the young generation's growth once it holds `youngMiB` (both semi-spaces together), and let
@@ -72,8 +80,8 @@ let optimizing: boolean | undefined;
 /** The interrupt budget set here (0: V8's own). */
 let budget = 0;
 const keepOptimizing = () => {
-  if (optimizing !== undefined) v8.setFlagsFromString(optimizing ? '--opt' : '--no-opt');
-  if (budget) v8.setFlagsFromString(`--interrupt-budget=${budget}`);
+  if (optimizing !== undefined) setFlag(optimizing ? '--opt' : '--no-opt');
+  if (budget) setFlag(`--interrupt-budget=${budget}`);
 };
 
 /**
@@ -112,7 +120,7 @@ export function capYoung(youngMiB: number): void {
   youngCap = youngMiB * 2 ** 20;
   if (youngSet && !youngReached()) {
     youngSet = false;
-    v8.setFlagsFromString('--semi-space-growth-factor=2'); // V8's own
+    setFlag('--semi-space-growth-factor=2'); // V8's own
   }
 }
 

@@ -121,7 +121,7 @@ import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import { readFileSync } from 'node:fs';
 // Flags are the process's: set just before this worker compiles PDFium, read as it compiles.
-v8.setFlagsFromString(workerData.baselineOnly ? '--liftoff-only' : '--no-liftoff-only');
+if (!workerData.keepFlags) v8.setFlagsFromString(workerData.baselineOnly ? '--liftoff-only' : '--no-liftoff-only');
 // Compiled from bytes read here and let go once instantiated (given as wasmBinary, PDFium's
 // module would keep them).
 const instantiateWasm = (imports, done) => {
@@ -231,7 +231,7 @@ class Previewer {
     const { module, wasm } = pdfiumFiles();
     // An ES module from a data: URL: the same whatever the process's flags (an eval'd script is
     // CommonJS, or an ES module under --input-type=module).
-    this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerCode)}`), { workerData: { module, wasm, baselineOnly } });
+    this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerCode)}`), { workerData: { module, wasm, baselineOnly, keepFlags: Boolean(process.env.BRIEFPRESS_CODE_CACHE_OUT) } });
     // A worker's start, and its end, put V8's flags back: the heap caps are applied again (src/util/young.ts).
     this.worker.once('online', afterWorkerStart);
     this.worker.once('exit', afterWorkerStart);
