@@ -16,7 +16,7 @@
 // very Node and for these very bytes, else the ES bundle.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -118,9 +118,10 @@ export function makeCodeCache(lib) {
   const bundle = path.join(lib, 'cli', 'bundle', 'main.cjs');
   const cache = `${bundle}.cache`;
   const meta = `${cache}.json`;
+  // Written beside, then renamed: the cache whole before its record (which the CLI reads first).
+  const part = `${cache}.${process.pid}.tmp`;
   const drop = () => {
-    rmSync(cache, { force: true });
-    rmSync(meta, { force: true });
+    for (const f of [meta, cache, part, `${meta}.${process.pid}.tmp`]) rmSync(f, { force: true });
   };
   drop();
   const root = path.dirname(path.resolve(lib));
@@ -131,13 +132,13 @@ export function makeCodeCache(lib) {
   try {
     let made;
     for (const formats of ['html,epub,pdf', 'html,epub']) {
-      rmSync(cache, { force: true });
+      rmSync(part, { force: true });
       const r = spawnSync(process.execPath, [path.join(lib, 'cli', 'cli.js'), 'build', manuscript, '--out', path.join(out, formats), '--format', formats, '--quiet'], {
         encoding: 'utf8',
         timeout: 180_000,
-        env: { ...process.env, BRIEFPRESS_CODE_CACHE_OUT: cache, BRIEFPRESS_TRACE: '' },
+        env: { ...process.env, BRIEFPRESS_CODE_CACHE_OUT: part, BRIEFPRESS_TRACE: '' },
       });
-      if (r.status === 0 && existsSync(cache)) {
+      if (r.status === 0 && existsSync(part)) {
         made = formats;
         break;
       }
@@ -145,7 +146,7 @@ export function makeCodeCache(lib) {
     if (!made) return 'no code cache: the sample did not build';
     const check = spawnSync(
       process.execPath,
-      ['-e', `const fs = require('fs'), vm = require('vm'), M = require('module'); const f = ${JSON.stringify(bundle)}; process.stdout.write(new vm.Script(M.wrap(fs.readFileSync(f, 'utf8')), { filename: f, cachedData: fs.readFileSync(f + '.cache') }).cachedDataRejected ? 'rejected' : 'accepted');`],
+      ['-e', `const fs = require('fs'), vm = require('vm'), M = require('module'); const f = ${JSON.stringify(bundle)}; process.stdout.write(new vm.Script(M.wrap(fs.readFileSync(f, 'latin1')), { filename: f, cachedData: fs.readFileSync(${JSON.stringify(part)}) }).cachedDataRejected ? 'rejected' : 'accepted');`],
       { encoding: 'utf8' },
     );
     if (check.stdout !== 'accepted') {
@@ -153,7 +154,10 @@ export function makeCodeCache(lib) {
       return `no code cache: V8 ${check.stdout || 'failed to read it'}`;
     }
     const sha1 = (file) => createHash('sha1').update(readFileSync(file)).digest('hex');
-    writeFileSync(meta, `${JSON.stringify({ node: process.version, v8: process.versions.v8, arch: process.arch, platform: process.platform, size: statSync(bundle).size, sha1: sha1(bundle), cacheSha1: sha1(cache) })}\n`);
+    const record = { node: process.version, v8: process.versions.v8, arch: process.arch, platform: process.platform, size: statSync(bundle).size, sha1: sha1(bundle), cacheSha1: sha1(part) };
+    renameSync(part, cache);
+    writeFileSync(`${meta}.${process.pid}.tmp`, `${JSON.stringify(record)}\n`);
+    renameSync(`${meta}.${process.pid}.tmp`, meta);
     return `code cache made (${(statSync(cache).size / 2 ** 20).toFixed(1)} MB, from a build of the sample: ${made})`;
   } catch (e) {
     drop();

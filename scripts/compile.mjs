@@ -33,8 +33,6 @@ try {
   rmSync(path.join(tmp, 'cli', 'bundle'), { recursive: true, force: true });
   console.error(`compile: warning: the CLI's bundle was not made (${String(e.message).split('\n')[0]}); the CLI will load its modules one by one (~0.2 s slower to build)`);
 }
-// Its code cache, from a build of the sample (scripts/bundle.mjs): the CLI compiles less at each start.
-if (!process.argv.includes('--no-code-cache')) console.error(`compile: ${makeCodeCache(tmp)}`);
 writeFileSync(path.join(tmp, '.stamp'), `${stamp}\n`);
 try {
   renameSync(path.join(root, 'lib'), old);
@@ -43,3 +41,7 @@ try {
 }
 renameSync(tmp, path.join(root, 'lib'));
 rmSync(old, { recursive: true, force: true });
+// The bundle's code cache, from a build of the sample (scripts/bundle.mjs): the CLI compiles less at
+// each start. Made in lib/ itself: V8 keeps the file name the cache was made under (stack traces
+// would name the temporary folder). Until it is there, the CLI runs the ES bundle.
+if (!process.argv.includes('--no-code-cache')) console.error(`compile: ${makeCodeCache(path.join(root, 'lib'))}`);

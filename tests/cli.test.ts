@@ -60,7 +60,7 @@ describe('briefpress CLI', () => {
     const cjs = path.join(pkg, 'lib', 'cli', 'bundle', 'main.cjs');
     const cache = readFileSync(`${cjs}.cache`);
     const damaged = Buffer.from(cache);
-    for (let i = 0; i < 64; i++) damaged[(cache.length >> 1) + i] ^= 0x5a;
+    for (let i = 0; i < 64; i++) damaged[(cache.length >> 1) + i] = 0x5a ^ cache[(cache.length >> 1) + i]!;
     writeFileSync(`${cjs}.cache`, damaged);
     const fromDamaged = run({ BRIEFPRESS_TRACE: '1' });
     expect(fromDamaged.status, fromDamaged.stderr).toBe(0);
