@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 /** Bundle `<lib>/cli/main.js` into `<lib>/cli/bundle/`, with the list of the files it holds (inputs.json). */
@@ -74,16 +75,19 @@ export async function bundleCli(lib) {
     // The CommonJS packages inside call require() for Node's own modules.
     banner: { js: "import { createRequire as __bpCreateRequire } from 'node:module'; const require = __bpCreateRequire(import.meta.url);" },
   });
-  // One CommonJS file (esbuild splits only ES modules): the parts loaded on demand stay lazy (their
+  // One CommonJS module (esbuild splits only ES modules): the parts loaded on demand stay lazy (their
   // top level runs at their first import()), and `import.meta.url` is the file's own URL, in the
-  // same folder as the chunks.
+  // same folder as the chunks. Written already wrapped as Node wraps a module (a function of
+  // exports, require, module, __filename and __dirname), and strict, as the ES bundle is: V8
+  // compiles the file's text as it is read (src/cli/start.ts), no 5 MB string joined first.
   const cjs = await build({
     ...common,
     entryPoints: [path.join(lib, 'cli', 'main.js')],
     outfile: path.join(outdir, 'main.cjs'),
     format: 'cjs',
     define: { 'import.meta.url': '__bpBundleUrl' },
-    banner: { js: "const __bpBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: { js: "(function (exports, require, module, __filename, __dirname) { 'use strict'; const __bpBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    footer: { js: '})' },
   });
   // esbuild writes every string, template and regular expression in ASCII (its default charset), but
   // not the comments it keeps in code. One such character makes V8 hold the whole chunk's source
@@ -146,7 +150,7 @@ export function makeCodeCache(lib) {
     if (!made) return 'no code cache: the sample did not build';
     const check = spawnSync(
       process.execPath,
-      ['-e', `const fs = require('fs'), vm = require('vm'), M = require('module'); const f = ${JSON.stringify(bundle)}; process.stdout.write(new vm.Script(M.wrap(fs.readFileSync(f, 'latin1')), { filename: f, cachedData: fs.readFileSync(${JSON.stringify(part)}) }).cachedDataRejected ? 'rejected' : 'accepted');`],
+      ['--input-type=module', '-e', `import { compileBundle } from ${JSON.stringify(pathToFileURL(path.join(lib, 'cli', 'start.js')).href)}; import { readFileSync } from 'node:fs'; process.stdout.write(compileBundle(${JSON.stringify(bundle)}, readFileSync(${JSON.stringify(bundle)}, 'latin1'), readFileSync(${JSON.stringify(part)})).cachedDataRejected ? 'rejected' : 'accepted');`],
       { encoding: 'utf8' },
     );
     if (check.stdout !== 'accepted') {

@@ -68,38 +68,43 @@ describe('the browser a build starts', () => {
 
 describe('pages kept for many uses', () => {
   it('are tidied between uses: the garbage a use left in the renderer is collected before the next', async () => {
-    const pool = await launchPool(1);
-    try {
-      // The cover page is tidied after every 4th use (src/browser/pool.ts, tidyEvery): the 4th leaves garbage.
-      const covers = pool.lender('cover', openPage, (p) => p.close(), 1, (p) => p);
-      for (let i = 0; i < 3; i++) await covers.use((page) => page.evaluate(() => 1));
-      const heapOf = async (page: Page) => {
-        const cdp = await page.createCDPSession();
-        const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-        await cdp.detach();
-        return usedSize;
-      };
-      let left = 0;
-      await covers.use(async (page) => {
-        // ~30 MB that lives long enough to reach V8's old generation, then is garbage.
-        await page.evaluate(() => {
-          (window as unknown as { junk?: unknown[] }).junk = Array.from({ length: 300_000 }, (_, i) => ({ i, s: `text ${i}`, a: [i, i + 1] }));
+    const heapOf = async (page: Page) => {
+      const cdp = await page.createCDPSession();
+      const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      await cdp.detach();
+      return usedSize;
+    };
+    // The renderer may collect the garbage by itself, before it is measured (seen once in 8 runs of
+    // the whole suite on a loaded machine): then that try shows nothing, and a fresh browser tries again.
+    let left = 0;
+    let after = 0;
+    for (let attempt = 0; attempt < 4 && left <= 20 * 2 ** 20; attempt++) {
+      const pool = await launchPool(1);
+      try {
+        // The cover page is tidied after every 4th use (src/browser/pool.ts, tidyEvery): the 4th leaves garbage.
+        const covers = pool.lender('cover', openPage, (p) => p.close(), 1, (p) => p);
+        for (let i = 0; i < 3; i++) await covers.use((page) => page.evaluate(() => 1));
+        await covers.use(async (page) => {
+          // ~30 MB that lives long enough to reach V8's old generation, then is garbage.
+          await page.evaluate(() => {
+            (window as unknown as { junk?: unknown[] }).junk = Array.from({ length: 300_000 }, (_, i) => ({ i, s: `text ${i}`, a: [i, i + 1] }));
+          });
+          // Young garbage made meanwhile moves it to the old generation, then it is let go.
+          await page.evaluate(() => {
+            let n = 0;
+            for (let i = 0; i < 2_000_000; i++) n += [i].length;
+            (window as unknown as { junk?: unknown[] }).junk = undefined;
+            return n;
+          });
+          left = await heapOf(page);
         });
-        // Young garbage made meanwhile moves it to the old generation, then it is let go.
-        await page.evaluate(() => {
-          let n = 0;
-          for (let i = 0; i < 2_000_000; i++) n += [i].length;
-          (window as unknown as { junk?: unknown[] }).junk = undefined;
-          return n;
-        });
-        left = await heapOf(page);
-      });
-      const after = await covers.use((page) => heapOf(page));
-      expect(left).toBeGreaterThan(20 * 2 ** 20);
-      expect(after).toBeLessThan(left / 3);
-    } finally {
-      await pool.close();
+        after = await covers.use((page) => heapOf(page));
+      } finally {
+        await pool.close();
+      }
     }
+    expect(left).toBeGreaterThan(20 * 2 ** 20);
+    expect(after).toBeLessThan(left / 3);
   });
 });
 

@@ -70,3 +70,37 @@ describe('a short build\'s tuning', () => {
     expect(long).toBeGreaterThan(4);
   });
 });
+
+describe('the CLI bundle\'s start (src/cli/start.ts)', () => {
+  /** The young generation (MiB) before and after a long synchronous stretch (no GC reported to the code), then after churning with the event loop turning. */
+  function stretch(stoppedWhileLoading: boolean): [number, number, number] {
+    const script = `
+      import v8 from 'node:v8';
+      const { capHeap } = await import(${JSON.stringify(young)});
+      const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+      // What start.ts does while V8 reads the bundle's code cache and runs its modules.
+      if (${stoppedWhileLoading}) v8.setFlagsFromString('--semi-space-growth-factor=1');
+      capHeap(8, 1024);
+      const before = size();
+      let keep = [];
+      const churnSync = (n) => { for (let i = 0; i < n; i++) { keep.push({ i, pair: [i, i + 1], s: 'x' + i }); if (keep.length > 100000) keep = []; } };
+      churnSync(3e6);
+      const first = size();
+      const churn = async (n) => { for (let i = 0; i < n; i++) { keep.push({ i, pair: [i, i + 1], s: 'x' + i }); if (keep.length > 100000) keep = []; if (i % 2000 === 0) await new Promise((r) => setImmediate(r)); } };
+      await churn(4e6);
+      console.log(JSON.stringify([before, first, size()]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout.trim()) as [number, number, number];
+  }
+
+  it('does not let the young generation grow through the first synchronous stretch, and lets it grow to its cap after', () => {
+    const [before, first, later] = stretch(true);
+    expect(first).toBe(before);
+    expect(later).toBeGreaterThan(first); // not stuck small: the cap's check lets it grow again
+    expect(later).toBeLessThanOrEqual(16);
+    // Left to grow while the bundle loads, it passes the cap before the cap can apply.
+    const [, grown] = stretch(false);
+    expect(grown).toBeGreaterThan(8);
+  });
+});

@@ -19,6 +19,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** One file the bundle was made from: where, relative to the package or to a node_modules folder. */
@@ -60,7 +61,27 @@ interface CodeCacheMeta {
   cacheSha1: string;
 }
 
-const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+const sha1 = (data: Buffer | string) => (typeof data === 'string' ? createHash('sha1').update(data, 'latin1') : createHash('sha1').update(data)).digest('hex');
+
+/** import() from the bundle's script goes to Node's own loader (undefined in an older Node 20: the ES bundle runs). */
+const mainContextLoader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+
+/**
+ * V8's flags while the bundle is compiled from its cache and its modules run (and when the cache is
+ * written: V8 takes a cache only under the flags it was made with, and a build that makes one
+ * leaves V8's flags as they are, src/util/young.ts): the young generation does not grow. The CLI's
+ * heap caps (./heap.ts, src/util/young.ts) let it grow again from the first garbage collection
+ * reported, up to their cap; without them it doubled from 2 to 16 MB while the modules ran and the
+ * build began (no collection is reported to the code in between), and the sample's build peaked
+ * ~15 MB higher.
+ */
+const readingFlags = '--semi-space-growth-factor=1';
+
+/** main.cjs (its text, wrapped as Node wraps a module) compiled with its code cache, if given (V8's flags left as `readingFlags`). */
+export function compileBundle(file: string, source: string, cachedData: Buffer | undefined): vm.Script {
+  v8.setFlagsFromString(readingFlags);
+  return new vm.Script(source, { filename: file, cachedData, importModuleDynamically: mainContextLoader as never });
+}
 
 /**
  * The bundle as one CommonJS file run with its V8 code cache (scripts/bundle.mjs): only when the
@@ -72,17 +93,17 @@ const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 export function runCachedBundle(bundleDir: string): { main: Main; cache: 'used' | 'refused' | 'to be written' } | undefined {
   const file = path.join(bundleDir, 'main.cjs');
   const out = process.env.BRIEFPRESS_CODE_CACHE_OUT;
-  const useLoader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (!useLoader) return undefined; // an older Node 20: import() could not run from the script
-  let source: Buffer;
+  if (!mainContextLoader) return undefined;
+  let source: string;
   let cachedData: Buffer | undefined;
   try {
-    if (out) source = readFileSync(file);
+    // ASCII (scripts/bundle.mjs writes it so): read as Latin-1, the cheaper decoding.
+    if (out) source = readFileSync(file, 'latin1');
     else {
       const meta = JSON.parse(readFileSync(`${file}.cache.json`, 'utf8')) as CodeCacheMeta;
       if (meta.node !== process.version || meta.v8 !== process.versions.v8 || meta.arch !== process.arch || meta.platform !== process.platform) return undefined;
       if (statSync(file).size !== meta.size) return undefined;
-      source = readFileSync(file);
+      source = readFileSync(file, 'latin1');
       cachedData = readFileSync(`${file}.cache`);
       // Both hashed, whatever their times (~6 ms): V8 checks only the source's length, and a cache
       // damaged on disk, or left from other bytes of the same length, is not refused but kills the
@@ -92,12 +113,17 @@ export function runCachedBundle(bundleDir: string): { main: Main; cache: 'used' 
   } catch {
     return undefined;
   }
-  // ASCII (scripts/bundle.mjs writes it so): read as Latin-1, the cheaper decoding.
-  const script = new vm.Script(Module.wrap(source.toString('latin1')), { filename: file, cachedData, importModuleDynamically: useLoader as never });
   const module = { exports: {} as { main?: Main } };
+  const script = compileBundle(file, source, cachedData);
+  cachedData = undefined;
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, Module.createRequire(file), module, file, bundleDir);
   if (typeof module.exports.main !== 'function') throw new Error(`${file}: no main()`);
-  if (out) process.on('exit', () => writeFileSync(out, script.createCachedData()));
+  if (out) {
+    process.on('exit', () => {
+      v8.setFlagsFromString(readingFlags);
+      writeFileSync(out, script.createCachedData());
+    });
+  }
   return { main: module.exports.main, cache: out ? 'to be written' : script.cachedDataRejected ? 'refused' : 'used' };
 }
 

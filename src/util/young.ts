@@ -45,6 +45,7 @@ const youngReached = () => size('new_space') >= youngCap;
 const oldReached = () => size('old_space') >= oldCap;
 const stopYoung = () => setFlag('--semi-space-growth-factor=1');
 const slowOld = () => setFlag('--heap-growing-percent=50');
+const growYoung = () => setFlag('--semi-space-growth-factor=2'); // V8's own
 
 /**
  * Stop the young generation's growth once it holds `youngMiB` (both semi-spaces together), and let
@@ -58,19 +59,24 @@ export function capHeap(youngMiB: number, oldMiB: number): void {
   // its start, its end and in between (measured: with the flag applied again only at the worker's
   // 'online' and 'exit' events, a busy main thread's young generation still grew 2 -> 16-32 MB in 6
   // runs of 6; applied again after each collection, it stayed at 2 MB in 5 and reached 8 in one).
-  const check = () => {
+  //
+  // Below its cap, the young generation may grow again, but only from the first collection
+  // reported (`mayGrow`): the CLI's bundle runs its modules with the growth stopped
+  // (src/cli/start.ts), and the build's first stretch of synchronous work, with no report in
+  // between, let it double from 2 to 16 MB.
+  const check = (mayGrow: boolean) => {
     if (youngSet || youngReached()) {
       youngSet = true;
       stopYoung();
-    }
+    } else if (mayGrow) growYoung();
     if (oldSet || oldReached()) {
       oldSet = true;
       slowOld();
     }
   };
-  check();
+  check(false);
   new PerformanceObserver(() => {
-    check();
+    check(true);
     keepOptimizing();
   }).observe({ entryTypes: ['gc'] });
 }
@@ -120,7 +126,7 @@ export function capYoung(youngMiB: number): void {
   youngCap = youngMiB * 2 ** 20;
   if (youngSet && !youngReached()) {
     youngSet = false;
-    setFlag('--semi-space-growth-factor=2'); // V8's own
+    growYoung();
   }
 }
 
