@@ -26,11 +26,16 @@ export async function bundleCli(lib) {
   const { build } = await import('esbuild');
   const outdir = path.join(lib, 'cli', 'bundle');
   const ownModule = new RegExp(`^${escape(path.resolve(lib) + path.sep)}.*\\.js$`);
-  const keepImportMetaUrl = {
+  // In the CommonJS file, a module's own `require` (made with createRequire, for the packages it
+  // loads on first use) is the file's: esbuild bundles what it requires by name (citeproc-js, ~20 ms
+  // to compile at each start, and then in the code cache), and leaves a require it cannot name
+  // (`hyphen/${name}`) to Node.
+  const keepImportMetaUrl = (ownRequire) => ({
     name: 'briefpress-import-meta-url',
     setup(b) {
       b.onLoad({ filter: ownModule }, (args) => {
         let contents = readFileSync(args.path, 'utf8');
+        if (ownRequire) contents = contents.replace(/^const require = createRequire\(import\.meta\.url\);$/m, '');
         if (contents.includes('import.meta.url')) {
           const rel = path.relative(outdir, args.path).split(path.sep).join('/');
           contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
@@ -38,7 +43,7 @@ export async function bundleCli(lib) {
         return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
       });
     },
-  };
+  });
   // Two packages Puppeteer loads only on demand, for what briefpress never asks of it (its browser
   // downloader and launcher, its WebDriver BiDi mapper: briefpress starts Chromium itself and speaks
   // CDP to it), stay outside the bundle: loaded from node_modules if they ever are. With them went
@@ -61,7 +66,6 @@ export async function bundleCli(lib) {
     target: 'node20',
     // The licence notices in files beside the chunks (<chunk>.LEGAL.txt), word for word: see below.
     legalComments: 'external',
-    plugins: [keepImportMetaUrl, lazyPackagesOutside],
     logLevel: 'warning',
     metafile: true,
   };
@@ -72,6 +76,7 @@ export async function bundleCli(lib) {
     splitting: true,
     format: 'esm',
     chunkNames: 'c-[hash]',
+    plugins: [keepImportMetaUrl(false), lazyPackagesOutside],
     // The CommonJS packages inside call require() for Node's own modules.
     banner: { js: "import { createRequire as __bpCreateRequire } from 'node:module'; const require = __bpCreateRequire(import.meta.url);" },
   });
@@ -85,6 +90,8 @@ export async function bundleCli(lib) {
     entryPoints: [path.join(lib, 'cli', 'main.js')],
     outfile: path.join(outdir, 'main.cjs'),
     format: 'cjs',
+    plugins: [keepImportMetaUrl(true), lazyPackagesOutside],
+    logOverride: { 'unsupported-require-call': 'silent', 'require-resolve-not-external': 'silent' },
     define: { 'import.meta.url': '__bpBundleUrl' },
     banner: { js: "(function (exports, require, module, __filename, __dirname) { 'use strict'; const __bpBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     footer: { js: '})' },
