@@ -107,15 +107,20 @@ export async function bundleCli(lib) {
     const text = readFileSync(file, 'utf8');
     if (/[^\x00-\x7f]/.test(text)) writeFileSync(file, text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`));
   }
-  // What it holds, for src/cli/start.ts to check each time before it runs the bundle.
-  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(cjs.metafile.inputs)])]
-    .map((rel) => path.resolve(root, rel))
-    .sort()
-    .map((file) => {
-      const st = statSync(file);
-      return { file: inputName(file, lib), size: st.size, mtimeMs: st.mtimeMs, sha1: createHash('sha1').update(readFileSync(file)).digest('hex') };
-    });
-  writeFileSync(path.join(outdir, 'inputs.json'), `${JSON.stringify(inputs, null, 0).replaceAll('},{', '},\n{')}\n`);
+  // What it holds, for src/cli/start.ts to check each time before it runs the bundle: the ES
+  // bundle's files (inputs.json), and those only main.cjs holds (inputs-cjs.json: citeproc-js).
+  const describe = (rels) =>
+    rels
+      .map((rel) => path.resolve(root, rel))
+      .sort()
+      .map((file) => {
+        const st = statSync(file);
+        return { file: inputName(file, lib), size: st.size, mtimeMs: st.mtimeMs, sha1: createHash('sha1').update(readFileSync(file)).digest('hex') };
+      });
+  const write = (name, list) => writeFileSync(path.join(outdir, name), `${JSON.stringify(list, null, 0).replaceAll('},{', '},\n{')}\n`);
+  const esm = Object.keys(result.metafile.inputs);
+  write('inputs.json', describe(esm));
+  write('inputs-cjs.json', describe(Object.keys(cjs.metafile.inputs).filter((rel) => !esm.includes(rel))));
 }
 
 /**

@@ -81,4 +81,16 @@ describe('the CLI bundle is used only while it holds what Node would load', () =
     rmSync(path.join(lib, 'cli', 'bundle'), { recursive: true });
     expect(bundleMismatch(lib)).toBe('no bundle');
   });
+
+  it('checks what only the CommonJS file holds (inputs-cjs.json) apart: a patch there leaves the ES bundle usable', () => {
+    const { lib, yaml } = makeInstall(path.join(tmp, 'cjs-only'), 'hoisted');
+    // As if yaml were in main.cjs only.
+    const inputs = JSON.parse(readFileSync(path.join(lib, 'cli', 'bundle', 'inputs.json'), 'utf8')) as BundleInput[];
+    writeFileSync(path.join(lib, 'cli', 'bundle', 'inputs.json'), JSON.stringify(inputs.filter((i) => i.file !== 'npm:yaml/dist/index.js')));
+    writeFileSync(path.join(lib, 'cli', 'bundle', 'inputs-cjs.json'), JSON.stringify(inputs.filter((i) => i.file === 'npm:yaml/dist/index.js')));
+    expect(bundleMismatch(lib, 'inputs-cjs.json')).toBeUndefined();
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('=> 1', '=> 7'));
+    expect(bundleMismatch(lib, 'inputs-cjs.json')).toBe('yaml/dist/index.js changed');
+    expect(bundleMismatch(lib)).toBeUndefined();
+  });
 });
