@@ -13,6 +13,8 @@ export const softHyphen = '\u00ad';
 
 export type Hyphenator = (word: string) => string;
 
+// US English (`en`) by name, the others by a name made at run time: the CLI's CommonJS bundle
+// (scripts/bundle.mjs) holds the patterns it can name, and so its code cache does.
 const require = createRequire(import.meta.url);
 const cache = new Map<string, Hyphenator | undefined>();
 
@@ -37,7 +39,7 @@ export function hyphenatorFor(language: string): Hyphenator | undefined {
     const dir = packageDir();
     const name = names.find((n) => dir && existsSync(path.join(dir, n, 'index.js')));
     if (name) {
-      const mod = require(`hyphen/${name}`) as { hyphenateSync: (text: string, opts?: { minWordLength?: number }) => string };
+      const mod = (name === 'en-us' ? require('hyphen/en-us') : require(`hyphen/${name}`)) as { hyphenateSync: (text: string, opts?: { minWordLength?: number }) => string };
       // A word hyphenates the same every time: each is looked up once (the package's own call costs more than the look-up, per word).
       const done = new Map<string, string>();
       found = (text: string) => {
