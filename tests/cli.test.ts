@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDir } from '../src/util/write.js';
 import { bin, repoRoot, runCli } from './helpers/cli.js';
@@ -50,6 +51,11 @@ describe('briefpress CLI', () => {
     expect(fromCache.status, fromCache.stderr).toBe(0);
     expect(fromCache.stderr).toContain('running the bundle (main.cjs, its code cache used)');
     expect(fromCache.stdout).toBe(fromSource.stdout);
+    // Stack traces name main.cjs where it is (V8 keeps the name a cache was made under: it is made in lib/ itself).
+    const startJs = pathToFileURL(path.join(pkg, 'lib', 'cli', 'start.js')).href;
+    const stack = spawnSync(process.execPath, ['--input-type=module', '-e', `const { runCachedBundle } = await import(${JSON.stringify(startJs)}); const r = runCachedBundle(${JSON.stringify(path.join(pkg, 'lib', 'cli', 'bundle'))}); try { await r.main(null); } catch (e) { console.log(r.cache, e.stack); }`], { encoding: 'utf8' });
+    expect(stack.stdout).toMatch(/^used TypeError/);
+    expect(stack.stdout).toContain(`at Object.main (${path.join(pkg, 'lib', 'cli', 'bundle', 'main.cjs')}:`);
     // Other V8 flags: V8 refuses the cache and compiles the file as it would without one.
     const otherFlags = spawnSync(process.execPath, ['--max-semi-space-size=64', bin, '--help'], { encoding: 'utf8', env: { ...process.env, BRIEFPRESS_TRACE: '1' } });
     expect(otherFlags.status, otherFlags.stderr).toBe(0);
