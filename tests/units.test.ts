@@ -279,3 +279,13 @@ describe("page previews' PNG rows (four pixels a word)", () => {
     }
   });
 });
+
+describe('`briefpress help build`', () => {
+  it('states the Chromium budgets the pool uses (start, stopped answering)', async () => {
+    const { commands } = await import('../src/cli/commands.js');
+    const { launchTimeoutMs, hangTimeoutMs } = await import('../src/browser/pool.js');
+    const more = commands.find((c) => c.name === 'build')!.more!.replace(/\s+/g, ' ');
+    expect(more).toContain(`Chromium is given ${launchTimeoutMs / 1000} s to start`);
+    expect(more).toContain(`stops answering for ${hangTimeoutMs / 1000} s`);
+  });
+});

@@ -54,9 +54,9 @@ only the files the cache records briefpress wrote there (a folder holding anythi
     },
     more: `Faults:
   A brief whose Chromium renderer crashes, or whose page is stuck past its time (30 s, plus 1 s per
-  10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 10 s to
-  start; if it quits it is started again once; if it quits again or stops answering for 8 s, the
-  build stops (exit 3). Files are written to a temporary file and renamed: a build that stops never
+  10 kB of HTML), fails with a message; a fresh page takes the next brief. Chromium is given 60 s to
+  start (BRIEFPRESS_LAUNCH_TIMEOUT, in seconds, sets another budget); if it quits it is started
+  again once; if it quits again or stops answering for 8 s, the build stops (exit 3). Files are written to a temporary file and renamed: a build that stops never
   leaves a half-written file, and the next build removes temporary files an earlier one left.
   SIGINT (Ctrl-C), SIGTERM and SIGHUP stop a build: no new brief starts, Chromium is closed, the
   cache records the briefs that finished (the next build goes on from there); a second signal
