@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, wr
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 /** Bundle `<lib>/cli/main.js` into `<lib>/cli/bundle/`, with the list of the files it holds (inputs.json). */
 export async function bundleCli(lib) {
@@ -170,7 +171,9 @@ export function makeCodeCache(lib) {
       return `no code cache: V8 ${check.stdout || 'failed to read it'}`;
     }
     const sha1 = (file) => createHash('sha1').update(readFileSync(file)).digest('hex');
-    const record = { node: process.version, v8: process.versions.v8, arch: process.arch, platform: process.platform, size: statSync(bundle).size, sha1: sha1(bundle), cacheSha1: sha1(part) };
+    // CRC-32s too, where this Node has zlib.crc32: src/cli/start.ts checks those (faster), else the SHA-1s.
+    const crc = (file) => (zlib.crc32 ? { crc32: zlib.crc32(readFileSync(file)).toString(16) } : {});
+    const record = { node: process.version, v8: process.versions.v8, arch: process.arch, platform: process.platform, size: statSync(bundle).size, sha1: sha1(bundle), cacheSha1: sha1(part), ...crc(bundle), ...Object.fromEntries(Object.entries(crc(part)).map(([, v]) => ['cacheCrc32', v])) };
     renameSync(part, cache);
     writeFileSync(`${meta}.${process.pid}.tmp`, `${JSON.stringify(record)}\n`);
     renameSync(`${meta}.${process.pid}.tmp`, meta);
