@@ -2,6 +2,7 @@
  * src/browser/args.ts writes out Puppeteer's default Chromium arguments (so Chromium can be spawned
  * before Puppeteer loads): they must stay what puppeteer.defaultArgs() gives, or the PDFs could change.
  */
+import { readdirSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
@@ -106,5 +107,31 @@ describe('pages kept for many uses', () => {
     expect(left).toBeGreaterThan(20 * 2 ** 20);
     expect(after).toBeLessThan(left / 3);
   });
-});
 
+  it('keeps its profile in memory: nothing is written into the profile folder (--incognito)', async () => {
+    const pool = await launchPool(1);
+    try {
+      const browserPid = descendants(process.pid).find((pid) => /--user-data-dir=/.test(cmdline(pid)) && !cmdline(pid).includes('--type='));
+      expect(browserPid).toBeDefined();
+      const profile = /--user-data-dir=([^,\s]+)/.exec(cmdline(browserPid!))![1]!;
+      // Pages used as a build uses them: one with a site's address (a printer's), one set with content
+      // and a script (a cover page's), a print; then the storage a page could ask for.
+      const page = await openPage(pool.browser);
+      await page.setRequestInterception(true);
+      page.on('request', (r) => void (r.url().startsWith('https://briefpress.invalid/') ? r.respond({ status: 200, contentType: 'text/html', body: '<p>x</p>' }) : r.continue()));
+      await page.goto('https://briefpress.invalid/x/index.html');
+      await page.evaluate(() => {
+        localStorage.setItem('k', 'v');
+        document.cookie = 'c=1';
+      });
+      await page.pdf();
+      const other = await openPage(pool.browser);
+      await other.setContent('<canvas></canvas>');
+      await other.evaluate(() => document.querySelector('canvas')!.toDataURL('image/png'));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(readdirSync(profile, { recursive: true })).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -295,6 +295,11 @@ export const chromiumArgs = [
   // With both in the browser, nothing is left for the zygote of unsandboxed helper processes: it is
   // not started (renderers come from the other zygote as before; ~9 MB less).
   '--no-unsandboxed-zygote',
+  // Its profile in memory only: nothing is written into the profile folder (75 files and folders
+  // before: cookie and storage databases, GPU shader caches ...), the browser process starts with
+  // less work (its CPU 265 -> 210 ms, median of 4 builds of the sample) and the folder is removed
+  // in no time at the end. The same bytes out.
+  '--incognito',
 ];
 
 export interface PoolOptions {
