@@ -111,9 +111,9 @@ describe('pages kept for many uses', () => {
   it('keeps its profile in memory: nothing is written into the profile folder (--incognito)', async () => {
     const pool = await launchPool(1);
     try {
-      const browserPid = descendants(process.pid).find((pid) => /--user-data-dir=/.test(cmdline(pid)) && !cmdline(pid).includes('--type='));
+      const browserPid = descendants(process.pid).find((pid) => /--user-data-dir=/.test(cmdline(pid).join(' ')) && !cmdline(pid).some((a) => a.startsWith('--type=')));
       expect(browserPid).toBeDefined();
-      const profile = /--user-data-dir=([^,\s]+)/.exec(cmdline(browserPid!))![1]!;
+      const profile = /--user-data-dir=([^,\s]+)/.exec(cmdline(browserPid!).join(' '))![1]!;
       // Pages used as a build uses them: one with a site's address (a printer's), one set with content
       // and a script (a cover page's), a print; then the storage a page could ask for.
       const page = await openPage(pool.browser);

@@ -15,8 +15,11 @@ import { checkPdf } from '../src/check/pdf.js';
 import { hyphenateText, hyphenatorFor } from '../src/targets/pdf/hyphenate.js';
 import { printWith } from '../src/targets/pdf/print.js';
 import { cleanTextLayer } from '../src/targets/pdf/textlayer.js';
-import { PDFDocument as OurPdf } from '../src/pdf/index.js';
-import { pdfiumText, popplerPages, run } from './helpers/pdf.js';
+import { decodeStream, parseContent } from '../src/targets/pdf/content.js';
+import { pageContents } from '../src/targets/pdf/pagetext.js';
+import { HAIR } from '../src/targets/pdf/runs.js';
+import { PDFDocument as OurPdf, PDFRawStream } from '../src/pdf/index.js';
+import { pdfiumOrigins, pdfiumText, popplerPages, run } from './helpers/pdf.js';
 
 const words =
   'Secretary of State John Kerry traveled to Sochi for meetings with Russian President Vladimir Putin and Foreign Minister ' +
@@ -37,10 +40,35 @@ afterAll(async () => {
 const count = (s: string, ch: string) => s.split(ch).length - 1;
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-async function clean(bytes: Uint8Array, artifacts = true) {
+async function clean(bytes: Uint8Array, artifacts = true, runs = true) {
   const doc = OurPdf.read(bytes);
-  const report = cleanTextLayer(doc, { artifacts });
+  const report = cleanTextLayer(doc, { artifacts, runs });
   return { report, bytes: doc.save() };
+}
+
+/** The operators of every content stream of a PDF, counted by name. */
+function operatorCounts(bytes: Uint8Array): Map<string, number> {
+  const counts = new Map<string, number>();
+  const doc = OurPdf.read(bytes);
+  for (const page of doc.getPages()) {
+    for (const ref of pageContents(page)) {
+      const stream = doc.context.lookup(ref);
+      if (!(stream instanceof PDFRawStream)) continue;
+      for (const op of parseContent(decodeStream(stream)) ?? []) counts.set(op.operator, (counts.get(op.operator) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** The largest distance (points) between the same drawn characters of two PDFs, as PDFium places them; throws unless they draw the same characters. */
+async function largestMove(a: Uint8Array, b: Uint8Array): Promise<number> {
+  // PDFium counts a space glyph as a character or not by what follows it: spaces are left out.
+  const inked = async (bytes: Uint8Array) => (await pdfiumOrigins(bytes)).map((page) => page.filter((c) => c.char.trim() !== ''));
+  const [pa, pb] = [await inked(a), await inked(b)];
+  expect(pb.map((p) => p.map((c) => c.char).join(''))).toEqual(pa.map((p) => p.map((c) => c.char).join('')));
+  let max = 0;
+  pa.forEach((page, i) => page.forEach((c, k) => (max = Math.max(max, Math.abs(c.x - pb[i]![k]!.x), Math.abs(c.y - pb[i]![k]!.y)))));
+  return max;
 }
 
 describe('the text layer after the post-process', () => {
@@ -62,7 +90,7 @@ body { margin: 0 } p { width: 13em; font: 15px/1.4 S; text-align: justify }</sty
     // Chromium's own PDF: every soft hyphen in the text layer.
     expect(count(run('pdftotext', ['-enc', 'UTF-8', before, '-']), '\u00ad')).toBe(shy);
 
-    const { report, bytes } = await clean(printed.pdf);
+    const { report, bytes } = await clean(printed.pdf, true, false);
     const after = path.join(tmp, 'after.pdf');
     writeFileSync(after, bytes);
     // One span per soft hyphen: removed, or (the `ft` ligature of "af\u00adter\u00admath") rewritten.
@@ -90,6 +118,26 @@ body { margin: 0 } p { width: 13em; font: 15px/1.4 S; text-align: justify }</sty
     const b = popplerPages(after, 100);
     expect(b.length).toBe(a.length);
     a.forEach((png, i) => expect(Buffer.compare(png, b[i]!), `page ${i + 1}`).toBe(0));
+
+    // The same with each line's glyphs merged into TJ arrays (runs.ts): the same text, every
+    // glyph within a hair of its place, a fraction of the operators.
+    const merged = await clean(printed.pdf);
+    expect(merged.report).toEqual({ ...report, runs: expect.any(Number) });
+    expect(merged.report.runs).toBeGreaterThanOrEqual(8);
+    const mergedFile = path.join(tmp, 'merged.pdf');
+    writeFileSync(mergedFile, merged.bytes);
+    expect(run('pdftotext', ['-enc', 'UTF-8', mergedFile, '-'])).toBe(poppler);
+    expect(run('pdftotext', ['-layout', '-enc', 'UTF-8', mergedFile, '-'])).toBe(layout);
+    expect(squash(await pdfiumText(merged.bytes))).toBe(words);
+    // HAIR is in text space (a CSS pixel: 0.75 pt here); PDFium keeps origins as 32-bit floats.
+    const moved = await largestMove(bytes, merged.bytes);
+    expect(moved).toBeLessThanOrEqual(HAIR * 0.75 + 1e-4);
+    const ops = { before: operatorCounts(bytes), after: operatorCounts(merged.bytes) };
+    expect(ops.before.get('Tj')!).toBeGreaterThan(200);
+    expect(ops.before.get('TJ') ?? 0).toBe(0);
+    expect(ops.after.get('TJ')).toBe(merged.report.runs);
+    expect(ops.after.get('Tj')! + ops.after.get('Td')!).toBeLessThan((ops.before.get('Tj')! + ops.before.get('Td')!) / 4);
+    expect(merged.bytes.length).toBeLessThan(bytes.length);
   });
 
   it('rewrites a soft hyphen inside any other ActualText, and keeps a span whose glyphs draw something', async () => {
@@ -108,7 +156,7 @@ body { margin: 0 } p { width: 13em; font: 15px/1.4 S; text-align: justify }</sty
     page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream(content)));
     const src = await doc.save({ useObjectStreams: false });
     const { report, bytes } = await clean(src, false);
-    expect(report).toEqual({ removed: 0, rewritten: 2, artifacts: 0, unreadable: 0 });
+    expect(report).toEqual({ removed: 0, rewritten: 2, artifacts: 0, unreadable: 0, runs: 0 });
     const file = path.join(tmp, 'hand.pdf');
     writeFileSync(file, bytes);
     const text = run('pdftotext', ['-enc', 'UTF-8', file, '-']);

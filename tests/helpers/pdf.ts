@@ -175,6 +175,38 @@ export async function pdfiumText(bytes: Uint8Array, raw = false): Promise<string
   }
 }
 
+/** Each character PDFium reads on each page, with its glyph's origin in page space (points). */
+export async function pdfiumOrigins(bytes: Uint8Array): Promise<{ char: string; x: number; y: number }[][]> {
+  const { PDFiumLibrary } = await import('@hyzyla/pdfium');
+  const library = await PDFiumLibrary.init();
+  const m = (library as unknown as { module: any }).module;
+  try {
+    const doc = await library.loadDocument(bytes);
+    try {
+      const pages: { char: string; x: number; y: number }[][] = [];
+      const xy = m._malloc(16);
+      for (const page of doc.pages()) {
+        const text = m._FPDFText_LoadPage((page as any).pageIdx);
+        const chars: { char: string; x: number; y: number }[] = [];
+        const n = m._FPDFText_CountChars(text);
+        for (let i = 0; i < n; i++) {
+          if (m._FPDFText_IsGenerated(text, i) === 1) continue;
+          if (!m._FPDFText_GetCharOrigin(text, i, xy, xy + 8)) continue;
+          chars.push({ char: String.fromCodePoint(m._FPDFText_GetUnicode(text, i)), x: m.HEAPF64[xy >> 3], y: m.HEAPF64[(xy >> 3) + 1] });
+        }
+        m._FPDFText_ClosePage(text);
+        pages.push(chars);
+      }
+      m._free(xy);
+      return pages;
+    } finally {
+      doc.destroy();
+    }
+  } finally {
+    library.destroy();
+  }
+}
+
 /** Every page drawn by poppler (pdftoppm) at `dpi`, as PNG bytes. */
 export function popplerPages(file: string, dpi = 72): Buffer[] {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bp-ppm-'));

@@ -19,6 +19,7 @@
 import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject, type PDFPage } from '../../pdf/index.js';
 import { artifactEdits } from './artifacts.js';
 import { applyEdits, decodeStream, flateStream, decodeTextString, encodeTextString, parseContent, type Operand, type Operation } from './content.js';
+import { mergeRuns, readFontWidths, type FontWidths } from './runs.js';
 
 const SHY = '\u00ad';
 
@@ -31,11 +32,15 @@ export interface TextLayerReport {
   artifacts: number;
   /** Content streams that could not be read (left as they were). */
   unreadable: number;
+  /** Runs of glyphs written as one `TJ` each (runs.ts). */
+  runs: number;
 }
 
 export interface TextLayerOptions {
   /** Also wrap the pages' untagged painting as artifacts (artifacts.ts). Default true. */
   artifacts?: boolean;
+  /** Also write each run of glyphs positioned one by one as one `TJ` (runs.ts). Default true. */
+  runs?: boolean;
   /**
    * Filled with the operations of each stream parsed, as they were before the rewrite, so a later
    * reader (pagetext.ts) need not parse them again.
@@ -64,8 +69,9 @@ interface FontText {
  * (in place: one pass over each content stream).
  */
 export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {}): TextLayerReport {
-  const report: TextLayerReport = { removed: 0, rewritten: 0, artifacts: 0, unreadable: 0 };
+  const report: TextLayerReport = { removed: 0, rewritten: 0, artifacts: 0, unreadable: 0, runs: 0 };
   const fonts = options.fonts ?? new Map<PDFObject, FontText | undefined>();
+  const widths = options.runs === false ? undefined : new Map<PDFObject, FontWidths | undefined>();
   const done = new Set<PDFRef>();
   const visit = (ref: PDFObject | undefined, resources: PDFDict | undefined, pageHeight?: number) => {
     if (!(ref instanceof PDFRef) || done.has(ref)) return;
@@ -73,7 +79,7 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
     const stream = doc.context.lookup(ref);
     if (!(stream instanceof PDFRawStream)) return;
     const own = stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
-    const ops = rewriteStream(doc, ref, stream, own, fonts, report, options.artifacts === false ? undefined : pageHeight);
+    const ops = rewriteStream(doc, ref, stream, own, fonts, widths, report, pageHeight, options.artifacts !== false);
     if (ops) options.parsed?.set(ref, ops);
     // Form XObjects drawn by this stream have their own content.
     const xobjects = own?.lookupMaybe(PDFName.of('XObject'), PDFDict);
@@ -92,8 +98,11 @@ export function cleanTextLayer(doc: PDFDocument, options: TextLayerOptions = {})
   return report;
 }
 
-/** Rewrite one content stream; `pageHeight` is given for a page's own streams (artifacts are marked there only). */
-function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, report: TextLayerReport, pageHeight?: number): Operation[] | undefined {
+/**
+ * Rewrite one content stream; `pageHeight` is given for a page's own streams (artifacts are marked
+ * there only); `widths` (fonts' glyph widths read so far) when runs are to be merged.
+ */
+function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict | undefined, fonts: Map<PDFObject, FontText | undefined>, widths: Map<PDFObject, FontWidths | undefined> | undefined, report: TextLayerReport, pageHeight: number | undefined, artifacts: boolean): Operation[] | undefined {
   let bytes: Uint8Array;
   try {
     bytes = decodeStream(stream);
@@ -116,6 +125,9 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     return fonts.get(key);
   };
   const edits: { start: number; end: number; text: string }[] = [];
+  // Operators removed with a soft hyphen's span: their edits are made last (a merged run may cover them).
+  const skip = new Uint8Array(ops.length);
+  let skipped = 0;
   let font: FontText | undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -130,7 +142,8 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     if (kept === '') {
       const span = blankSpan(ops, i, font, fontText);
       if (span) {
-        for (const j of span.remove) edits.push({ start: ops[j]!.start, end: ops[j]!.end, text: '' });
+        for (const j of span.remove) skip[j] = 1;
+        skipped += span.remove.length;
         report.removed++;
         font = span.font;
         i = span.end;
@@ -141,10 +154,35 @@ function rewriteStream(doc: PDFDocument, ref: PDFRef, stream: PDFRawStream, reso
     edits.push({ start: actual.start, end: actual.end, text: encodeTextString(kept) });
     report.rewritten++;
   }
-  if (pageHeight !== undefined) {
+  const cuts = new Set<number>();
+  if (pageHeight !== undefined && artifacts) {
     const wraps = artifactEdits(ops, pageHeight);
     report.artifacts += wraps.length / 2;
-    edits.push(...wraps);
+    for (const w of wraps) {
+      edits.push(w);
+      cuts.add(w.start);
+    }
+  }
+  if (widths) {
+    const widthOf = (name: string): FontWidths | undefined => {
+      const key = fontDicts?.get(PDFName.of(name));
+      if (!key) return undefined;
+      if (!widths.has(key)) widths.set(key, readFontWidths(doc, key));
+      return widths.get(key);
+    };
+    for (const run of mergeRuns(ops, skip, cuts, widthOf)) {
+      edits.push({ start: ops[run.first]!.start, end: ops[run.last]!.end, text: run.text });
+      for (let j = run.first; j <= run.last; j++) {
+        if (skip[j] === 1) {
+          skip[j] = 0;
+          skipped--;
+        }
+      }
+      report.runs++;
+    }
+  }
+  if (skipped > 0) {
+    for (let j = 0; j < ops.length; j++) if (skip[j] === 1) edits.push({ start: ops[j]!.start, end: ops[j]!.end, text: '' });
   }
   if (edits.length === 0) return ops;
   const out = applyEdits(bytes, edits);
