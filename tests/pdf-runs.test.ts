@@ -129,6 +129,13 @@ describe('glyph runs merged into TJ', () => {
     expect(adjustments).toBeLessThan(120);
   });
 
+  it('follows a negative font size (glyphs advancing leftwards)', () => {
+    const src = 'BT /F1 -10 Tf 1 0 0 1 300 0 Tm <0001> Tj -5.4299927 0 Td <0002> Tj -6.0000153 0 Td <0003> Tj -7.25 0 Td <0004> Tj ET';
+    const { runs, text } = merge(src);
+    expect(runs).toHaveLength(1);
+    expectSamePlaces(src, text);
+  });
+
   it('leaves a stream with character or word spacing alone', () => {
     for (const op of ['0.5 Tc', '2 Tw', '90 Tz']) {
       const src = `BT /F1 10 Tf ${op} 1 0 0 1 0 0 Tm ${line} ET`;

@@ -223,7 +223,7 @@ export function mergeRuns(ops: Operation[], skip: Uint8Array, cuts: Set<number>,
     }
     if (o === 'Tj') {
       const s = op.operands[0];
-      const ok = s?.kind === 'string' && s.bytes.length % 2 === 0 && op.operands.length === 1 && font !== undefined && size > 0;
+      const ok = s?.kind === 'string' && s.bytes.length % 2 === 0 && op.operands.length === 1 && font !== undefined && size !== 0;
       if (ok && run.length > 0 && pendingTd >= 0 && font === runFont && size === runSize) {
         run.push({ op: i, x: sum, td: pendingTd });
         pendingTd = -1;
@@ -260,7 +260,7 @@ export function mergeRuns(ops: Operation[], skip: Uint8Array, cuts: Set<number>,
         const name = op.operands[0];
         const fs = op.operands[1];
         font = name?.kind === 'name' ? fontOf(name.value) : undefined;
-        size = fs?.kind === 'number' ? Math.abs(fs.value) : 0;
+        size = fs?.kind === 'number' ? fs.value : 0;
         break;
       }
       case 'q':
