@@ -1,10 +1,11 @@
 /**
  * Glyph runs: Chromium's PDF writer (Skia) shows nearly every glyph of a web font with its own
  * `x 0 Td <gg> Tj`, ~26 bytes a glyph. Skia starts a new run whenever a glyph's position differs
- * from the last one's plus its advance by any amount, and Blink's positions come from HarfBuzz in
- * 16.16 fixed point, so they differ by a few millionths nearly always (scripts/bench-history.md,
- * 2026-12-03). Those streams are most of a PDF's bytes, and most of what a reader (PDFium drawing
- * the previews, a viewer) spends its time parsing.
+ * from the last one's plus its advance by any amount, and they nearly always differ: Blink's
+ * positions come from HarfBuzz in 16.16 fixed point, and the font size Skia writes is rounded
+ * (`13.33 Tf` for 10 pt, 13.333 px: the font's advances at that size fall ~0.0013 px a glyph short
+ * of HarfBuzz's). See scripts/bench-history.md, 2026-12-03. Those streams are most of a PDF's
+ * bytes, and most of what a reader (PDFium drawing the previews, a viewer) spends its time parsing.
  *
  * Here each such run of glyphs on one line becomes one `TJ` array: the glyphs' strings with a
  * position adjustment wherever the font's advances (its /W widths) would put a glyph more than a
