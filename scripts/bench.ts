@@ -311,6 +311,25 @@ async function scenario(name: string, series: string, n: number, withPeer: boole
 
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * The machine's CPU time as /proc/stat counts it (Linux; undefined elsewhere): `steal` is time the
+ * hypervisor gave to other machines while this one wanted to run. On a shared host it is what makes
+ * one run's times 50 % longer than another's: printed with the summary, so a loaded run shows as one.
+ */
+function cpuTimes(): { total: number; steal: number; idle: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user)
+    return { total: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0, idle: (f[3] ?? 0) + (f[4] ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
+const cpuAtStart = cpuTimes();
+const loads: number[] = [];
+const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 10_000);
+loadTimer.unref();
+
 console.log(`briefpress bench: ${formats}, --jobs ${jobs}, median of ${runs} runs (${bigRuns} for 100 and 200 briefs), cold, in turn; ${os.cpus().length} CPUs, Node ${process.versions.node}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 if (!pandoc) console.log(values['no-peer'] ? 'peer chain: off (--no-peer)' : 'pandoc is not installed: no peer chain, briefpress figures alone (apt-get install pandoc chromium-headless-shell to compare).');
 else if (!headlessShell) console.log('no Chromium found: no peer chain, briefpress figures alone.');
@@ -377,6 +396,16 @@ if (only.includes('s200')) {
 const find = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
 const ratio = (r: Row | undefined) => (r && r.peer.length ? stat(r.bp).ms / stat(r.peer).ms : undefined);
 const fmt = (x: number | undefined, target: number) => (x === undefined ? 'n/a (no peer)' : `${x.toFixed(2)}x (target <= ${target}x)${x <= target ? '' : '  MISSED'}`);
+clearInterval(loadTimer);
+{
+  const end = cpuTimes();
+  const span = end && cpuAtStart ? end.total - cpuAtStart.total : 0;
+  const range = loads.length ? ` load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} (1-minute average, every 10 s);` : '';
+  if (span > 0) {
+    const steal = ((end!.steal - cpuAtStart!.steal) / span) * 100;
+    console.log(`host during the run:${range} CPU stolen by the hypervisor ${steal.toFixed(1)} % of the time${steal >= 5 ? ' (a shared host under load: compare ratios, not times, with other runs)' : ''}\n`);
+  } else if (range) console.log(`host during the run:${range}\n`);
+}
 console.log('Summary (issue #17):');
 if (find('the sample')) console.log(`  one brief vs peer:        ${fmt(ratio(find('the sample')), 1.3)}; peak ${mib(stat(find('the sample')!.bp).pss)} (target <= 300 MiB)`);
 if (find('a ')) console.log(`  long report vs peer:      ${fmt(ratio(find('a ')), 1.0)}`);
