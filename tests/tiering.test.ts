@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeSeries } from '../scripts/synthetic-series.js';
+import { briefText, makeSeries, syntheticBrief } from '../scripts/synthetic-series.js';
 import { runCli, repoRoot } from './helpers/cli.js';
 
 const young = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'util', 'young.ts')).href;
@@ -72,6 +72,22 @@ describe('the CLI\'s build', () => {
     const r = runCli(['build', 'manuscript', '--out', out(), '--format', 'html', '--quiet'], { env: { BRIEFPRESS_TRACE: '1' } });
     expect(r.code, r.stderr).toBe(0);
     expect(said(r.stderr)).toEqual(["briefpress: V8's optimizing compiler off (until the job is known to be long)"]);
+  });
+
+  it('turns it back on for a long document, with a larger young generation (32 MiB)', () => {
+    // One brief of ~90 kB of Markdown (the sample's body 15 times, as the bench's report): a long document.
+    const text = briefText(syntheticBrief(0));
+    const end = text.indexOf('\n---', 4) + 4;
+    const parts = Array.from({ length: 15 }, (_, i) => text.slice(end).replace(/^## (.*)$/gm, (_m, h: string) => `## Part ${i + 1}: ${h}`));
+    expect(parts.join('\n').length).toBeGreaterThan(64 * 1024);
+    const series = makeSeries([{ slug: 'long-report', text: text.slice(0, end) + parts.join('\n') }]);
+    dirs.push(series);
+    const r = runCli(['build', series, '--out', out(), '--format', 'html', '--quiet'], { env: { BRIEFPRESS_TRACE: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(said(r.stderr)).toEqual([
+      "briefpress: V8's optimizing compiler off (until the job is known to be long)",
+      "briefpress: V8's optimizing compiler on (more than 64 kB of Markdown to build; young generation up to 32 MiB)",
+    ]);
   });
 
   it('turns it back on for a series of more than 10 briefs, and BRIEFPRESS_OPTIMIZE=1 never turns it off', () => {

@@ -1,8 +1,8 @@
 /**
  * The command's heap stays near what it holds (src/util/young.ts). Imported first by ./main.ts.
  * BRIEFPRESS_YOUNG_MIB sets the young generation's cap (both semi-spaces together; default 4 for a
- * short build, else 8), BRIEFPRESS_OLD_MIB the old generation's size past which it grows by half
- * what is alive (default 64).
+ * short build, 8 for a series of more than 10 briefs, 32 for a long document: src/api.ts),
+ * BRIEFPRESS_OLD_MIB the old generation's size past which it grows by half what is alive (default 64).
  */
 import { capHeap, tuneForShortJob } from '../util/young.js';
 
