@@ -12,25 +12,36 @@
  * The peer: per brief, `pandoc brief.md -o brief.epub`, `pandoc brief.md -s -o brief.html` and
  * Chromium's headless shell `--print-to-pdf` of that HTML, a shell loop for a series. briefpress:
  * `briefpress build <series> --out <fresh>`, all editions (web page, EPUB, PDF, cover, previews, catalog).
- * Each figure is the median of the runs; memory is the peak of the whole process tree (the command
+ * Each time is the median of the runs; memory is the peak of the whole process tree (the command
  * and every process it started, Chromium's included), sampled from /proc every 50 ms: the sum of PSS
- * (smaps_rollup: shared pages split between the processes sharing them) and the sum of RSS. When pandoc
+ * (smaps_rollup: shared pages split between the processes sharing them) and the sum of RSS. Times and
+ * memory come from separate runs, each in turn: the runs that are timed are not sampled (below). When pandoc
  * is missing the bench says so and prints briefpress's figures alone. It also writes an SVG plot of
  * build time against series size (1, 20, 100, 200 briefs) to bench-series.svg (--plot to move it).
  * Never part of the tests: times vary by machine.
  *
  *   npm run bench -- [--quick] [--only one,report,s20,s100,s200,incr] [--runs 3] [--big-runs 1]
  *                    [--jobs 2] [--formats html,epub,pdf] [--plot FILE] [--keep] [--no-peer] [--versus DIR]
- *                    [--sample-ms 50]
+ *                    [--sample-ms 50] [--memory-runs N]
  *
- * --sample-ms N: the memory sampling interval (default 50; 0: none, times only). Reading /proc that
- * often costs each side ~18 % of its time on a 2-core machine (the sample: 2.08 -> 2.47 s, the peer
- * 0.45 -> 0.53 s; the ratio the same): times taken with sampling off are the builds' own.
+ * --sample-ms N: the memory sampling interval (default 50; 0: no memory runs, times only).
+ * --memory-runs N: sampled runs of each side per input (default: as many as --runs, 1 for 100 and
+ * 200 briefs), each pair after a timed pair.
+ *
+ * Why apart: reading every process's smaps_rollup each 50 ms is not free. The sampler took ~0.3 s of
+ * CPU in a 1.1 s build of the sample (~15 ms a sample: the kernel walks each Chromium process's page
+ * tables), and ~0.15 s in the peer's 0.53 s: about a quarter of one core on both sides. The peer
+ * chain runs one program at a time, and the sampler took the idle core; briefpress keeps both cores
+ * busy, and it took from the build. Measured (2026-12-03, timed and sampled pairs in turn): the sample
+ * 0.91 s unsampled, 1.11 s sampled (+22 %), the peer 0.46 and 0.51 s (+11 %), the ratio 1.97x against
+ * 2.20x (11 pairs each); 20 briefs 0.49x against 0.64x, the 41k-word report 1.65x against 1.78x (3
+ * each). Every line prints the sampled runs' times too.
  *
  * --versus DIR: another briefpress checkout (say, main) also run in turn, for a before/after ratio.
  *
- * --quick: one run each of one, report and s20 (about a minute). The default run (3 runs of the small
- * ones, 1 of s100 and s200) takes ~10 minutes on 2 cores.
+ * --quick: one run each of one, report and s20 (two with the memory run: about two minutes). The
+ * default run (3 timed and 3 sampled runs of the small ones, 1 and 1 of s100 and s200) takes ~20
+ * minutes on 2 cores.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,9 +53,10 @@ import { findChromium } from '../src/browser/find.js';
 
 const all = ['one', 'report', 's20', 's100', 's200', 'incr'];
 const usage = `Usage: npm run bench -- [--quick] [--only ${all.join(',')}] [--runs N] [--big-runs N]
-       [--formats html,epub,pdf] [--jobs N] [--plot FILE] [--keep] [--no-peer] [--versus DIR] [--sample-ms N]
-briefpress against pandoc (EPUB + HTML) + the headless shell's print, cold, in turn (A B A B): medians,
-peak memory of each whole process tree, ratios, and an SVG plot of build time against series size.
+       [--formats html,epub,pdf] [--jobs N] [--plot FILE] [--keep] [--no-peer] [--versus DIR] [--sample-ms N] [--memory-runs N]
+briefpress against pandoc (EPUB + HTML) + the headless shell's print, cold, in turn (A B A B): medians
+of timed runs, peak memory of each whole process tree (from separate sampled runs), ratios, and an SVG
+plot of build time against series size.
 --versus DIR runs another briefpress checkout as a third side (before/after).`;
 let parsed;
 try {
@@ -59,8 +71,9 @@ try {
     quick: { type: 'boolean' },
     plot: { type: 'string', default: path.join(repoRoot, 'bench-series.svg') },
     keep: { type: 'boolean' },
-    /** Memory sampling interval; 0: none (times only). Sampling costs both sides ~18 % of their time here (2 cores). */
+    /** Memory sampling interval; 0: no memory runs (times only). Sampled runs are not the timed ones: see above. */
     'sample-ms': { type: 'string', default: '50' },
+    'memory-runs': { type: 'string' },
     'no-peer': { type: 'boolean' },
     /** Another briefpress checkout (its src/cli/bin.js) run in turn as a third side: before/after A/B. */
     versus: { type: 'string' },
@@ -83,6 +96,7 @@ if (!Number.isFinite(sampleMs) || sampleMs < 0) {
 }
 const runs = Number(values.runs ?? (quick ? 1 : 3));
 const bigRuns = Number(values['big-runs'] ?? 1);
+const memoryRuns = values['memory-runs'] === undefined ? undefined : Number(values['memory-runs']);
 const only = (values.only ?? (quick ? 'one,report,s20' : all.join(','))).split(',').map((s) => s.trim());
 for (const o of only) {
   if (!all.includes(o)) {
@@ -90,8 +104,8 @@ for (const o of only) {
     process.exit(2);
   }
 }
-if (!(runs >= 1) || !(bigRuns >= 1)) {
-  console.error('bench: --runs and --big-runs take a whole number >= 1');
+if (!(runs >= 1) || !(bigRuns >= 1) || (memoryRuns !== undefined && !(memoryRuns >= 0))) {
+  console.error('bench: --runs and --big-runs take a whole number >= 1, --memory-runs one >= 0');
   process.exit(2);
 }
 const formats = values.formats!;
@@ -151,7 +165,8 @@ function treeMemory(root: number): { pss: number; rss: number } {
   return { pss, rss };
 }
 
-function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<Sample> {
+/** Run a command to its end: its wall time, and with `sampled` the peak memory of its process tree (else 0). */
+function run(cmd: string, args: string[], opts: { cwd?: string; sampled?: boolean } = {}): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn(cmd, args, { cwd: opts.cwd ?? repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -165,7 +180,7 @@ function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<
       pss = Math.max(pss, m.pss);
       rss = Math.max(rss, m.rss);
     };
-    const timer = sampleMs > 0 ? setInterval(sample, sampleMs) : undefined;
+    const timer = opts.sampled && sampleMs > 0 ? setInterval(sample, sampleMs) : undefined;
     child.on('error', (e) => {
       clearInterval(timer);
       reject(e);
@@ -194,8 +209,8 @@ if (versusBin && !existsSync(versusBin)) {
   process.exit(2);
 }
 
-function briefpress(series: string, out: string, program = bin): Promise<Sample> {
-  return run(process.execPath, [program, 'build', series, '--out', out, '--format', formats, '--jobs', jobs, '--quiet']);
+function briefpress(series: string, out: string, program = bin, sampled = false): Promise<Sample> {
+  return run(process.execPath, [program, 'build', series, '--out', out, '--format', formats, '--jobs', jobs, '--quiet'], { sampled });
 }
 
 const pandoc = (() => {
@@ -216,7 +231,7 @@ const headlessShell = (() => {
 const peerOk = Boolean(pandoc && headlessShell);
 
 /** The peer chain over every brief.md of a series, as one shell script (one process tree). */
-function peer(series: string, out: string): Promise<Sample> {
+function peer(series: string, out: string, sampled = false): Promise<Sample> {
   mkdirSync(out, { recursive: true });
   const briefs = path.join(series, 'briefs');
   const slugs = readdirSync(briefs).sort();
@@ -227,7 +242,7 @@ function peer(series: string, out: string): Promise<Sample> {
     `  ${q(pandoc!)} ${q(briefs)}/"$s"/brief.md -s -o "$s.html"`,
     `  ${q(headlessShell!)} ${chromeFlags.join(' ')} --user-data-dir="$PWD/.profile" --print-to-pdf="$PWD/$s.pdf" "file://$PWD/$s.html" 2>/dev/null`,
     'done', 'rm -rf .profile'].join('\n');
-  return run('bash', ['-c', script]);
+  return run('bash', ['-c', script], { sampled });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -264,45 +279,62 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const mib = (m: number) => (sampleMs > 0 ? `${m.toFixed(0)} MiB` : 'n/a');
+const mib = (m: number) => (Number.isFinite(m) ? `${m.toFixed(0)} MiB` : 'n/a');
 
 interface Row {
   name: string;
   briefs: number;
   words: number;
+  /** Timed runs (not sampled). */
   bp: Sample[];
   peer: Sample[];
   /** --versus: the other checkout. */
   base: Sample[];
+  /** Sampled runs, for memory only. */
+  mem: { bp: Sample[]; peer: Sample[]; base: Sample[] };
 }
 const rows: Row[] = [];
-const stat = (xs: Sample[]) => ({ ms: median(xs.map((s) => s.ms)), pss: Math.max(...xs.map((s) => s.pss)), rss: Math.max(...xs.map((s) => s.rss)) });
+/** The median time of timed runs, and the peak memory of sampled ones (`mem`; none: n/a). */
+const stat = (xs: Sample[], mem: Sample[] = []) => ({ ms: median(xs.map((s) => s.ms)), pss: mem.length ? Math.max(...mem.map((s) => s.pss)) : NaN, rss: mem.length ? Math.max(...mem.map((s) => s.rss)) : NaN });
 
 function line(r: Row): string {
-  const b = stat(r.bp);
+  const b = stat(r.bp, r.mem.bp);
   let s = `${r.name.padEnd(30)} briefpress ${sec(b.ms).padStart(8)}  peak ${mib(b.pss).padStart(8)} PSS (${mib(b.rss)} RSS)`;
   if (r.base.length) {
-    const v = stat(r.base);
+    const v = stat(r.base, r.mem.base);
     const pairs = r.bp.map((x, i) => (r.base[i] ? x.ms / r.base[i]!.ms : NaN)).filter((x) => !Number.isNaN(x));
     s += `\n${''.padEnd(30)} --versus   ${sec(v.ms).padStart(8)}  peak ${mib(v.pss).padStart(8)} PSS (${mib(v.rss)} RSS)`;
     s += `\n${''.padEnd(30)} this/versus ${(b.ms / v.ms).toFixed(2)}x of the medians (pair by pair: ${pairs.map((x) => x.toFixed(2)).join(', ')})`;
   }
   if (r.peer.length) {
-    const p = stat(r.peer);
+    const p = stat(r.peer, r.mem.peer);
     s += `\n${''.padEnd(30)} peer       ${sec(p.ms).padStart(8)}  peak ${mib(p.pss).padStart(8)} PSS (${mib(p.rss)} RSS)`;
     const pairs = r.bp.map((x, i) => (r.peer[i] ? x.ms / r.peer[i]!.ms : NaN)).filter((x) => !Number.isNaN(x));
     s += `\n${''.padEnd(30)} ratio      ${(b.ms / p.ms).toFixed(2)}x of the medians (pair by pair: ${pairs.map((x) => x.toFixed(2)).join(', ')})`;
+    // The sampled runs' own times, for comparison (the sampler slows the side that keeps both cores busy).
+    if (r.mem.bp.length && r.mem.peer.length) {
+      const mb = median(r.mem.bp.map((x) => x.ms));
+      const mp = median(r.mem.peer.map((x) => x.ms));
+      s += `\n${''.padEnd(30)} sampled    ${sec(mb).padStart(8)} against ${sec(mp)}: ${(mb / mp).toFixed(2)}x (the memory runs' times)`;
+    }
   }
   return s;
 }
 
 async function scenario(name: string, series: string, n: number, withPeer: boolean): Promise<Row> {
-  const row: Row = { name, briefs: readdirSync(path.join(series, 'briefs')).length, words: words(series), bp: [], peer: [], base: [] };
-  for (let i = 0; i < n; i++) {
-    if (versusBin) row.base.push(await briefpress(series, fresh('base'), versusBin));
-    // In turn: A B A B, so that a change in the machine's load falls on both sides of a pair.
-    row.bp.push(await briefpress(series, fresh('bp')));
-    if (withPeer && peerOk) row.peer.push(await peer(series, fresh('peer')));
+  const row: Row = { name, briefs: readdirSync(path.join(series, 'briefs')).length, words: words(series), bp: [], peer: [], base: [], mem: { bp: [], peer: [], base: [] } };
+  // A timed pair (unsampled), then a sampled pair for memory (see the top: the sampler would slow the
+  // timed runs), and again: both kinds see the same changes in the machine's load.
+  const memory = sampleMs > 0 ? (memoryRuns ?? n) : 0;
+  for (let i = 0; i < Math.max(n, memory); i++) {
+    for (const sampled of [false, true]) {
+      if (i >= (sampled ? memory : n)) continue;
+      const into = sampled ? row.mem : row;
+      if (versusBin) into.base.push(await briefpress(series, fresh('base'), versusBin, sampled));
+      // In turn: A B A B, so that a change in the machine's load falls on both sides of a pair.
+      into.bp.push(await briefpress(series, fresh('bp'), bin, sampled));
+      if (withPeer && peerOk) into.peer.push(await peer(series, fresh('peer'), sampled));
+    }
   }
   rows.push(row);
   console.log(`${line(row)}\n`);
@@ -330,7 +362,7 @@ const loads: number[] = [];
 const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 10_000);
 loadTimer.unref();
 
-console.log(`briefpress bench: ${formats}, --jobs ${jobs}, median of ${runs} runs (${bigRuns} for 100 and 200 briefs), cold, in turn; ${os.cpus().length} CPUs, Node ${process.versions.node}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`briefpress bench: ${formats}, --jobs ${jobs}, median of ${runs} timed runs (${bigRuns} for 100 and 200 briefs), cold, in turn, then ${sampleMs > 0 ? `${memoryRuns ?? 'as many'} sampled for memory` : 'no memory runs'}; ${os.cpus().length} CPUs, Node ${process.versions.node}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 if (!pandoc) console.log(values['no-peer'] ? 'peer chain: off (--no-peer)' : 'pandoc is not installed: no peer chain, briefpress figures alone (apt-get install pandoc chromium-headless-shell to compare).');
 else if (!headlessShell) console.log('no Chromium found: no peer chain, briefpress figures alone.');
 else {
@@ -382,8 +414,8 @@ if (only.includes('incr') && hundred) {
     one.push(await briefpress(hundred, out));
     none.push(await briefpress(hundred, out));
   }
-  console.log(`100 briefs, 1 changed            briefpress ${sec(stat(one).ms).padStart(8)}  peak ${mib(stat(one).pss).padStart(8)} PSS`);
-  console.log(`100 briefs, none changed         briefpress ${sec(stat(none).ms).padStart(8)}  peak ${mib(stat(none).pss).padStart(8)} PSS\n`);
+  console.log(`100 briefs, 1 changed            briefpress ${sec(stat(one).ms).padStart(8)}`);
+  console.log(`100 briefs, none changed         briefpress ${sec(stat(none).ms).padStart(8)}\n`);
 }
 if (only.includes('s200')) {
   const r = await scenario('200-brief series', makeSeries(200, path.join(tmp, 's200')), bigRuns, true);
@@ -407,10 +439,10 @@ clearInterval(loadTimer);
   } else if (range) console.log(`host during the run:${range}\n`);
 }
 console.log('Summary (issue #17):');
-if (find('the sample')) console.log(`  one brief vs peer:        ${fmt(ratio(find('the sample')), 1.3)}; peak ${mib(stat(find('the sample')!.bp).pss)} (target <= 300 MiB)`);
+if (find('the sample')) console.log(`  one brief vs peer:        ${fmt(ratio(find('the sample')), 1.3)}; peak ${mib(stat(find('the sample')!.bp, find('the sample')!.mem.bp).pss)} (target <= 300 MiB)`);
 if (find('a ')) console.log(`  long report vs peer:      ${fmt(ratio(find('a ')), 1.0)}`);
 if (find('20-')) console.log(`  20 briefs vs peer loop:   ${fmt(ratio(find('20-')), 0.35)}`);
-if (find('200-')) console.log(`  200 briefs vs peer loop:  ${fmt(ratio(find('200-')), 0.35)}; peak ${mib(stat(find('200-')!.bp).pss)} (target <= 600 MiB)`);
+if (find('200-')) console.log(`  200 briefs vs peer loop:  ${fmt(ratio(find('200-')), 0.35)}; peak ${mib(stat(find('200-')!.bp, find('200-')!.mem.bp).pss)} (target <= 600 MiB)`);
 const s20 = sizes.find((s) => s.briefs === 20);
 const s200 = sizes.find((s) => s.briefs === 200);
 if (s20 && s200) {

@@ -475,14 +475,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       } else {
         // Nothing built yet (say, every brief failed on a first build): no catalog, nothing written.
         for (const step of entries.length ? seriesTargets : []) {
-          seriesFiles.push(...(await step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch })));
+          seriesFiles.push(...(await traced(`series.${step.name}`, () => step.build({ outDir, theme, version, formats, series: src.series, entries, epoch: seriesEpoch }))));
         }
         cache.series = entries.length ? { key: seriesKey, outputs: seriesFiles.map((f) => path.relative(outDir, f.path).split(path.sep).join('/')) } : undefined;
         options.onEvent?.({ type: 'series-done', files: seriesFiles, ms: performance.now() - t1 });
       }
     }
     if (fatal) recordAndThrow();
-    const unsaved = useCache ? cache.save() : undefined;
+    const unsaved = useCache ? await traced('cache.save', async () => cache.save()) : undefined;
     if (unsaved) diagnostics.push(unsaved);
     // Merged: the folder is now what one build writes (a failed save keeps them for the next try).
     else if (catalogOnly) removeManifests(manifests);
@@ -498,7 +498,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     throw e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    if (pool) await (closing ??= pool.catch(() => undefined).then((p) => p?.close()));
+    if (pool) await traced('browser.close', () => (closing ??= pool!.catch(() => undefined).then((p) => p?.close())));
   }
   // Series-level messages: folders in briefs/ that are not briefs, warnings about series files and,
   // for the whole series, broken author or boilerplate files that no brief reported (none uses them).
