@@ -37,14 +37,19 @@
  * 2.20x (11 pairs each); 20 briefs 0.49x against 0.64x, the 41k-word report 1.65x against 1.78x (3
  * each). Every line prints the sampled runs' times too.
  *
- * --versus DIR: another briefpress checkout (say, main) also run in turn, for a before/after ratio.
+ * --versus DIR: another briefpress checkout (say, main) also run in turn, for a before/after ratio
+ * (it needs its node_modules: `npm ci` there, or a link to this repository's).
+ *
+ * What runs: a snapshot of each checkout's compiled package (lib/, templates/, package.json; compiled
+ * first if its sources changed), as the installed package runs (`lib/cli/cli.js`: the CLI's bundle
+ * with its code cache). Editing the checkout during a run changes nothing measured.
  *
  * --quick: one run each of one, report and s20 (two with the memory run: about two minutes). The
  * default run (3 timed and 3 sampled runs of the small ones, 1 and 1 of s100 and s200) takes ~20
  * minutes on 2 cores.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -111,7 +116,31 @@ if (!(runs >= 1) || !(bigRuns >= 1) || (memoryRuns !== undefined && !(memoryRuns
 const formats = values.formats!;
 const jobs = values.jobs!;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'briefpress-bench-'));
-const bin = path.join(repoRoot, 'src/cli/bin.js');
+
+/**
+ * The briefpress that is measured: a snapshot of a checkout's compiled package (lib/, templates/,
+ * package.json; its node_modules linked), compiled first if its sources changed, and run as the
+ * installed package runs (lib/cli/cli.js: the bundle with its code cache). Editing or recompiling
+ * the checkout while the bench runs changes nothing measured (it ran the sources through tsx
+ * before, once they no longer matched lib/, and a whole run failed in the middle).
+ */
+function snapshot(checkout: string, name: string): string {
+  if (!existsSync(path.join(checkout, 'node_modules'))) {
+    console.error(`bench: ${checkout} has no node_modules: run \`npm ci\` there (or link the repository's: \`ln -s ${path.join(repoRoot, 'node_modules')} ${path.join(checkout, 'node_modules')}\`)`);
+    process.exit(2);
+  }
+  const compiled = spawnSync(process.execPath, [path.join(checkout, 'scripts/compile.mjs')], { cwd: checkout, stdio: 'inherit' });
+  if (compiled.status !== 0) {
+    console.error(`bench: ${checkout}: \`npm run compile\` failed`);
+    process.exit(1);
+  }
+  const dir = path.join(tmp, `snapshot-${name}`);
+  for (const part of ['lib', 'templates']) cpSync(path.join(checkout, part), path.join(dir, part), { recursive: true, preserveTimestamps: true });
+  cpSync(path.join(checkout, 'package.json'), path.join(dir, 'package.json'), { preserveTimestamps: true });
+  symlinkSync(realpathSync(path.join(checkout, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
+  return path.join(dir, 'lib/cli/cli.js');
+}
+const bin = snapshot(repoRoot, 'this');
 
 // ---------------------------------------------------------------------------------------------------
 // One whole process tree: wall time and peak memory.
@@ -203,11 +232,11 @@ const fresh = (name: string) => {
   return out;
 };
 
-const versusBin = values.versus ? path.resolve(values.versus, 'src/cli/bin.js') : undefined;
-if (versusBin && !existsSync(versusBin)) {
-  console.error(`bench: --versus ${values.versus}: no src/cli/bin.js there`);
+if (values.versus && !existsSync(path.resolve(values.versus, 'scripts/compile.mjs'))) {
+  console.error(`bench: --versus ${values.versus}: not a briefpress checkout (no scripts/compile.mjs)`);
   process.exit(2);
 }
+const versusBin = values.versus ? snapshot(path.resolve(values.versus), 'versus') : undefined;
 
 function briefpress(series: string, out: string, program = bin, sampled = false): Promise<Sample> {
   return run(process.execPath, [program, 'build', series, '--out', out, '--format', formats, '--jobs', jobs, '--quiet'], { sampled });
@@ -376,7 +405,7 @@ else {
 }
 console.log('briefpress makes the web edition, EPUB, PDF, cover, page previews and the series catalog; peak memory is the whole process tree.\n');
 
-// One run of each CLI outside the timings (its files read once; a stale lib/ shows here as tsx's slow start).
+// One run of each CLI outside the timings (its files read once).
 await run(process.execPath, [bin, '--version']);
 if (versusBin) await run(process.execPath, [versusBin, '--version']);
 
