@@ -245,7 +245,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const makeKey = () => ({
     tool: version,
     code: toolHash(),
-    theme: hashTree(theme.dirs),
+    theme: hashTree(theme.dirs, undefined, theme.readHashes()),
     fonts: theme.fonts.map((f) => f.path),
     formats: [...formats].sort(),
     previews,

@@ -3,7 +3,7 @@
  * brief rebuilds only it (and the neighbours whose links show its title); a theme change, a change of
  * formats or a deleted output rebuilds what it touches.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSeries } from '../scripts/synthetic-series.js';
@@ -108,6 +108,27 @@ describe('incremental builds', () => {
     const cli = runCli(['build', root, '--out', out, '--format', 'html,epub']);
     expect(cli.code).toBe(0);
     expect(cli.stderr).toMatch(/0 built, 3 unchanged, 0 failed/);
+  });
+
+  it('rebuilds when a font of the theme changes, even to bytes of the same size and time', async () => {
+    // The theme's key takes the hashes of the fonts the theme read as it loaded (they are not read
+    // twice): a font edited between two builds is read, and hashed, anew by the second.
+    const { root, out } = fresh(1);
+    const name = 'fonts/source-serif-4/source-serif-4-latin-400-normal.woff2';
+    const own = path.join(root, 'theme/csis', name);
+    mkdirSync(path.dirname(own), { recursive: true });
+    const bytes = readFileSync(path.join(repoRoot, 'templates/csis', name));
+    writeFileSync(own, bytes);
+    await build({ input: root, outDir: out, formats: html });
+    const { mtime } = statSync(own);
+    const changed = Buffer.from(bytes);
+    changed[changed.length - 1] = changed[changed.length - 1]! ^ 1;
+    writeFileSync(own, changed);
+    utimesSync(own, mtime, mtime);
+    const r = await build({ input: root, outDir: out, formats: html });
+    expect(built(r)).toEqual(['brief-001']);
+    expect(readFileSync(path.join(out, 'brief-001/fonts', path.basename(name))).equals(changed)).toBe(true);
+    expect(built(await build({ input: root, outDir: out, formats: html }))).toEqual([]);
   });
 
   it('does not trust an entry of a brief whose last build failed', async () => {

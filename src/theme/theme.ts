@@ -136,6 +136,8 @@ export interface Theme {
   read(file: string): string;
   /** Text of a theme file, or undefined. */
   maybeRead(file: string): string | undefined;
+  /** The theme's files read so far (absolute path as asked for: sha256 of the bytes read), for its hash (src/build/cache.ts `hashTree`). */
+  readHashes(): Map<string, string>;
 }
 
 /** Where a theme is named (series.yaml's `theme:` line): a theme that cannot be loaded is reported there. */
@@ -284,6 +286,9 @@ export function loadTheme(name: string, seriesRoot: string, at?: ThemeRef, chain
     },
     maybeRead(file) {
       return find(file)?.bytes.toString('utf8');
+    },
+    readHashes() {
+      return new Map([...found.values()].flatMap((f) => (f ? [[f.path, f.hash] as [string, string]] : [])));
     },
   };
 }
