@@ -23,7 +23,7 @@ export const rules = {
   'raw-html-removed': 'Raw HTML held an element or attribute that runs, fetches, embeds or styles (script, style, iframe, srcset, on*, class ...): removed.',
   'raw-html-structure': 'Raw HTML that is not valid XHTML (a block in a phrasing element such as <p> in <pre>, a list item outside a list ...) was repaired.',
   'raw-html-id': 'A raw HTML id is used twice in the brief, is one briefpress writes (content, q1, fn-1 ...) or is not an XML name: removed.',
-  'theme-css-url': 'A theme stylesheet refers to something outside the theme folder (file:, http:, //host, an absolute path, ../).',
+  'theme-css-url': "A theme stylesheet refers to something outside the theme folder (file:, http:, //host, an absolute path, ../), or the cover's CSS to anything but a data: URL.",
   'epub-invalid': 'An EPUB content document would not be well-formed XML, or has a duplicate id or a dangling reference: the EPUB is not written.',
   'heading-level': 'A heading skips a level or uses `#` (the title comes from front matter).',
   'no-briefs': 'The manuscript folder holds no brief.',

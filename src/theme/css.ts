@@ -77,8 +77,30 @@ export function vetThemeCss(theme: Theme): Diagnostic[] {
     out.push(...vetCss(css, file, dir), ...vetTokens(css, file, theme));
   }
   const cover = theme.maybeRead('cover.html');
-  if (cover !== undefined) out.push(...vetTokens(cover, theme.path('cover.html'), theme));
+  if (cover !== undefined) out.push(...vetTokens(cover, theme.path('cover.html'), theme), ...vetCoverUrls(cover, theme.path('cover.html')));
   return out;
+}
+
+/**
+ * The cover fetches nothing, not even a file of the theme: it is drawn as an SVG image, which loads
+ * nothing, after its style sheets' faces are loaded in a page that refuses every request but data:
+ * URLs (src/targets/cover.ts). So every URL in its CSS is a data: URL or a `#fragment`; its fonts
+ * come in through `{{{fontCss}}}`, as data: URLs. (A face it could not load left its text in a
+ * fallback font, or before, failed the cover with a network error and no position.)
+ */
+function vetCoverUrls(html: string, file: string): Diagnostic[] {
+  return cssReferences(html).flatMap((ref) => {
+    const why = foreignUrl(ref.url) ?? (ref.url.startsWith('#') || /^data:/i.test(ref.url) ? undefined : 'a file, which the cover cannot load');
+    if (!why) return [];
+    return [{
+      file: displayPath(file),
+      ...offsetToPosition(html, ref.offset),
+      severity: 'error' as const,
+      message: `The cover refers to \`${ref.url.slice(0, 80)}\` (${why}): a cover is drawn as an image and loads nothing`,
+      ruleId: 'theme-css-url',
+      hint: "Put what it needs inline: a data: URL, or the theme's own fonts, which {{{fontCss}}} brings in.",
+    }];
+  });
 }
 
 /** Every design token a stylesheet uses is one theme.yaml defines (a typo would silently lose a colour). */
