@@ -161,14 +161,31 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
   const fromText: number[] = [];
   const fromOffset: number[] = [];
   parts.forEach((p, partIndex) => {
-    const walk = (parent: Root | Element, path: Hop[]) => {
-      parent.children.forEach((child, index) => {
-        const here = [...path, { parent, index }];
+    // The hops from the part's root down to the node being walked: copied only for a text (an
+    // element's children share it), and ASCII read by its code. A 41k-word report walked its
+    // ~250 k characters for the web page and the EPUB in ~80 ms of the ~1.4 s after its print.
+    const hops: Hop[] = [];
+    const walk = (parent: Root | Element) => {
+      const children = parent.children;
+      for (let index = 0; index < children.length; index++) {
+        const child = children[index]!;
         if (child.type === 'text') {
-          const t = texts.push({ node: child, path: here, part: partIndex }) - 1;
-          let offset = 0;
+          const t = texts.push({ node: child, path: [...hops, { parent, index }], part: partIndex }) - 1;
+          const value = child.value;
           let l = '';
-          for (const ch of child.value) {
+          for (let offset = 0; offset < value.length; ) {
+            const c = value.charCodeAt(offset);
+            if (c < 0x80) {
+              // letterOf's ASCII answer: digits and lowercase as they are, capitals lowered, the rest nothing.
+              if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) {
+                fromText.push(t);
+                fromOffset.push(offset);
+                l += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : value[offset];
+              }
+              offset++;
+              continue;
+            }
+            const ch = String.fromCodePoint(value.codePointAt(offset)!);
             const one = letterOf(ch);
             for (let k = 0; k < one.length; k++) {
               fromText.push(t);
@@ -178,11 +195,15 @@ export function markPages(brief: Brief, printed: PrintedPages | undefined, style
             offset += ch.length;
           }
           stream += l;
-        } else if (child.type === 'element' && !opaque.has(child.tagName)) walk(child, here);
-      });
+        } else if (child.type === 'element' && !opaque.has(child.tagName)) {
+          hops.push({ parent, index });
+          walk(child);
+          hops.pop();
+        }
+      }
     };
     partStarts.add(stream.length);
-    walk(p.tree, []);
+    walk(p.tree);
   });
   // What the templates print after the parts ("Cite this brief"): a page that starts there gets the templates' marker before it.
   const tailStart = stream.length;
