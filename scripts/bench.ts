@@ -45,7 +45,7 @@
  * with its code cache). Editing the checkout during a run changes nothing measured.
  *
  * --quick: one run each of one, report and s20 (two with the memory run: about two minutes). The
- * default run (3 timed and 3 sampled runs of the small ones, 1 and 1 of s100 and s200) takes ~20
+ * default run (3 timed and 3 sampled runs of the small ones, 1 and 1 of s100 and s200) takes ~15-25
  * minutes on 2 cores.
  */
 import { spawn, spawnSync } from 'node:child_process';
