@@ -10,10 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { libIsCurrent, root } from '../../scripts/fingerprint.mjs';
 
 let main;
-if (!process.env.BRIEFPRESS_FROM_SOURCE && libIsCurrent()) main = await (await import(pathToFileURL(path.join(root, 'lib', 'cli', 'start.js')).href)).loadMain();
-else {
+let start;
+if (!process.env.BRIEFPRESS_FROM_SOURCE && libIsCurrent()) {
+  start = await import(pathToFileURL(path.join(root, 'lib', 'cli', 'start.js')).href);
+  main = await start.loadMain();
+} else {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('./main.ts'));
+  start = await import('./start.ts');
 }
-process.exitCode = await main(process.argv.slice(2));
+await start.exitWhenWritten(await main(process.argv.slice(2)));

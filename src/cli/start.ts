@@ -55,6 +55,20 @@ export async function loadMain(): Promise<Main> {
   return mod.main;
 }
 
+/**
+ * End the process with `code` once its output is written. A command is done when `main` returns,
+ * but Puppeteer leaves a timer behind each page whose session closed (it waits up to 100 ms for the
+ * frame to be swapped), and it kept a build of one brief alive 0-50 ms after its last file was
+ * written (its printer page closes after the print, to free the renderer's memory). Everything
+ * left at this point runs from the exit handlers (the profile's removal, the trace) or dies with
+ * the process (the previews' worker).
+ */
+export async function exitWhenWritten(code: number): Promise<never> {
+  process.exitCode = code;
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => (s.destroyed || !s.writable ? resolve() : s.write('', () => resolve())))));
+  process.exit(code);
+}
+
 /** What `<bundle>/main.cjs.cache.json` records: the Node that made the code cache, and main.cjs's bytes then. */
 interface CodeCacheMeta {
   node: string;
