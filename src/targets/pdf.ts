@@ -74,8 +74,13 @@ const printTarget: Target = {
     const printed = await traced('pdf.print', () => printWith(pool, rendered, { slug: brief.slug, allowedRoots: allowedRoots(brief, ctx.theme), onLoaded: ctx.printSent }), brief.slug);
     const msgs = messagesFor(brief.language, ctx.theme.messages, brief.series.messages);
     // The previews are drawn from the printed PDF (in a worker thread: the PDF is posted to it now)
-    // while src/pdf finishes it on Node's main thread: setPdfInfo keeps every page's drawing as
-    // printed (./pdf/textlayer.ts), so the pixels are the same.
+    // while src/pdf finishes it on Node's main thread. The finished pages draw the same picture:
+    // setPdfInfo moves no glyph by more than 1/200 px (./pdf/runs.ts), though PDFium, placing glyphs
+    // on its pixel grid, then shades some glyph edges differently (the sample's previews: 1.3 % of
+    // the values, by up to 53 of 255). Drawn from the finished PDF instead (measured 2026-12-03, A/B
+    // in turn): PDFium draws it ~2x faster, but the drawing waits for the post-process: the sample
+    // 1.00x (8 pairs), 20 briefs 1.045x (8), the 41k-word report 1.02x (5; 1.04x with its pages
+    // split between two workers).
     const previewing = withPreviews ? traced('pdf.previews', () => renderPreviews(printed.pdf, { slug: brief.slug, baselineOnly: ctx.wasmBaselineOnly }), brief.slug) : Promise.resolve([]);
     previewing.catch(() => undefined); // awaited below, after pdf.info
     // One turn of the event loop before the post-process holds Node's thread (~0.2 s for the sample,

@@ -1,10 +1,11 @@
 /**
- * Page previews (small PNGs for the catalog and reviewers), drawn from the finished PDF by PDFium
+ * Page previews (small PNGs for the catalog and reviewers), drawn from the printed PDF by PDFium
  * (Chromium's own PDF renderer, built to WebAssembly: `@hyzyla/pdfium`) in a worker thread of Node,
  * and encoded as PNG there (zlib). Until 2026-12-02 they were drawn in a page of the build's
  * Chromium and encoded by its canvas: a renderer process of its own (~70-110 MB at a one-brief
  * build's peak), PDFium's 3.9 MB of WebAssembly and the PDF sent over DevTools, and the PNGs back as
- * base64. The pixels are the same (PDFium is the same code, and draws deterministically).
+ * base64. The pixels are the same (PDFium is the same code, and draws deterministically). They are
+ * drawn while the PDF is finished (../pdf.ts says why, and how they differ from the finished pages).
  *
  * The worker's code is a string (like the pages' scripts), run as an ES module from a data: URL: it
  * runs from the sources and from lib/ alike, and reads nothing but PDFium's two files and the PDF it

@@ -13,8 +13,8 @@
  * So here: a span whose ActualText is only soft hyphens, around glyphs that draw nothing, is removed
  * with those glyphs (the text positioning operators stay, so every other glyph stays where it was:
  * the pages draw the same pixels); any other ActualText loses its soft hyphens. The same pass marks
- * the pages' untagged content as artifacts (artifacts.ts). Every other byte of the content streams
- * is kept as Chromium wrote it.
+ * the pages' untagged content as artifacts (artifacts.ts) and merges each line's glyphs into one
+ * `TJ` (runs.ts). Every other byte of the content streams is kept as Chromium wrote it.
  */
 import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFObject, type PDFPage } from '../../pdf/index.js';
 import { artifactEdits } from './artifacts.js';
