@@ -65,6 +65,9 @@ export async function loadMain(): Promise<Main> {
  */
 export async function exitWhenWritten(code: number): Promise<never> {
   process.exitCode = code;
+  // BRIEFPRESS_TRACE's report (src/util/trace.ts), written now so that it is flushed below. By its
+  // symbol: the bundle holds its own copy of that module.
+  (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('briefpress.trace.report')]?.();
   await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => (s.destroyed || !s.writable ? resolve() : s.write('', () => resolve())))));
   process.exit(code);
 }

@@ -23,8 +23,19 @@ export async function traced<T>(name: string, fn: () => Promise<T>, label = ''):
   }
 }
 
+/**
+ * Where the CLI's entry finds the report: it writes it before the process ends (src/cli/start.ts,
+ * `exitWhenWritten`), so that it is flushed like any output. Written from an 'exit' handler, as
+ * before, a report larger than a pipe's buffer (64 kB: the timeline of ~100 briefs or more) was cut
+ * off there: Node does not wait for a pipe's writes once the process exits.
+ */
+const traceReportKey = Symbol.for('briefpress.trace.report');
+
 if (enabled) {
-  process.on('exit', () => {
+  let written = false;
+  const report = () => {
+    if (written) return;
+    written = true;
     const exit = performance.now();
     if (process.env.BRIEFPRESS_TRACE === 'timeline') timeline.push(`${exit.toFixed(0).padStart(6)} ${exit.toFixed(0).padStart(6)} exit `);
     const rows = [...spans].map(([name, ms]) => {
@@ -35,5 +46,8 @@ if (enabled) {
     const cpu = process.cpuUsage();
     rows.push(`node process cpu: user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s`);
     process.stderr.write(['briefpress trace:', ...timeline, ...rows, ''].join('\n'));
-  });
+  };
+  (globalThis as Record<symbol, unknown>)[traceReportKey] = report;
+  // Any other way out (a signal, a library's caller).
+  process.on('exit', report);
 }
