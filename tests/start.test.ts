@@ -94,3 +94,36 @@ describe('the CLI bundle is used only while it holds what Node would load', () =
     expect(bundleMismatch(lib)).toBeUndefined();
   });
 });
+
+describe('the CLI ends once its output is written', () => {
+  /**
+   * A child that writes `bytes` to stdout and as BRIEFPRESS_TRACE's report to stderr, then ends by
+   * exitWhenWritten (src/cli/start.ts); both pipes are read only after 300 ms, when the child is
+   * past its exit: what it wrote beyond what the pipe holds (a socket pair's few hundred kB) must have waited for the reader.
+   */
+  async function childOutput(bytes: number): Promise<{ out: number; err: number; code: number | null }> {
+    const { spawn } = await import('node:child_process');
+    const script = [
+      `const { exitWhenWritten } = await import(${JSON.stringify(new URL('../src/cli/start.ts', import.meta.url).href)});`,
+      `globalThis[Symbol.for('briefpress.trace.report')] = () => process.stderr.write('t'.repeat(${bytes}));`,
+      `process.stdout.write('o'.repeat(${bytes}));`,
+      'await exitWhenWritten(3);',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    child.stderr.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    let out = 0;
+    let err = 0;
+    child.stdout.on('data', (b: Buffer) => (out += b.length));
+    child.stderr.on('data', (b: Buffer) => (err += b.length));
+    child.stdout.resume();
+    child.stderr.resume();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    return { out, err, code };
+  }
+
+  it('writes all of a large output and the trace report (more than a pipe or socket holds) before it exits, with its exit code', async () => {
+    expect(await childOutput(2_000_000)).toEqual({ out: 2_000_000, err: 2_000_000, code: 3 });
+  });
+});
