@@ -16,13 +16,16 @@
  * and every process it started, Chromium's included), sampled from /proc every 50 ms: the sum of PSS
  * (smaps_rollup: shared pages split between the processes sharing them) and the sum of RSS. Times and
  * memory come from separate runs, each in turn: the runs that are timed are not sampled (below). When pandoc
- * is missing the bench says so and prints briefpress's figures alone. It also writes an SVG plot of
+ * is missing the bench says so and prints briefpress's figures alone. With the peer, a third side runs
+ * in turn too, the chosen stack's floor (scripts/bench-floor.mjs): Node, Puppeteer and Chromium
+ * printing pandoc's HTML of each brief, as briefpress drives Chromium, and nothing else; it says how
+ * much of each target is left for briefpress' own work (--no-floor leaves it out). It also writes an SVG plot of
  * build time against series size (1, 20, 100, 200 briefs) to bench-series.svg (--plot to move it).
  * Never part of the tests: times vary by machine.
  *
  *   npm run bench -- [--quick] [--only one,report,s20,s100,s200,incr] [--runs 3] [--big-runs 1]
  *                    [--jobs 2] [--formats html,epub,pdf] [--plot FILE] [--keep] [--no-peer] [--versus DIR]
- *                    [--sample-ms 50] [--memory-runs N]
+ *                    [--sample-ms 50] [--memory-runs N] [--no-floor]
  *
  * --sample-ms N: the memory sampling interval (default 50; 0: no memory runs, times only).
  * --memory-runs N: sampled runs of each side per input (default: as many as --runs, 1 for 100 and
@@ -58,11 +61,13 @@ import { findChromium } from '../src/browser/find.js';
 
 const all = ['one', 'report', 's20', 's100', 's200', 'incr'];
 const usage = `Usage: npm run bench -- [--quick] [--only ${all.join(',')}] [--runs N] [--big-runs N]
-       [--formats html,epub,pdf] [--jobs N] [--plot FILE] [--keep] [--no-peer] [--versus DIR] [--sample-ms N] [--memory-runs N]
+       [--formats html,epub,pdf] [--jobs N] [--plot FILE] [--keep] [--no-peer] [--no-floor] [--versus DIR] [--sample-ms N] [--memory-runs N]
 briefpress against pandoc (EPUB + HTML) + the headless shell's print, cold, in turn (A B A B): medians
 of timed runs, peak memory of each whole process tree (from separate sampled runs), ratios, and an SVG
 plot of build time against series size.
---versus DIR runs another briefpress checkout as a third side (before/after).`;
+--versus DIR runs another briefpress checkout as a third side (before/after).
+With the peer, the stack's floor runs in turn too (Node + Puppeteer + Chromium printing pandoc's HTML,
+nothing else): --no-floor leaves it out.`;
 let parsed;
 try {
   parsed = parseArgs({
@@ -80,6 +85,8 @@ try {
     'sample-ms': { type: 'string', default: '50' },
     'memory-runs': { type: 'string' },
     'no-peer': { type: 'boolean' },
+    /** No floor side (scripts/bench-floor.mjs). */
+    'no-floor': { type: 'boolean' },
     /** Another briefpress checkout (its src/cli/bin.js) run in turn as a third side: before/after A/B. */
     versus: { type: 'string' },
   },
@@ -274,6 +281,25 @@ function peer(series: string, out: string, sampled = false): Promise<Sample> {
   return run('bash', ['-c', script], { sampled });
 }
 
+/** The inputs of the floor: pandoc's standalone HTML of each brief (the peer's print input), made once, untimed. */
+function floorHtml(series: string, name: string): string[] {
+  const dir = path.join(tmp, `floor-in-${name.replace(/[^a-z0-9]+/gi, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  const briefs = path.join(series, 'briefs');
+  return readdirSync(briefs).sort().map((slug) => {
+    const html = path.join(dir, `${slug}.html`);
+    const r = spawnSync(pandoc!, [path.join(briefs, slug, 'brief.md'), '-s', '-o', html]);
+    if (r.status !== 0) throw new Error(`pandoc failed on ${slug}: ${r.stderr}`);
+    return html;
+  });
+}
+
+/** The stack's floor over those files: one process, one browser (scripts/bench-floor.mjs). */
+function floor(files: string[], out: string): Promise<Sample> {
+  mkdirSync(out, { recursive: true });
+  return run(process.execPath, [path.join(repoRoot, 'scripts/bench-floor.mjs'), path.dirname(path.dirname(bin)), out, ...files]);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Inputs.
 
@@ -319,6 +345,8 @@ interface Row {
   peer: Sample[];
   /** --versus: the other checkout. */
   base: Sample[];
+  /** The stack's floor (scripts/bench-floor.mjs): timed only. */
+  floor: Sample[];
   /** Sampled runs, for memory only. */
   mem: { bp: Sample[]; peer: Sample[]; base: Sample[] };
 }
@@ -340,6 +368,10 @@ function line(r: Row): string {
     s += `\n${''.padEnd(30)} peer       ${sec(p.ms).padStart(8)}  peak ${mib(p.pss).padStart(8)} PSS (${mib(p.rss)} RSS)`;
     const pairs = r.bp.map((x, i) => (r.peer[i] ? x.ms / r.peer[i]!.ms : NaN)).filter((x) => !Number.isNaN(x));
     s += `\n${''.padEnd(30)} ratio      ${(b.ms / p.ms).toFixed(2)}x of the medians (pair by pair: ${pairs.map((x) => x.toFixed(2)).join(', ')})`;
+    if (r.floor.length) {
+      const f = stat(r.floor);
+      s += `\n${''.padEnd(30)} floor      ${sec(f.ms).padStart(8)}  ${(f.ms / p.ms).toFixed(2)}x the peer: Node + Puppeteer + Chromium printing pandoc's HTML, nothing else`;
+    }
     // The sampled runs' own times, for comparison (the sampler slows the side that keeps both cores busy).
     if (r.mem.bp.length && r.mem.peer.length) {
       const mb = median(r.mem.bp.map((x) => x.ms));
@@ -351,7 +383,8 @@ function line(r: Row): string {
 }
 
 async function scenario(name: string, series: string, n: number, withPeer: boolean): Promise<Row> {
-  const row: Row = { name, briefs: readdirSync(path.join(series, 'briefs')).length, words: words(series), bp: [], peer: [], base: [], mem: { bp: [], peer: [], base: [] } };
+  const row: Row = { name, briefs: readdirSync(path.join(series, 'briefs')).length, words: words(series), bp: [], peer: [], base: [], floor: [], mem: { bp: [], peer: [], base: [] } };
+  const floorInput = withPeer && peerOk && !values['no-floor'] ? floorHtml(series, name) : undefined;
   // A timed pair (unsampled), then a sampled pair for memory (see the top: the sampler would slow the
   // timed runs), and again: both kinds see the same changes in the machine's load.
   const memory = sampleMs > 0 ? (memoryRuns ?? n) : 0;
@@ -363,6 +396,7 @@ async function scenario(name: string, series: string, n: number, withPeer: boole
       // In turn: A B A B, so that a change in the machine's load falls on both sides of a pair.
       into.bp.push(await briefpress(series, fresh('bp'), bin, sampled));
       if (withPeer && peerOk) into.peer.push(await peer(series, fresh('peer'), sampled));
+      if (floorInput && !sampled) row.floor.push(await floor(floorInput, fresh('floor')));
     }
   }
   rows.push(row);
@@ -409,13 +443,13 @@ console.log('briefpress makes the web edition, EPUB, PDF, cover, page previews a
 await run(process.execPath, [bin, '--version']);
 if (versusBin) await run(process.execPath, [versusBin, '--version']);
 
-const sizes: { briefs: number; ms: number; peerMs?: number }[] = [];
+const sizes: { briefs: number; ms: number; peerMs?: number; floorMs?: number }[] = [];
 if (only.includes('one')) {
   // The sample itself, copied beside the other inputs.
   const one = makeSeries(0, path.join(tmp, 'one'));
   cpSync(path.join(repoRoot, 'manuscript/briefs'), path.join(one, 'briefs'), { recursive: true });
   const r = await scenario('the sample (1 brief)', one, runs, true);
-  sizes.push({ briefs: 1, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined });
+  sizes.push({ briefs: 1, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined, floorMs: r.floor.length ? stat(r.floor).ms : undefined });
 }
 if (only.includes('report')) {
   const report = makeReport(50, path.join(tmp, 'report'));
@@ -423,7 +457,7 @@ if (only.includes('report')) {
 }
 if (only.includes('s20')) {
   const r = await scenario('20-brief series', makeSeries(20, path.join(tmp, 's20')), runs, true);
-  sizes.push({ briefs: 20, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined });
+  sizes.push({ briefs: 20, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined, floorMs: r.floor.length ? stat(r.floor).ms : undefined });
 }
 let hundred: string | undefined;
 if (only.includes('s100') || only.includes('incr')) {
@@ -448,7 +482,7 @@ if (only.includes('incr') && hundred) {
 }
 if (only.includes('s200')) {
   const r = await scenario('200-brief series', makeSeries(200, path.join(tmp, 's200')), bigRuns, true);
-  sizes.push({ briefs: 200, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined });
+  sizes.push({ briefs: 200, ms: stat(r.bp).ms, peerMs: r.peer.length ? stat(r.peer).ms : undefined, floorMs: r.floor.length ? stat(r.floor).ms : undefined });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -456,7 +490,13 @@ if (only.includes('s200')) {
 
 const find = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
 const ratio = (r: Row | undefined) => (r && r.peer.length ? stat(r.bp).ms / stat(r.peer).ms : undefined);
-const fmt = (x: number | undefined, target: number) => (x === undefined ? 'n/a (no peer)' : `${x.toFixed(2)}x (target <= ${target}x)${x <= target ? '' : '  MISSED'}`);
+/** The floor's time over the peer's (scripts/bench-floor.mjs), when it ran. */
+const floorRatio = (r: Row | undefined) => (r && r.floor.length && r.peer.length ? stat(r.floor).ms / stat(r.peer).ms : undefined);
+const fmt = (x: number | undefined, target: number, r?: Row) => {
+  if (x === undefined) return 'n/a (no peer)';
+  const f = floorRatio(r);
+  return `${x.toFixed(2)}x (target <= ${target}x)${x <= target ? '' : '  MISSED'}${f === undefined ? '' : `; the stack's floor ${f.toFixed(2)}x`}`;
+};
 clearInterval(loadTimer);
 {
   const end = cpuTimes();
@@ -468,10 +508,10 @@ clearInterval(loadTimer);
   } else if (range) console.log(`host during the run:${range}\n`);
 }
 console.log('Summary (issue #17):');
-if (find('the sample')) console.log(`  one brief vs peer:        ${fmt(ratio(find('the sample')), 1.3)}; peak ${mib(stat(find('the sample')!.bp, find('the sample')!.mem.bp).pss)} (target <= 300 MiB)`);
-if (find('a ')) console.log(`  long report vs peer:      ${fmt(ratio(find('a ')), 1.0)}`);
-if (find('20-')) console.log(`  20 briefs vs peer loop:   ${fmt(ratio(find('20-')), 0.35)}`);
-if (find('200-')) console.log(`  200 briefs vs peer loop:  ${fmt(ratio(find('200-')), 0.35)}; peak ${mib(stat(find('200-')!.bp, find('200-')!.mem.bp).pss)} (target <= 600 MiB)`);
+if (find('the sample')) console.log(`  one brief vs peer:        ${fmt(ratio(find('the sample')), 1.3, find('the sample'))}; peak ${mib(stat(find('the sample')!.bp, find('the sample')!.mem.bp).pss)} (target <= 300 MiB)`);
+if (find('a ')) console.log(`  long report vs peer:      ${fmt(ratio(find('a ')), 1.0, find('a '))}`);
+if (find('20-')) console.log(`  20 briefs vs peer loop:   ${fmt(ratio(find('20-')), 0.35, find('20-'))}`);
+if (find('200-')) console.log(`  200 briefs vs peer loop:  ${fmt(ratio(find('200-')), 0.35, find('200-'))}; peak ${mib(stat(find('200-')!.bp, find('200-')!.mem.bp).pss)} (target <= 600 MiB)`);
 const s20 = sizes.find((s) => s.briefs === 20);
 const s200 = sizes.find((s) => s.briefs === 200);
 if (s20 && s200) {
@@ -487,7 +527,7 @@ if (s20 && s200) {
     console.log(`  per brief beyond the first: ${sec(c)} at 20, ${sec(d)} at 200 (${(((d - c) / c) * 100).toFixed(0)} %)`);
   }
 }
-for (const s of sizes) console.log(`  ${String(s.briefs).padStart(3)} brief(s): ${sec(s.ms)}${s.peerMs ? `  (peer ${sec(s.peerMs)})` : ''}`);
+for (const s of sizes) console.log(`  ${String(s.briefs).padStart(3)} brief(s): ${sec(s.ms)}${s.peerMs ? `  (peer ${sec(s.peerMs)})` : ''}${s.floorMs ? `  (floor ${sec(s.floorMs)})` : ''}`);
 
 // ---------------------------------------------------------------------------------------------------
 // The plot: build time against series size.
@@ -497,7 +537,7 @@ if (sizes.length >= 2) {
   console.log(`\nplot: ${path.relative(process.cwd(), values.plot!) || values.plot}`);
 }
 
-function plot(pts: { briefs: number; ms: number; peerMs?: number }[]): string {
+function plot(pts: { briefs: number; ms: number; peerMs?: number; floorMs?: number }[]): string {
   const W = 480;
   const H = 300;
   const L = 56;
@@ -505,13 +545,13 @@ function plot(pts: { briefs: number; ms: number; peerMs?: number }[]): string {
   const T = 28;
   const B = 44;
   const maxX = Math.max(...pts.map((p) => p.briefs));
-  const maxY = Math.max(...pts.flatMap((p) => [p.ms, p.peerMs ?? 0])) / 1000;
+  const maxY = Math.max(...pts.flatMap((p) => [p.ms, p.peerMs ?? 0, p.floorMs ?? 0])) / 1000;
   const step = niceStep(maxY / 5);
   const top = Math.ceil(maxY / step) * step;
   const x = (n: number) => L + (n / maxX) * (W - L - R);
   const y = (s: number) => H - B - (s / top) * (H - T - B);
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const series = (key: 'ms' | 'peerMs', color: string, label: string, ly: number) => {
+  const series = (key: 'ms' | 'peerMs' | 'floorMs', color: string, label: string, ly: number) => {
     const ps = pts.filter((p) => p[key] !== undefined);
     if (ps.length < 2) return '';
     const d = ps.map((p, i) => `${i ? 'L' : 'M'}${x(p.briefs).toFixed(1)},${y(p[key]! / 1000).toFixed(1)}`).join(' ');
@@ -533,6 +573,7 @@ ${grid.join('\n')}
 <text transform="translate(14 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">seconds</text>
 ${series('ms', '#0065A6', 'briefpress', T + 16)}
 ${series('peerMs', '#c0392b', 'pandoc + headless shell, per brief', T + 32)}
+${series('floorMs', '#7f8c8d', 'floor: Node + Puppeteer + Chromium printing pandoc HTML', T + 48)}
 </svg>
 `;
 }
